@@ -1,1 +1,0 @@
-package io.outflux; public class Main { public static void main(String[] a){} }

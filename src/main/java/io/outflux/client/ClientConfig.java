@@ -1,0 +1,37 @@
+package io.outflux.client;
+
+import io.outflux.batch.SyncConfig;
+import io.outflux.config.ConfigReader;
+import io.outflux.config.ConfigSource;
+import io.outflux.spool.SpoolConfig;
+import io.outflux.transport.InfluxTarget;
+import io.outflux.transport.TransportConfig;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The whole client configuration (conf/client.json; every key is described in docs/configuration.md).
+ *
+ * @param source where it was read from, for messages that ask the user to fix something
+ */
+public record ClientConfig(String source, String clientId, InfluxTarget influx, SpoolConfig spool, SyncConfig sync,
+                           TransportConfig transport) {
+
+  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  public static ClientConfig parse(JsonObject json, Map<String, String> env) {
+    ConfigReader r = ConfigReader.root(json, ConfigSource.nameOf(json), "client", env);
+    String clientId = r.requiredString("clientId");
+    if (!CLIENT_ID.matcher(clientId).matches()) {
+      throw r.error("clientId", "\"" + clientId + "\" must be 1-128 letters, digits, '.', '_' or '-'");
+    }
+    ClientConfig config = new ClientConfig(r.source(), clientId,
+        InfluxTarget.from(r.section("influx")),
+        SpoolConfig.from(r.section("spool")),
+        SyncConfig.from(r.section("sync")),
+        TransportConfig.from(r, r.section("transport")));
+    r.rejectUnknownKeys();
+    return config;
+  }
+}

@@ -1,0 +1,25 @@
+package io.outflux.ingest;
+
+import io.outflux.config.ConfigReader;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The central InfluxDB the server writes to.
+ *
+ * @param url base address of InfluxDB's HTTP API, e.g. http://127.0.0.1:8086
+ * @param timeout how long one write or credential check may take before it counts as retryable
+ * @param maxConcurrentWrites writes in flight to InfluxDB at once (one InfluxDB request uses one core)
+ */
+public record InfluxBackendConfig(URI url, Duration timeout, int maxConcurrentWrites) {
+
+  public static final String DEFAULT_URL = "http://127.0.0.1:8086";
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_CONCURRENT_WRITES = 4;
+
+  public static InfluxBackendConfig from(ConfigReader r) {
+    return new InfluxBackendConfig(r.httpUri("url", DEFAULT_URL),
+        r.duration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
+        r.integer("maxConcurrentWrites", DEFAULT_MAX_CONCURRENT_WRITES, 1, 256));
+  }
+}

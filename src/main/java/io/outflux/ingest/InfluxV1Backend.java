@@ -1,0 +1,97 @@
+package io.outflux.ingest;
+
+import io.outflux.protocol.Credentials;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/**
+ * InfluxDB 1.x over its HTTP API with Vert.x's non-blocking WebClient: {@code POST /write} with
+ * the client's own credentials, and a credential check that asks InfluxDB a harmless question.
+ */
+public final class InfluxV1Backend implements InfluxBackend {
+
+  private final WebClient client;
+  private final InfluxBackendConfig config;
+  private final String base;
+  private final ConcurrencyLimiter writes;
+
+  public InfluxV1Backend(Vertx vertx, InfluxBackendConfig config) {
+    this.config = config;
+    String url = config.url().toString();
+    this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setKeepAlive(true)
+        .setUserAgent("outflux-server"), new PoolOptions().setHttp1MaxSize(config.maxConcurrentWrites() + 2));
+    this.writes = new ConcurrencyLimiter(config.maxConcurrentWrites());
+  }
+
+  /**
+   * {@code SHOW DATABASES} answers 200 for any valid user (listing what it may see) and 401 for a
+   * wrong password; with auth off in InfluxDB every credential passes, as InfluxDB itself would.
+   */
+  @Override
+  public Future<AuthResult> authenticate(Credentials credentials) {
+    return client.getAbs(base + "/query")
+        .addQueryParam("q", "SHOW DATABASES")
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), credentials.authorizationHeader())
+        .timeout(config.timeout().toMillis())
+        .send()
+        .map(response -> switch (response.statusCode()) {
+          case 200 -> (AuthResult) new AuthResult.Accepted();
+          case 401, 403 -> new AuthResult.Rejected(response.statusCode(), errorText(response));
+          default -> new AuthResult.Unavailable("InfluxDB answered " + response.statusCode() + ": " + errorText(response));
+        })
+        .otherwise(err -> new AuthResult.Unavailable("cannot reach InfluxDB at " + base + ": " + err.getMessage()));
+  }
+
+  @Override
+  public Future<WriteResult> write(WriteRequest request) {
+    return writes.submit(() -> {
+      var http = client.postAbs(base + "/write")
+          .addQueryParam("db", request.database())
+          .addQueryParam("precision", request.precision().v1Param())
+          .putHeader(HttpHeaders.AUTHORIZATION.toString(), request.credentials().authorizationHeader())
+          .timeout(config.timeout().toMillis());
+      if (!request.retentionPolicy().isEmpty()) {
+        http.addQueryParam("rp", request.retentionPolicy());
+      }
+      return http.sendBuffer(request.lines())
+          .map(response -> V1ResponseClassifier.classify(response.statusCode(), errorText(response), request.lineCount()))
+          .otherwise(err -> new WriteResult.Retryable("cannot reach InfluxDB at " + base + ": " + err.getMessage(),
+              V1ResponseClassifier.RETRY_AFTER));
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    client.close();
+    return Future.succeededFuture();
+  }
+
+  /** InfluxDB puts the error in a JSON body and in the X-Influxdb-Error header. */
+  private static String errorText(HttpResponse<Buffer> response) {
+    String header = response.getHeader("X-Influxdb-Error");
+    Buffer body = response.body();
+    if (body != null && body.length() > 0) {
+      try {
+        String error = body.toJsonObject().getString("error");
+        if (error != null) {
+          return error;
+        }
+      } catch (DecodeException | ClassCastException ignored) {
+        // not JSON: fall through to the header or the raw text
+      }
+    }
+    if (header != null) {
+      return header;
+    }
+    return body == null ? response.statusMessage() : body.toString();
+  }
+}

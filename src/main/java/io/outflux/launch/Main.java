@@ -1,0 +1,87 @@
+package io.outflux.launch;
+
+import io.outflux.config.ConfigException;
+import io.outflux.config.ConfigSource;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * The jar's entry point: the Vert.x launcher ({@code java -jar outflux.jar <verticle> -conf FILE
+ * [-cluster] ...}) with outflux's short verticle names and a config check that fails fast, naming
+ * the file and the key, with exit code {@value #EXIT_CONFIG}.
+ */
+public final class Main extends VertxApplication implements VertxApplicationHooks {
+
+  public static final int EXIT_CONFIG = 2;
+
+  private final String confSource;
+
+  private Main(String[] args, String confSource) {
+    super(args);
+    this.confSource = confSource;
+  }
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    LaunchArgs launch = LaunchArgs.parse(List.of(args));
+    String source = launch.conf().map(Main::sourceName).orElse(ConfigSource.INLINE);
+    if (!launch.help()) {
+      try {
+        precheck(launch);
+      } catch (ConfigException e) {
+        System.err.println("outflux: config error: " + e.getMessage());
+        System.exit(EXIT_CONFIG);
+      }
+    }
+    new Main(args, source).launch();
+  }
+
+  /** Validates the config exactly as the verticle will, before any thread or port is opened. */
+  private static void precheck(LaunchArgs launch) {
+    var role = launch.verticle().flatMap(Roles::find);
+    if (role.isEmpty()) {
+      return;
+    }
+    JsonObject config = launch.conf().map(Main::readConf).orElseGet(JsonObject::new);
+    role.get().validate(config, System.getenv());
+  }
+
+  private static JsonObject readConf(String value) {
+    if (value.trim().startsWith("{")) {
+      try {
+        return new JsonObject(value).put(ConfigSource.SOURCE_KEY, "-conf argument");
+      } catch (DecodeException e) {
+        throw new ConfigException("-conf argument", "not a valid JSON object: " + ConfigSource.jsonProblem(e));
+      }
+    }
+    return ConfigSource.readFile(Path.of(value));
+  }
+
+  private static String sourceName(String value) {
+    return value.trim().startsWith("{") ? "-conf argument" : value;
+  }
+
+  @Override
+  public JsonObject afterConfigParsed(JsonObject config) {
+    return config == null ? null : config.put(ConfigSource.SOURCE_KEY, confSource);
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    context.vertx().registerVerticleFactory(new OutfluxVerticleFactory());
+  }
+
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
+    String message = t == null ? "timed out" : t.getMessage();
+    System.err.println("outflux: could not start " + context.mainVerticle() + ": " + message);
+    context.vertx().close();
+  }
+}

@@ -1,0 +1,27 @@
+package io.outflux.server;
+
+import io.outflux.config.ConfigReader;
+import java.time.Duration;
+
+/**
+ * The server's HTTP front.
+ *
+ * @param host address to listen on
+ * @param port port to listen on
+ * @param maxBodySize largest accepted batch body in bytes (after gzip decoding); larger is a 413
+ * @param authCacheTtl how long a successful credential check is remembered (by salted hash)
+ */
+public record FrontConfig(String host, int port, long maxBodySize, Duration authCacheTtl) {
+
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_PORT = 8070;
+  public static final long DEFAULT_MAX_BODY_SIZE = 24L << 20;
+  public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
+
+  public static FrontConfig from(ConfigReader http, ConfigReader auth) {
+    return new FrontConfig(http.string("host", DEFAULT_HOST),
+        http.integer("port", DEFAULT_PORT, 0, 65535),
+        http.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 1024, 1L << 30),
+        auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)));
+  }
+}

@@ -1,0 +1,57 @@
+package io.outflux.server;
+
+import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The server's HTTP front: routes only; the work is in the handlers and, over the bus, in ingest. */
+public final class FrontVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(FrontVerticle.class);
+
+  private final FrontConfig config;
+  private final Duration backendTimeout;
+  private HttpServer server;
+
+  public FrontVerticle(FrontConfig config, Duration backendTimeout) {
+    this.config = config;
+    this.backendTimeout = backendTimeout;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.post(WireProtocol.BATCHES_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
+        .handler(new BatchHandler(vertx, config, backendTimeout));
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      if (status >= 500) {
+        log.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      }
+      BatchHandler.error(ctx, status, status == 413
+          ? "request body larger than http.maxBodySize (" + config.maxBodySize() + " bytes)"
+          : status >= 500 ? "internal error" : "bad request");
+    });
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setDecompressionSupported(true));
+    return server.requestHandler(router).listen()
+        .onSuccess(s -> log.info("outflux server listening on http://{}:{}", config.host(), s.actualPort()));
+  }
+
+  /** The bound port (useful when the configured port is 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

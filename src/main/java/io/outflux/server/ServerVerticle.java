@@ -1,0 +1,38 @@
+package io.outflux.server;
+
+import io.outflux.ingest.InfluxWriterVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A central node's entry point ({@code outflux server}): validates the config, then deploys the
+ * InfluxDB writer and the HTTP front (writer first, so the front never routes to a missing consumer).
+ */
+public final class ServerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerVerticle.class);
+
+  private FrontVerticle front;
+
+  @Override
+  public Future<?> start() {
+    ServerConfig config;
+    try {
+      config = ServerConfig.parse(config(), System.getenv());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    ServerBus.registerCodecs(vertx);
+    front = new FrontVerticle(config.front(), config.influx().timeout());
+    return vertx.deployVerticle(new InfluxWriterVerticle(config.influx()))
+        .compose(id -> vertx.deployVerticle(front))
+        .onSuccess(id -> log.info("outflux server started: InfluxDB {} (up to {} concurrent writes){}",
+            config.influx().url(), config.influx().maxConcurrentWrites(), vertx.isClustered() ? ", clustered" : ""));
+  }
+
+  public int actualPort() {
+    return front.actualPort();
+  }
+}

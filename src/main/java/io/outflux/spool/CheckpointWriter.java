@@ -1,0 +1,85 @@
+package io.outflux.spool;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Persists acked checkpoints on a worker thread. Acks can arrive faster than fsyncs complete, so
+ * only the newest pending checkpoint is written next: the file only ever moves forward.
+ */
+final class CheckpointWriter {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckpointWriter.class);
+
+  private final CheckpointStore store;
+  private Vertx vertx;
+  private Checkpoint written;
+  private Checkpoint pending;
+  private boolean saving;
+  private Promise<Void> drained;
+
+  CheckpointWriter(CheckpointStore store, Checkpoint initial) {
+    this.store = store;
+    this.written = initial;
+  }
+
+  void attach(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void offer(Checkpoint checkpoint) {
+    if (checkpoint.lastAckedSeq() < written.lastAckedSeq()) {
+      return;
+    }
+    pending = checkpoint;
+    if (!saving) {
+      saveNext();
+    }
+  }
+
+  /** Completes once everything offered so far is on disk. */
+  Future<Void> drain() {
+    if (!saving && pending == null) {
+      return Future.succeededFuture();
+    }
+    if (drained == null) {
+      drained = Promise.promise();
+    }
+    return drained.future();
+  }
+
+  private void saveNext() {
+    Checkpoint next = pending;
+    pending = null;
+    saving = true;
+    vertx.executeBlocking(() -> {
+      store.save(next);
+      return next;
+    }, true).onComplete(ar -> {
+      saving = false;
+      if (ar.succeeded()) {
+        written = next;
+      } else {
+        log.error("could not write checkpoint {} (the batch stays unsynced on disk and is re-sent after a restart): {}",
+            store.file(), ar.cause().toString());
+        if (pending == null) {
+          pending = next;
+          vertx.setTimer(1000, id -> {
+            if (!saving && pending != null) {
+              saveNext();
+            }
+          });
+          return;
+        }
+      }
+      if (pending != null) {
+        saveNext();
+      } else if (drained != null) {
+        drained.tryComplete();
+      }
+    });
+  }
+}

@@ -1,0 +1,103 @@
+package io.outflux.transport;
+
+import io.outflux.batch.Batch;
+import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Sends one batch to one server over HTTP POST and classifies the answer. */
+public final class HttpBatchSender {
+
+  private final WebClient client;
+  private final String clientId;
+  private final InfluxTarget target;
+  private final Duration timeout;
+
+  public HttpBatchSender(WebClient client, String clientId, InfluxTarget target, Duration timeout) {
+    this.client = client;
+    this.clientId = clientId;
+    this.target = target;
+    this.timeout = timeout;
+  }
+
+  public Future<SendResult> send(URI server, Batch batch) {
+    String url = stripSlash(server.toString()) + WireProtocol.BATCHES_PATH;
+    var request = client.postAbs(url)
+        .addQueryParam(WireProtocol.PARAM_DB, target.database())
+        .addQueryParam(WireProtocol.PARAM_PRECISION, target.precision().configName())
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
+        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), WireProtocol.CONTENT_TYPE_LINES)
+        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
+        .putHeader(WireProtocol.HEADER_SEQ, Long.toString(batch.seq()))
+        .timeout(timeout.toMillis());
+    if (!target.retentionPolicy().isEmpty()) {
+      request.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());
+    }
+    return request.sendBuffer(batch.payload())
+        .map(HttpBatchSender::classify)
+        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": " + describe(err), Optional.empty()));
+  }
+
+  static SendResult classify(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    if (status == 200) {
+      try {
+        return new SendResult.Acked(BatchReply.fromJson(response.bodyAsJsonObject()));
+      } catch (DecodeException | IllegalArgumentException | NullPointerException e) {
+        return new SendResult.Retryable("server answered 200 with an unreadable body: " + e.getMessage(), Optional.empty());
+      }
+    }
+    String reason = errorText(response);
+    if (status == 401 || status == 403) {
+      return new SendResult.AuthRejected(status, reason);
+    }
+    if (status == 429 || status >= 500) {
+      return new SendResult.Retryable("HTTP " + status + ": " + reason, retryAfter(response));
+    }
+    return new SendResult.Refused(status, reason);
+  }
+
+  private static String errorText(HttpResponse<Buffer> response) {
+    Buffer body = response.body();
+    if (body == null || body.length() == 0) {
+      return response.statusMessage();
+    }
+    try {
+      JsonObject json = body.toJsonObject();
+      return json.getString("error", body.toString());
+    } catch (DecodeException e) {
+      String text = body.toString();
+      return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+    }
+  }
+
+  private static Optional<Duration> retryAfter(HttpResponse<Buffer> response) {
+    String value = response.getHeader("Retry-After");
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String describe(Throwable err) {
+    String msg = err.getMessage();
+    return msg == null ? err.getClass().getSimpleName() : msg;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

@@ -1,0 +1,57 @@
+package io.outflux.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.batch.SyncRule;
+import io.outflux.client.ClientConfig;
+import io.outflux.server.ServerConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every example in conf/ must parse: the docs point users at them. */
+class ExampleConfigsTest {
+
+  @Test
+  void clientExampleParses() {
+    ClientConfig c = ClientConfig.parse(ConfigSource.readFile(Path.of("conf/client.json")), Map.of());
+    assertEquals("edge-01", c.clientId());
+    assertEquals(SyncRule.INTERVAL, c.sync().rule());
+    assertEquals("conf/client.json", c.source());
+    assertFalse(c.transport().servers().isEmpty());
+  }
+
+  @Test
+  void serverExampleParses() {
+    ServerConfig s = ServerConfig.parse(ConfigSource.readFile(Path.of("conf/server.json")), Map.of());
+    assertEquals(8070, s.front().port());
+  }
+
+  @Test
+  void everyJsonInConfParsesAsClientOrServer() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of("conf"))) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        JsonObject json = ConfigSource.readFile(p);
+        if (json.containsKey("clientId")) {
+          ClientConfig.parse(json, Map.of());
+        } else if (json.containsKey("http") || json.containsKey("influx")) {
+          ServerConfig.parse(json, Map.of());
+        }
+      }
+    }
+  }
+
+  @Test
+  void clientConfigRejectsAServerAddressWithoutScheme() {
+    JsonObject json = ConfigSource.readFile(Path.of("conf/client.json")).put("servers", new io.vertx.core.json.JsonArray().add("central:8070"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ClientConfig.parse(json, Map.of()));
+    assertEquals("servers", e.key());
+    assertTrue(e.getMessage().contains("http://"), e.getMessage());
+  }
+}
