@@ -1,0 +1,217 @@
+package io.outflux.demo;
+
+import io.outflux.influxd.InfluxdOptions;
+import io.outflux.influxd.InfluxdProcess;
+import io.outflux.influxd.Privilege;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+
+/**
+ * {@code outflux demo}: the whole product on one machine, for real. Two influxd (edge, and central
+ * with auth on), an outflux server and client as separate JVMs, and a writer that plays Telegraf's
+ * dual write: each block of lines goes to the edge InfluxDB and is appended to the spool.
+ */
+public final class Demo {
+
+  private static final String DB = "telegraf";
+  private static final String USER = "edge";
+  private static final String PASSWORD = "edge-demo-pw";
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+  public static void main(String[] args) throws Exception {
+    DemoOptions options;
+    try {
+      options = DemoOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage());
+      System.err.println(DemoOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.println(DemoOptions.USAGE);
+      return;
+    }
+    Demo demo = new Demo();
+    Runtime.getRuntime().addShutdownHook(new Thread(demo::stopAll, "demo-cleanup"));
+    int status;
+    try {
+      status = demo.run(options);
+    } finally {
+      demo.stopAll();
+    }
+    System.exit(status);
+  }
+
+  private int run(DemoOptions options) throws Exception {
+    Path dir = options.dir() != null ? Files.createDirectories(options.dir()) : Files.createTempDirectory("outflux-demo");
+    say("working directory " + dir);
+
+    InfluxdProcess edge = track(InfluxdProcess.start(InfluxdOptions.builder().baseDir(dir.resolve("edge-influxdb")).build()));
+    edge.createDatabase(DB);
+    say("edge InfluxDB     " + edge.url() + " (pid " + edge.pid() + ")");
+
+    InfluxdProcess central = track(InfluxdProcess.start(InfluxdOptions.builder().authEnabled(true)
+        .baseDir(dir.resolve("central-influxdb")).build()));
+    central.bootstrapAdmin("admin", "admin-demo-pw");
+    central.createDatabase(DB);
+    central.createUser(USER, PASSWORD, false);
+    central.grant(Privilege.WRITE, DB, USER);
+    say("central InfluxDB  " + central.url() + " (pid " + central.pid() + ", auth on, user '" + USER
+        + "' may only write to '" + DB + "')");
+
+    Path jar = ownJar();
+    int serverPort = freePort();
+    Path serverConf = write(dir.resolve("server.json"), new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", serverPort))
+        .put("influx", new JsonObject().put("url", central.url())));
+    ChildJvm server = track(ChildJvm.start("server", jar, dir.resolve("server.log"), "server", "-conf", serverConf.toString()));
+    server.awaitHttp("http://127.0.0.1:" + serverPort + "/health", Duration.ofSeconds(60));
+    say("outflux server    http://127.0.0.1:" + serverPort + " (pid " + server.pid() + ", log " + server.log() + ")");
+
+    Path spool = dir.resolve("spool").resolve("metrics.lp");
+    Files.createDirectories(spool.getParent());
+    Path clientConf = write(dir.resolve("client.json"), new JsonObject()
+        .put("clientId", "demo-edge")
+        .put("servers", new JsonArray().add("http://127.0.0.1:" + serverPort))
+        .put("influx", new JsonObject().put("username", USER).put("password", PASSWORD).put("database", DB))
+        .put("spool", new JsonObject().put("path", spool.toString()))
+        .put("sync", new JsonObject().put("rule", "interval").put("interval", "1s")));
+    ChildJvm client = track(ChildJvm.start("client", jar, dir.resolve("client.log"), "client", "-conf", clientConf.toString()));
+    client.awaitAlive(Duration.ofSeconds(2));
+    say("outflux client    pid " + client.pid() + ", spool " + spool + ", log " + client.log());
+
+    long written = writeLikeTelegraf(edge, central, spool, options);
+    say("done writing: " + fmt(written) + " lines; waiting for the client to catch up ...");
+    long synced = waitForCentral(central, written, Duration.ofSeconds(120));
+    long atEdge = countAll(edge);
+
+    System.out.println();
+    System.out.println("  lines written (spool):  " + fmt(written));
+    System.out.println("  points in edge InfluxDB:    " + fmt(atEdge));
+    System.out.println("  points in central InfluxDB: " + fmt(synced));
+    System.out.println();
+    if (synced == written && atEdge == written) {
+      System.out.println("OK: every point written at the edge is in the central InfluxDB.");
+      return 0;
+    }
+    System.out.println("MISMATCH: see " + client.log() + " and " + server.log());
+    return 1;
+  }
+
+  private long writeLikeTelegraf(InfluxdProcess edge, InfluxdProcess central, Path spool, DemoOptions options)
+      throws IOException, InterruptedException {
+    TelegrafLikeLines lines = new TelegrafLikeLines("demo-edge", System.currentTimeMillis() * 1_000_000L);
+    int perTick = Math.max(1, options.rate() / 10);
+    long written = 0;
+    long startNanos = System.nanoTime();
+    long nextReport = startNanos + 1_000_000_000L;
+    long endNanos = startNanos + options.seconds() * 1_000_000_000L;
+    for (long tick = 0; System.nanoTime() < endNanos; tick++) {
+      byte[] block = lines.block(written, written + perTick);
+      var answer = edge.write(DB, new String(block, StandardCharsets.UTF_8));
+      if (answer.status() != 204) {
+        throw new IllegalStateException("edge InfluxDB refused a write: " + answer.status() + " " + answer.body());
+      }
+      Files.write(spool, block, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      written += perTick;
+      if (System.nanoTime() >= nextReport) {
+        double secs = (System.nanoTime() - startNanos) / 1e9;
+        say(String.format(Locale.ROOT, "[%4.1fs] written %s lines (%s/s) | central InfluxDB has %s points",
+            secs, fmt(written), fmt((long) (written / secs)), fmt(countAll(central))));
+        nextReport += 1_000_000_000L;
+      }
+      long sleepUntil = startNanos + (tick + 1) * 100_000_000L;
+      long pause = (sleepUntil - System.nanoTime()) / 1_000_000L;
+      if (pause > 0) {
+        Thread.sleep(pause);
+      }
+    }
+    return written;
+  }
+
+  private long waitForCentral(InfluxdProcess central, long expected, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long count = countAll(central);
+    while (count < expected && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      long next = countAll(central);
+      if (next != count) {
+        say("central InfluxDB has " + fmt(next) + " of " + fmt(expected) + " points");
+      }
+      count = next;
+    }
+    return count;
+  }
+
+  private static long countAll(InfluxdProcess influxd) {
+    long sum = 0;
+    for (String[] m : TelegrafLikeLines.MEASUREMENTS) {
+      sum += influxd.count(DB, m[0]);
+    }
+    return sum;
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    synchronized (started) {
+      started.push(resource);
+    }
+    return resource;
+  }
+
+  /** Stops what was started, newest first (client before server before InfluxDBs). Idempotent. */
+  private void stopAll() {
+    while (true) {
+      AutoCloseable next;
+      synchronized (started) {
+        next = started.poll();
+      }
+      if (next == null) {
+        return;
+      }
+      try {
+        next.close();
+      } catch (Exception e) {
+        System.err.println("demo: stopping " + next + " failed: " + e);
+      }
+    }
+  }
+
+  private static Path write(Path file, JsonObject json) throws IOException {
+    return Files.writeString(file, json.encodePrettily());
+  }
+
+  private static Path ownJar() throws URISyntaxException {
+    Path jar = Path.of(Demo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!jar.toString().endsWith(".jar")) {
+      throw new IllegalStateException("the demo runs from the fat jar (target/outflux.jar); build it with mvn -B package");
+    }
+    return jar;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String fmt(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  private static void say(String message) {
+    System.out.println("demo: " + message);
+  }
+}

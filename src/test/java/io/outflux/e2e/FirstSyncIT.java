@@ -1,0 +1,152 @@
+package io.outflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.client.ClientVerticle;
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.InfluxdOptions;
+import io.outflux.influxd.InfluxdProcess;
+import io.outflux.server.ServerVerticle;
+import io.outflux.spool.CheckpointStore;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.outflux.testing.LogCapture;
+import io.outflux.transport.TransportVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first end-to-end sync: two real influxd (the edge's, written like Telegraf would, and the
+ * central one with auth on), a server and a client deployed in Vert.x, lines appended to the spool.
+ */
+@ExtendWith(VertxExtension.class)
+class FirstSyncIT {
+
+  private static InfluxdProcess edge;
+  private static CentralInflux central;
+
+  @BeforeAll
+  static void startInfluxDbs() {
+    edge = InfluxdProcess.start(InfluxdOptions.defaults());
+    edge.createDatabase("telegraf");
+    central = CentralInflux.start();
+  }
+
+  @AfterAll
+  static void stopInfluxDbs() {
+    if (central != null) {
+      central.close();
+    }
+    if (edge != null) {
+      edge.close();
+    }
+  }
+
+  @Test
+  void tenThousandLinesAppendedInChunksAllArriveCentrally(Vertx vertx, @TempDir Path dir) throws Exception {
+    central.influxd.createDatabase("sync_all");
+    central.influxd.grant(io.outflux.influxd.Privilege.WRITE, "sync_all", CentralInflux.WRITER);
+    int port = deployServer(vertx);
+    Path spool = dir.resolve("metrics.lp");
+    deploy(vertx, new ClientVerticle(), clientConfig(port, spool, "sync_all", CentralInflux.WRITER_PASSWORD));
+
+    TelegrafLikeLines lines = new TelegrafLikeLines("edge-01", 1_700_000_000_000_000_000L);
+    int total = 10_000;
+    int chunks = 7;
+    int written = 0;
+    for (int c = 0; c < chunks; c++) {
+      int end = c == chunks - 1 ? total : written + total / chunks;
+      byte[] block = lines.block(written, end);
+      // Telegraf writes the edge's own InfluxDB too; the demo does the same
+      assertEquals(204, edge.write("telegraf", new String(block, java.nio.charset.StandardCharsets.UTF_8)).status());
+      // a chunk that ends mid-line: the client must wait for the rest of the line
+      int split = block.length - 17;
+      Files.write(spool, java.util.Arrays.copyOfRange(block, 0, split), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Thread.sleep(150);
+      Files.write(spool, java.util.Arrays.copyOfRange(block, split, block.length), StandardOpenOption.APPEND);
+      written = end;
+      Thread.sleep(100);
+    }
+
+    long synced = Await.value(() -> countAll("sync_all"), total, Duration.ofSeconds(60));
+    assertEquals(total, synced, "every point appended to the spool is in the central InfluxDB");
+    assertEquals(total, edge.countPoints("telegraf"), "the edge InfluxDB got the same points");
+    long size = Files.size(spool);
+    long checkpointed = Await.value(
+        () -> new CheckpointStore(Path.of(spool + ".checkpoint")).load().synced().offset(), size, Duration.ofSeconds(10));
+    assertEquals(size, checkpointed, "the checkpoint covers the whole spool once everything is acknowledged");
+  }
+
+  @Test
+  void wrongPasswordWritesNothingAndTheClientKeepsRetryingWithAClearMessage(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    central.influxd.createDatabase("sync_denied");
+    int port = deployServer(vertx);
+    Path spool = dir.resolve("metrics.lp");
+    try (LogCapture log = new LogCapture(TransportVerticle.class)) {
+      JsonObject config = clientConfig(port, spool, "sync_denied", "not-the-password");
+      config.getJsonObject("transport").put("retryInitialDelay", "100ms").put("retryMaxDelay", "400ms");
+      String clientDeployment = deploy(vertx, new ClientVerticle(), config);
+      Files.write(spool, new TelegrafLikeLines("edge-02", 1_700_000_000_000_000_000L).block(0, 100));
+
+      long attempts = Await.value(() -> log.messages().stream().filter(m -> m.contains("attempt 4")).count(), 1,
+          Duration.ofSeconds(20));
+      assertEquals(1, attempts, "the client retries again and again: " + log.messages());
+      String first = log.messages().get(0);
+      assertTrue(first.contains("HTTP 401") && first.contains("credentials of user " + CentralInflux.WRITER)
+          && first.contains("influx.password"), first);
+      assertTrue(log.messages().stream().noneMatch(m -> m.contains("not-the-password")), "the password is never logged");
+      assertTrue(vertx.deploymentIDs().contains(clientDeployment), "the client is still running");
+      assertEquals(0, countAll("sync_denied"), "nothing was written with wrong credentials");
+      assertEquals(0, new CheckpointStore(Path.of(spool + ".checkpoint")).load().synced().offset(),
+          "nothing was acknowledged");
+    }
+  }
+
+  private static long countAll(String db) {
+    long sum = 0;
+    for (String[] m : TelegrafLikeLines.MEASUREMENTS) {
+      sum += central.influxd.count(db, m[0]);
+    }
+    return sum;
+  }
+
+  private static int deployServer(Vertx vertx) throws Exception {
+    ServerVerticle server = new ServerVerticle();
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("influx", new JsonObject().put("url", central.influxd.url()));
+    deploy(vertx, server, config);
+    return server.actualPort();
+  }
+
+  private static JsonObject clientConfig(int port, Path spool, String db, String password) {
+    return new JsonObject()
+        .put("clientId", "edge-test")
+        .put("servers", new JsonArray().add("http://127.0.0.1:" + port))
+        .put("influx", new JsonObject().put("username", CentralInflux.WRITER).put("password", password).put("database", db))
+        .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms"))
+        .put("sync", new JsonObject().put("rule", "interval").put("interval", "200ms").put("maxBatchLines", 1000))
+        .put("transport", new JsonObject());
+  }
+
+  private static String deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) throws Exception {
+    Future<String> f = vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config));
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
