@@ -32,7 +32,7 @@ public final class FrontVerticle extends VerticleBase {
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
-        .handler(new BatchHandler(vertx, config, backendTimeout));
+        .handler(new BatchHandler(new BatchIngest(vertx, config, backendTimeout)));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       if (status >= 500) {

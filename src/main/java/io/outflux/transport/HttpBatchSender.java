@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Sends one batch to one server over HTTP POST and classifies the answer. */
-public final class HttpBatchSender {
+public final class HttpBatchSender implements BatchSender {
 
   private final WebClient client;
   private final String clientId;
@@ -29,6 +29,7 @@ public final class HttpBatchSender {
     this.timeout = timeout;
   }
 
+  @Override
   public Future<SendResult> send(URI server, Batch batch) {
     String url = stripSlash(server.toString()) + WireProtocol.BATCHES_PATH;
     var request = client.postAbs(url)

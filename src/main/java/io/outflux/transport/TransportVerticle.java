@@ -30,7 +30,7 @@ public final class TransportVerticle extends VerticleBase {
   private final TransportConfig config;
   private final String configSource;
   private WebClient client;
-  private HttpBatchSender sender;
+  private BatchSender sender;
   private Backoff backoff;
   private int serverIndex;
   private boolean stopped;

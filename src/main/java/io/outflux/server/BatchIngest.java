@@ -1,0 +1,113 @@
+package io.outflux.server;
+
+import io.outflux.ingest.AuthResult;
+import io.outflux.ingest.WriteRequest;
+import io.outflux.ingest.WriteResult;
+import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.Credentials;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one way to take a batch, shared by every transport: check the client's credentials
+ * against InfluxDB (cached by salted hash), write the lines with them, and say whether they are
+ * stored. Acks only after InfluxDB answered 2xx.
+ */
+public final class BatchIngest {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchIngest.class);
+  private static final Duration RETRY_SOON = Duration.ofSeconds(1);
+
+  private final Vertx vertx;
+  private final CredentialCache cache;
+  private final long busTimeoutMs;
+
+  public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
+    this.vertx = vertx;
+    this.cache = new CredentialCache(config.authCacheTtl(), System::nanoTime);
+    // the writer answers every request itself (timeouts included); this only guards against a bug
+    this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
+  }
+
+  public Future<IngestOutcome> ingest(IncomingBatch batch) {
+    return authenticate(batch.credentials()).compose(auth -> {
+      if (auth instanceof AuthResult.Rejected r) {
+        log.info("refused {} of client {}: InfluxDB answered {}", batch.credentials().principal(), batch.clientId(),
+            r.status());
+        return Future.succeededFuture(notStored(401,
+            "InfluxDB refused the credentials of " + batch.credentials().principal() + ": " + r.message()));
+      }
+      if (auth instanceof AuthResult.Unavailable u) {
+        return Future.succeededFuture(retryLater("cannot check credentials: " + u.message(), RETRY_SOON));
+      }
+      return write(batch);
+    }).otherwise(err -> retryLater("internal error: " + err.getMessage(), RETRY_SOON));
+  }
+
+  /** Checks credentials alone (e.g. when a WebSocket connects, before any batch). */
+  public Future<AuthResult> authenticate(Credentials credentials) {
+    if (cache.isAccepted(credentials)) {
+      return Future.succeededFuture(new AuthResult.Accepted());
+    }
+    return vertx.eventBus().<AuthResult>request(ServerBus.AUTHENTICATE, credentials, ServerBus.local(busTimeoutMs))
+        .map(msg -> {
+          if (msg.body() instanceof AuthResult.Accepted) {
+            cache.accepted(credentials);
+          }
+          return msg.body();
+        });
+  }
+
+  private Future<IngestOutcome> write(IncomingBatch batch) {
+    long lineCount = countLines(batch.lines());
+    if (lineCount == 0) {
+      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, List.of())));
+    }
+    WriteRequest request = new WriteRequest(batch.credentials(), batch.database(), batch.retentionPolicy(),
+        batch.precision(), batch.lines(), lineCount);
+    return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
+        .map(msg -> toOutcome(batch.seq(), msg.body()));
+  }
+
+  private static IngestOutcome toOutcome(long seq, WriteResult result) {
+    if (result instanceof WriteResult.Written w) {
+      return new IngestOutcome.Acked(new BatchReply(seq, w.written(), w.rejected()));
+    }
+    if (result instanceof WriteResult.AuthFailed a) {
+      return notStored(a.status(), "InfluxDB: " + a.message());
+    }
+    if (result instanceof WriteResult.Retryable r) {
+      return retryLater(r.message(), r.retryAfter());
+    }
+    WriteResult.Failed f = (WriteResult.Failed) result;
+    return notStored(f.status(), "InfluxDB: " + f.message());
+  }
+
+  private static IngestOutcome notStored(int status, String message) {
+    return new IngestOutcome.NotStored(status, message, Optional.empty());
+  }
+
+  private static IngestOutcome retryLater(String message, Duration retryAfter) {
+    return new IngestOutcome.NotStored(503, message, Optional.of(retryAfter));
+  }
+
+  static long countLines(Buffer lines) {
+    long count = 0;
+    int length = lines.length();
+    for (int i = 0; i < length; i++) {
+      if (lines.getByte(i) == '\n') {
+        count++;
+      }
+    }
+    if (length > 0 && lines.getByte(length - 1) != '\n') {
+      count++;
+    }
+    return count;
+  }
+}
