@@ -13,22 +13,28 @@ final class AckTracker {
   private static final class Sent {
     final long seq;
     final SpoolPosition end;
+    final int lines;
     boolean acked;
 
-    Sent(long seq, SpoolPosition end) {
+    Sent(long seq, SpoolPosition end, int lines) {
       this.seq = seq;
       this.end = end;
+      this.lines = lines;
     }
   }
 
-  /** A new contiguous acknowledged prefix: everything up to {@code end} is synced. */
-  record Advance(long seq, SpoolPosition end) {
+  /** A new contiguous acknowledged prefix: everything up to {@code end} is synced ({@code lines} more lines). */
+  record Advance(long seq, SpoolPosition end, long lines) {
   }
 
   private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
 
   void sent(long seq, SpoolPosition end) {
-    inFlight.addLast(new Sent(seq, end));
+    sent(seq, end, 0);
+  }
+
+  void sent(long seq, SpoolPosition end, int lines) {
+    inFlight.addLast(new Sent(seq, end, lines));
   }
 
   /** @return the new synced prefix, if this ack extended it */
@@ -40,9 +46,11 @@ final class AckTracker {
       }
     }
     Advance advance = null;
+    long lines = 0;
     while (!inFlight.isEmpty() && inFlight.peekFirst().acked) {
       Sent s = inFlight.removeFirst();
-      advance = new Advance(s.seq, s.end);
+      lines += s.lines;
+      advance = new Advance(s.seq, s.end, lines);
     }
     return Optional.ofNullable(advance);
   }

@@ -5,10 +5,14 @@ import io.outflux.spool.Checkpoint;
 import io.outflux.spool.SpoolChunk;
 import io.outflux.spool.SpoolPosition;
 import io.outflux.transport.Delivery;
+import io.outflux.transport.TransportProblem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@code sync.maxInFlight} of them at the transport, and moves the checkpoint over the contiguous
  * acknowledged prefix. Memory is bounded: while a full batch is waiting for a window slot, the
  * tail's next chunk is not accepted, so the tail stops reading.
+ *
+ * <p>A flush ({@link ClientBus#FLUSH}) aims at the end of the complete lines in the spool at the
+ * moment it arrives (including lines the tail has not handed over yet): until the acknowledged
+ * prefix reaches it, every line is sent as soon as it is read, whatever the policy.
  */
 public final class BatchVerticle extends VerticleBase {
 
@@ -24,7 +32,9 @@ public final class BatchVerticle extends VerticleBase {
 
   private final SyncConfig config;
   private final BatchPolicy policy;
+  private final SpoolEndSource spoolEnd;
   private final AckTracker acks = new AckTracker();
+  private final List<PendingFlush> flushes = new ArrayList<>();
   private long nextSeq;
 
   private Buffer pending = Buffer.buffer();
@@ -33,16 +43,45 @@ public final class BatchVerticle extends VerticleBase {
   private SpoolPosition pendingEnd;
   private Message<SpoolChunk> held;
   private boolean tickDue;
+  private SpoolPosition synced;
+  private long ackedLines;
+  private long ackedBatches;
+  private TransportProblem lastProblem;
 
-  public BatchVerticle(SyncConfig config, Checkpoint start) {
+  /** Where the spool's complete lines end now; a seam so tests and rotation-aware tails can supply it. */
+  @FunctionalInterface
+  public interface SpoolEndSource {
+    Future<SpoolPosition> completeLinesEnd();
+  }
+
+  private static final class PendingFlush {
+    final Message<Object> request;
+    final SpoolPosition target;
+    final long linesAtStart;
+    final long batchesAtStart;
+    long timer;
+
+    PendingFlush(Message<Object> request, SpoolPosition target, long linesAtStart, long batchesAtStart) {
+      this.request = request;
+      this.target = target;
+      this.linesAtStart = linesAtStart;
+      this.batchesAtStart = batchesAtStart;
+    }
+  }
+
+  public BatchVerticle(SyncConfig config, Checkpoint start, SpoolEndSource spoolEnd) {
     this.config = config;
     this.policy = BatchPolicy.of(config);
+    this.spoolEnd = spoolEnd;
     this.nextSeq = start.lastAckedSeq() + 1;
+    this.synced = start.synced();
   }
 
   @Override
   public Future<?> start() {
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
+    vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
+    vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
     return Future.succeededFuture();
   }
@@ -68,7 +107,7 @@ public final class BatchVerticle extends VerticleBase {
     pendingLines += chunk.lineCount();
     pendingEnd = chunk.end();
     msg.reply(null);
-    if (policy.isDue(pendingLines, pending.length())) {
+    if (flushing() || policy.isDue(pendingLines, pending.length())) {
       sendPending();
     }
   }
@@ -76,6 +115,10 @@ public final class BatchVerticle extends VerticleBase {
   private void onTick() {
     tickDue = pendingLines > 0;
     sendPending();
+  }
+
+  private boolean flushing() {
+    return !flushes.isEmpty();
   }
 
   /** Sends the pending lines if a window slot is free; otherwise they go when an ack frees one. */
@@ -87,7 +130,7 @@ public final class BatchVerticle extends VerticleBase {
     pending = Buffer.buffer();
     pendingLines = 0;
     tickDue = false;
-    acks.sent(batch.seq(), batch.end());
+    acks.sent(batch.seq(), batch.end(), batch.lines());
     vertx.eventBus().<Delivery>request(ClientBus.BATCHES, batch, ClientBus.UNBOUNDED_WAIT)
         .onSuccess(reply -> onDelivered(reply.body()))
         .onFailure(err -> log.error("batch {} was not delivered by the transport: {}", batch.seq(), err.toString()));
@@ -99,13 +142,79 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onDelivered(Delivery delivery) {
-    delivery.rejected().forEach(r ->
-        log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));
-    acks.acked(delivery.seq()).ifPresent(advance ->
-        vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(advance.end(), advance.seq()),
-            ClientBus.UNBOUNDED_WAIT));
-    if (tickDue || held != null || policy.isDue(pendingLines, pending.length())) {
+    if (!delivery.rejected().isEmpty()) {
+      delivery.rejected().forEach(r ->
+          log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));
+      vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected()),
+          ClientBus.UNBOUNDED_WAIT);
+    }
+    acks.acked(delivery.seq()).ifPresent(advance -> {
+      synced = advance.end();
+      ackedLines += advance.lines();
+      ackedBatches = advance.seq();
+      lastProblem = null;
+      vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(advance.end(), advance.seq()), ClientBus.UNBOUNDED_WAIT);
+      completeFlushes();
+    });
+    if (tickDue || held != null || flushing() || policy.isDue(pendingLines, pending.length())) {
       sendPending();
+    }
+  }
+
+  private void onFlush(Message<Object> request) {
+    spoolEnd.completeLinesEnd().onComplete(ar -> {
+      if (ar.failed()) {
+        request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
+        return;
+      }
+      if (lastProblem != null && lastProblem.blocked()) {
+        request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
+        return;
+      }
+      PendingFlush flush = new PendingFlush(request, ar.result(), ackedLines, ackedBatches);
+      long timeoutMs = FlushRequest.timeoutOf(request.body()).toMillis();
+      flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
+      flushes.add(flush);
+      log.info("flush requested: sending everything up to spool offset {} (synced up to {})",
+          flush.target.offset(), synced.offset());
+      completeFlushes();
+      sendPending();
+    });
+  }
+
+  private void completeFlushes() {
+    flushes.removeIf(f -> {
+      if (synced.compareTo(f.target) < 0) {
+        return false;
+      }
+      vertx.cancelTimer(f.timer);
+      long lines = ackedLines - f.linesAtStart;
+      log.info("flush done: {} lines acknowledged by the server, synced up to offset {}", lines, synced.offset());
+      f.request.reply(new JsonObject()
+          .put(FlushRequest.LINES, lines)
+          .put(FlushRequest.BATCHES, ackedBatches - f.batchesAtStart)
+          .put(FlushRequest.OFFSET, synced.offset()));
+      return true;
+    });
+  }
+
+  private void timedOut(PendingFlush flush, long timeoutMs) {
+    if (!flushes.remove(flush)) {
+      return;
+    }
+    String why = lastProblem == null ? "" : "; last problem: " + lastProblem.reason();
+    flush.request.fail(FlushRequest.FAILED_TIMEOUT, "not flushed within " + timeoutMs + " ms: synced up to offset "
+        + synced.offset() + " of " + flush.target.offset() + why);
+  }
+
+  private void onProblem(TransportProblem problem) {
+    lastProblem = problem;
+    if (problem.blocked() && flushing()) {
+      for (PendingFlush f : flushes) {
+        vertx.cancelTimer(f.timer);
+        f.request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + problem.reason());
+      }
+      flushes.clear();
     }
   }
 }

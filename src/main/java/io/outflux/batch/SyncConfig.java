@@ -7,26 +7,41 @@ import java.time.Duration;
  * The sync rule and the batch limits that apply to every rule.
  *
  * @param rule when to send
- * @param interval for {@link SyncRule#INTERVAL}: how long lines accumulate before they are sent
+ * @param interval for {@link SyncRule#INTERVAL} and {@link SyncRule#INTERVAL_SIZE}: how long lines
+ *     accumulate before they are sent
+ * @param sizeLines for {@link SyncRule#SIZE} and {@link SyncRule#INTERVAL_SIZE}: send once this many
+ *     lines are waiting
+ * @param sizeBytes likewise in bytes
  * @param maxBatchLines a batch is sent as soon as it holds this many lines, whatever the rule
  * @param maxBatchSize a batch is sent as soon as it holds this many bytes, whatever the rule
  * @param maxInFlight batches sent and not yet acknowledged; when reached, reading pauses
  */
-public record SyncConfig(SyncRule rule, Duration interval, int maxBatchLines, long maxBatchSize, int maxInFlight) {
+public record SyncConfig(SyncRule rule, Duration interval, int sizeLines, long sizeBytes, int maxBatchLines,
+                         long maxBatchSize, int maxInFlight) {
 
   public static final SyncRule DEFAULT_RULE = SyncRule.INTERVAL;
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  public static final int DEFAULT_SIZE_LINES = 1_000;
+  public static final long DEFAULT_SIZE_BYTES = 256L << 10;
   public static final int DEFAULT_MAX_BATCH_LINES = 5_000;
   public static final long DEFAULT_MAX_BATCH_SIZE = 4L << 20;
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
 
   public static SyncConfig from(ConfigReader r) {
-    return new SyncConfig(
-        r.enumValue("rule", SyncRule.class, DEFAULT_RULE),
-        r.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(10), Duration.ofDays(1)),
-        r.integer("maxBatchLines", DEFAULT_MAX_BATCH_LINES, 1, 1_000_000),
-        // InfluxDB 1.x refuses bodies over 25,000,000 bytes: stay well below
-        r.size("maxBatchSize", DEFAULT_MAX_BATCH_SIZE, 1024, 16L << 20),
+    SyncRule rule = r.enumValue("rule", SyncRule.class, DEFAULT_RULE);
+    Duration interval = r.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(10), Duration.ofDays(1));
+    int maxBatchLines = r.integer("maxBatchLines", DEFAULT_MAX_BATCH_LINES, 1, 1_000_000);
+    // InfluxDB 1.x refuses bodies over 25,000,000 bytes: stay well below
+    long maxBatchSize = r.size("maxBatchSize", DEFAULT_MAX_BATCH_SIZE, 1024, 16L << 20);
+    int sizeLines = r.integer("sizeLines", Math.min(DEFAULT_SIZE_LINES, maxBatchLines), 1, 1_000_000);
+    if (sizeLines > maxBatchLines) {
+      throw r.error("sizeLines", sizeLines + " is larger than sync.maxBatchLines (" + maxBatchLines + ")");
+    }
+    long sizeBytes = r.size("sizeBytes", Math.min(DEFAULT_SIZE_BYTES, maxBatchSize), 1, 16L << 20);
+    if (sizeBytes > maxBatchSize) {
+      throw r.error("sizeBytes", sizeBytes + " bytes is larger than sync.maxBatchSize (" + maxBatchSize + " bytes)");
+    }
+    return new SyncConfig(rule, interval, sizeLines, sizeBytes, maxBatchLines, maxBatchSize,
         r.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 64));
   }
 }

@@ -1,10 +1,12 @@
 package io.outflux.client;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.RejectedLines;
 import io.outflux.bus.LocalCodec;
 import io.outflux.spool.Checkpoint;
 import io.outflux.spool.SpoolChunk;
 import io.outflux.transport.Delivery;
+import io.outflux.transport.TransportProblem;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   tail --LINES(SpoolChunk)--> batch --BATCHES(Batch)--> transport
  *   tail <--ACKED(Checkpoint)-- batch <--reply(Delivery)-- transport
+ *                               batch <--TRANSPORT_PROBLEM-- transport
+ *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
+ *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
  * </pre>
  */
 public final class ClientBus {
@@ -24,6 +29,16 @@ public final class ClientBus {
   public static final String BATCHES = "outflux.client.batches";
   /** publish {@link Checkpoint}: the contiguous acknowledged prefix grew; the tail persists it. */
   public static final String ACKED = "outflux.client.acked";
+  /**
+   * request (a {@code JsonObject}, see {@link io.outflux.batch.FlushRequest}): send everything in the
+   * spool now; the reply ({@code {"lines":N,...}}) comes once the server acknowledged all of it, a
+   * failure (code 504 timeout, 503 blocked) says why not.
+   */
+  public static final String FLUSH = "outflux.client.flush";
+  /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */
+  public static final String DEAD_LETTER = "outflux.client.dead-letter";
+  /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */
+  public static final String TRANSPORT_PROBLEM = "outflux.client.transport-problem";
 
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an
@@ -40,5 +55,7 @@ public final class ClientBus {
     LocalCodec.register(vertx, Batch.class);
     LocalCodec.register(vertx, Delivery.class);
     LocalCodec.register(vertx, Checkpoint.class);
+    LocalCodec.register(vertx, RejectedLines.class);
+    LocalCodec.register(vertx, TransportProblem.class);
   }
 }

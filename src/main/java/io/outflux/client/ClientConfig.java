@@ -1,5 +1,6 @@
 package io.outflux.client;
 
+import io.outflux.admin.AdminConfig;
 import io.outflux.batch.SyncConfig;
 import io.outflux.config.ConfigReader;
 import io.outflux.config.ConfigSource;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * @param source where it was read from, for messages that ask the user to fix something
  */
 public record ClientConfig(String source, String clientId, InfluxTarget influx, SpoolConfig spool, SyncConfig sync,
-                           TransportConfig transport) {
+                           TransportConfig transport, AdminConfig admin) {
 
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -30,7 +31,8 @@ public record ClientConfig(String source, String clientId, InfluxTarget influx, 
         InfluxTarget.from(r.section("influx")),
         SpoolConfig.from(r.section("spool")),
         SyncConfig.from(r.section("sync")),
-        TransportConfig.from(r, r.section("transport")));
+        TransportConfig.from(r, r.section("transport")),
+        AdminConfig.from(r.section("admin")));
     r.rejectUnknownKeys();
     return config;
   }

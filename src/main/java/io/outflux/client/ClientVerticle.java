@@ -1,6 +1,10 @@
 package io.outflux.client;
 
+import io.outflux.admin.AdminConfig;
+import io.outflux.admin.AdminVerticle;
 import io.outflux.batch.BatchVerticle;
+import io.outflux.batch.SpoolEnd;
+import io.outflux.batch.SyncRule;
 import io.outflux.spool.Checkpoint;
 import io.outflux.spool.CheckpointStore;
 import io.outflux.spool.SpoolTailVerticle;
@@ -13,11 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge side's entry point ({@code outflux client}): validates the config, reads the checkpoint
  * and deploys the pipeline, downstream first so that nothing is sent to an address without a
- * consumer: transport, then batcher, then tail.
+ * consumer: transport, then batcher, then tail, then the local admin endpoint.
  */
 public final class ClientVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(ClientVerticle.class);
+
+  private AdminVerticle admin;
 
   @Override
   public Future<?> start() {
@@ -38,9 +44,25 @@ public final class ClientVerticle extends VerticleBase {
   private Future<?> deployPipeline(ClientConfig config, Checkpoint checkpoint) {
     log.info("checkpoint {}: synced up to offset {}, last acknowledged batch {}", config.spool().checkpoint(),
         checkpoint.synced().offset(), checkpoint.lastAckedSeq());
+    boolean streaming = config.sync().rule() == SyncRule.STREAMING;
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
-            config.source()))
-        .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint)))
-        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), checkpoint)));
+            streaming, config.source()))
+        .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
+            new SpoolEnd(vertx, config.spool().path()))))
+        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), checkpoint)))
+        .compose(id -> deployAdmin(config.admin()));
+  }
+
+  private Future<?> deployAdmin(AdminConfig adminConfig) {
+    if (!adminConfig.enabled()) {
+      return Future.succeededFuture();
+    }
+    admin = new AdminVerticle(adminConfig);
+    return vertx.deployVerticle(admin);
+  }
+
+  /** The admin endpoint's bound port (useful when the configured port is 0); -1 when it is disabled. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.actualPort();
   }
 }

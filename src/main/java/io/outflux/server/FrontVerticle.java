@@ -1,5 +1,6 @@
 package io.outflux.server;
 
+import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,9 +31,11 @@ public final class FrontVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    BatchIngest ingest = new BatchIngest(vertx, config, backendTimeout);
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
-        .handler(new BatchHandler(new BatchIngest(vertx, config, backendTimeout)));
+        .handler(new BatchHandler(ingest));
+    router.get(StreamProtocol.STREAM_PATH).handler(new StreamHandler(vertx, ingest, config.maxBodySize()));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       if (status >= 500) {
@@ -45,7 +48,10 @@ public final class FrontVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setDecompressionSupported(true));
+        .setDecompressionSupported(true)
+        .setMaxWebSocketFrameSize(1 << 20)
+        // a batch arrives as one message; gzip can only make it smaller than the decoded limit
+        .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodySize() + 64)));
     return server.requestHandler(router).listen()
         .onSuccess(s -> log.info("outflux server listening on http://{}:{}", config.host(), s.actualPort()));
   }

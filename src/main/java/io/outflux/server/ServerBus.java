@@ -20,6 +20,12 @@ public final class ServerBus {
 
   public static final String AUTHENTICATE = "outflux.server.authenticate";
   public static final String WRITE = "outflux.server.write";
+  /**
+   * publish a {@code JsonObject} ({@code {}} for all, {@code {"clientId":"edge-01"}} for one): every
+   * streaming client connected to a node that receives it is sent a flush control message. Not
+   * node-local: on a cluster, one publish reaches the streaming clients of every node.
+   */
+  public static final String FLUSH_STREAMS = "outflux.server.flush-streams";
 
   public static DeliveryOptions local(long timeoutMs) {
     return new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs);

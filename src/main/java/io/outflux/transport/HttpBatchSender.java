@@ -4,6 +4,7 @@ import io.outflux.batch.Batch;
 import io.outflux.protocol.BatchReply;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -21,12 +22,17 @@ public final class HttpBatchSender implements BatchSender {
   private final String clientId;
   private final InfluxTarget target;
   private final Duration timeout;
+  private final Vertx vertx;
+  private final boolean gzip;
 
-  public HttpBatchSender(WebClient client, String clientId, InfluxTarget target, Duration timeout) {
+  public HttpBatchSender(Vertx vertx, WebClient client, String clientId, InfluxTarget target, Duration timeout,
+                         boolean gzip) {
+    this.vertx = vertx;
     this.client = client;
     this.clientId = clientId;
     this.target = target;
     this.timeout = timeout;
+    this.gzip = gzip;
   }
 
   @Override
@@ -43,7 +49,12 @@ public final class HttpBatchSender implements BatchSender {
     if (!target.retentionPolicy().isEmpty()) {
       request.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());
     }
-    return request.sendBuffer(batch.payload())
+    Future<Buffer> body = Future.succeededFuture(batch.payload());
+    if (gzip) {
+      request.putHeader(HttpHeaders.CONTENT_ENCODING.toString(), "gzip");
+      body = Gzip.compress(vertx, batch.payload());
+    }
+    return body.compose(request::sendBuffer)
         .map(HttpBatchSender::classify)
         .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": " + describe(err), Optional.empty()));
   }
@@ -57,14 +68,7 @@ public final class HttpBatchSender implements BatchSender {
         return new SendResult.Retryable("server answered 200 with an unreadable body: " + e.getMessage(), Optional.empty());
       }
     }
-    String reason = errorText(response);
-    if (status == 401 || status == 403) {
-      return new SendResult.AuthRejected(status, reason);
-    }
-    if (status == 429 || status >= 500) {
-      return new SendResult.Retryable("HTTP " + status + ": " + reason, retryAfter(response));
-    }
-    return new SendResult.Refused(status, reason);
+    return SendResult.ofStatus(status, errorText(response), retryAfter(response));
   }
 
   private static String errorText(HttpResponse<Buffer> response) {

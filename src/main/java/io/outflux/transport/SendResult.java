@@ -25,4 +25,15 @@ public sealed interface SendResult {
   /** The server refused the batch itself (unknown database, bad request). Needs the operator. */
   record Refused(int status, String reason) implements SendResult {
   }
+
+  /** Classifies a server's refusal by its HTTP status, the same way for HTTP answers and WebSocket nacks. */
+  static SendResult ofStatus(int status, String reason, Optional<Duration> retryAfter) {
+    if (status == 401 || status == 403) {
+      return new AuthRejected(status, reason);
+    }
+    if (status == 429 || status >= 500) {
+      return new Retryable("HTTP " + status + ": " + reason, retryAfter);
+    }
+    return new Refused(status, reason);
+  }
 }

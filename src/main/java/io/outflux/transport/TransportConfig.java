@@ -10,16 +10,29 @@ import java.util.List;
  * How the client reaches the outflux servers.
  *
  * @param servers base addresses of the outflux server nodes, tried in order, failing over on errors
- * @param requestTimeout how long one batch request may take before it counts as failed
+ * @param requestTimeout how long one batch request (or a batch's ack on the WebSocket) may take
+ *     before it counts as failed
  * @param retryInitialDelay the first retry waits up to this long (full jitter)
  * @param retryMaxDelay the cap of the exponential backoff
+ * @param gzip compress batch payloads on the wire (HTTP and WebSocket)
+ * @param pingInterval the streaming WebSocket sends a ping this often; a link silent for three
+ *     intervals is closed and reopened
+ * @param authRetryInterval after InfluxDB refused the credentials (401/403) sending stops; it is
+ *     tried again this rarely, in case the operator fixed the user on the central side
+ * @param failbackAfter after failing over to a later server in the list, go back to the first one
+ *     after this long
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
-                              Duration retryMaxDelay) {
+                              Duration retryMaxDelay, boolean gzip, Duration pingInterval,
+                              Duration authRetryInterval, Duration failbackAfter) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
   public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(30);
+  public static final boolean DEFAULT_GZIP = false;
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_FAILBACK_AFTER = Duration.ofMinutes(5);
 
   /** Reads {@code servers} from the root and the rest from the {@code transport} section. */
   public static TransportConfig from(ConfigReader root, ConfigReader r) {
@@ -36,6 +49,10 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
     }
     return new TransportConfig(List.copyOf(servers),
         r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
-        initial, max);
+        initial, max,
+        r.bool("gzip", DEFAULT_GZIP),
+        r.duration("pingInterval", DEFAULT_PING_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
+        r.duration("authRetryInterval", DEFAULT_AUTH_RETRY_INTERVAL, Duration.ofMillis(100), Duration.ofDays(1)),
+        r.duration("failbackAfter", DEFAULT_FAILBACK_AFTER, Duration.ofMillis(100), Duration.ofDays(1)));
   }
 }

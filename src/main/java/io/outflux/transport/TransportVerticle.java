@@ -1,15 +1,21 @@
 package io.outflux.transport;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -17,9 +23,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers batches to the outflux servers, retrying each until it is acknowledged: nothing is
- * dropped, whatever the failure. Connection failures move to the next server in the list; a
- * rejected credential or an unknown database is logged loudly and retried with backoff, because
- * the fix (a password, a CREATE DATABASE) is made outside and the data must wait for it.
+ * dropped, whatever the failure. The sender (HTTP POST, or a WebSocket for streaming) classifies
+ * each attempt; this class decides:
+ * <ul>
+ *   <li>retryable (connection error, 5xx, 429): backoff with full jitter, honouring Retry-After, and
+ *       the next server in the list; after {@code transport.failbackAfter} the first server is tried again;
+ *   <li>credentials refused (401/403): sending stops, one clear error in the log; the spool keeps
+ *       growing on disk (the tail stops reading when the window is full) and a single probe is sent
+ *       every {@code transport.authRetryInterval} in case the operator fixed the user centrally;
+ *   <li>refused (unknown database, bad request): logged, retried with backoff, since the fix (a
+ *       CREATE DATABASE) is made outside and the data must wait for it.
+ * </ul>
  */
 public final class TransportVerticle extends VerticleBase {
 
@@ -28,27 +42,47 @@ public final class TransportVerticle extends VerticleBase {
   private final String clientId;
   private final InfluxTarget target;
   private final TransportConfig config;
+  private final boolean streaming;
   private final String configSource;
-  private WebClient client;
+  private WebClient httpClient;
+  private WebSocketClient wsClient;
+  private WebSocketBatchSender wsSender;
   private BatchSender sender;
   private Backoff backoff;
   private int serverIndex;
+  private long failedOverAt;
   private boolean stopped;
 
-  public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, String configSource) {
+  /** Attempts parked while the credentials are refused; the probe timer releases them. */
+  private final List<Attempt> parked = new ArrayList<>();
+  private boolean authBlocked;
+  private long probeTimer = -1;
+
+  public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
+                           String configSource) {
     this.clientId = clientId;
     this.target = target;
     this.config = config;
+    this.streaming = streaming;
     this.configSource = configSource;
   }
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx, new WebClientOptions()
-        .setKeepAlive(true)
-        .setUserAgent("outflux-client"), new PoolOptions().setHttp1MaxSize(8));
-    sender = new HttpBatchSender(client, clientId, target, config.requestTimeout());
     backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay(), ThreadLocalRandom.current()::nextDouble);
+    if (streaming) {
+      wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+          .setTcpNoDelay(true)
+          .setMaxFrameSize(1 << 20)
+          .setMaxMessageSize(16 << 20));
+      wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer);
+      sender = wsSender;
+    } else {
+      httpClient = WebClient.create(vertx, new WebClientOptions()
+          .setKeepAlive(true)
+          .setUserAgent("outflux-client"), new PoolOptions().setHttp1MaxSize(8));
+      sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
+    }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     return Future.succeededFuture();
   }
@@ -56,49 +90,136 @@ public final class TransportVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    client.close();
+    if (wsSender != null) {
+      wsSender.close();
+      return wsClient.close();
+    }
+    httpClient.close();
     return Future.succeededFuture();
   }
 
   private void onBatch(Message<Batch> msg) {
     Promise<Delivery> delivered = Promise.promise();
-    attempt(msg.body(), 0, delivered);
+    attempt(new Attempt(msg.body(), 0, delivered), false);
     delivered.future().onSuccess(msg::reply);
   }
 
-  private void attempt(Batch batch, int failures, Promise<Delivery> delivered) {
+  /** One batch on its way: how often it failed so far, and whom to tell when it is acknowledged. */
+  private record Attempt(Batch batch, int failures, Promise<Delivery> delivered) {
+    Attempt failedOnce() {
+      return new Attempt(batch, failures + 1, delivered);
+    }
+  }
+
+  /** @param probe true for the single attempt that tests refused credentials again */
+  private void attempt(Attempt a, boolean probe) {
     if (stopped) {
       return;
     }
-    URI server = config.servers().get(serverIndex % config.servers().size());
+    if (authBlocked && !probe) {
+      parked.add(a);
+      return;
+    }
+    Batch batch = a.batch();
+    URI server = currentServer();
     sender.send(server, batch).onSuccess(result -> {
       if (result instanceof SendResult.Acked acked) {
-        if (failures > 0) {
-          log.info("batch {} delivered to {} after {} failed attempts", batch.seq(), server, failures);
+        if (a.failures() > 0) {
+          log.info("batch {} delivered to {} after {} failed attempts", batch.seq(), server, a.failures());
         }
+        unblock();
         var reply = acked.reply();
-        delivered.complete(new Delivery(batch.seq(), reply.written(), reply.rejected()));
+        a.delivered().complete(new Delivery(batch.seq(), reply.written(), reply.rejected()));
       } else if (result instanceof SendResult.Retryable r) {
-        serverIndex++;
-        retry(batch, failures + 1, delivered, backoff.delay(failures + 1, r.retryAfter()), r.reason());
-      } else if (result instanceof SendResult.AuthRejected a) {
-        retry(batch, failures + 1, delivered, backoff.delay(failures + 1, Optional.empty()),
-            "the server refused the InfluxDB credentials of " + target.credentials().principal()
-                + " (HTTP " + a.status() + ": " + a.reason() + "); check influx.username and influx.password in "
-                + configSource);
+        failOver(server);
+        retry(a.failedOnce(), probe, r.retryAfter(), r.reason());
+      } else if (result instanceof SendResult.AuthRejected rejected) {
+        block(a.failedOnce(), rejected);
       } else if (result instanceof SendResult.Refused f) {
-        retry(batch, failures + 1, delivered, backoff.delay(failures + 1, Optional.empty()),
+        retry(a.failedOnce(), probe, Optional.empty(),
             "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
       }
     });
   }
 
-  private void retry(Batch batch, int failures, Promise<Delivery> delivered, java.time.Duration delay, String reason) {
-    // log the first failure and then sparsely, so an outage of hours does not flood the log
-    if (failures == 1 || Integer.bitCount(failures) == 1) {
-      log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {} ms",
-          batch.seq(), batch.lines(), failures, reason, delay.toMillis());
+  private URI currentServer() {
+    List<URI> servers = config.servers();
+    if (serverIndex != 0 && System.nanoTime() - failedOverAt > config.failbackAfter().toNanos()) {
+      log.info("trying the first server {} again after {} ms on {}", servers.get(0),
+          config.failbackAfter().toMillis(), servers.get(serverIndex));
+      serverIndex = 0;
     }
-    vertx.setTimer(delay.toMillis(), id -> attempt(batch, failures, delivered));
+    return servers.get(serverIndex);
+  }
+
+  private void failOver(URI failed) {
+    List<URI> servers = config.servers();
+    if (servers.size() > 1 && servers.get(serverIndex).equals(failed)) {
+      serverIndex = (serverIndex + 1) % servers.size();
+      failedOverAt = System.nanoTime();
+      log.warn("failing over from {} to {}", failed, servers.get(serverIndex));
+    }
+  }
+
+  private void retry(Attempt a, boolean probe, Optional<Duration> retryAfter, String reason) {
+    Duration delay = backoff.delay(a.failures(), retryAfter);
+    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, false), ClientBus.UNBOUNDED_WAIT);
+    // log the first failure and then sparsely, so an outage of hours does not flood the log
+    if (a.failures() == 1 || Integer.bitCount(a.failures()) == 1) {
+      log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {} ms",
+          a.batch().seq(), a.batch().lines(), a.failures(), reason, delay.toMillis());
+    }
+    vertx.setTimer(delay.toMillis(), id -> attempt(a, probe));
+  }
+
+  private void block(Attempt a, SendResult.AuthRejected rejected) {
+    parked.add(a);
+    if (probeTimer >= 0) {
+      return; // a probe is scheduled already
+    }
+    String reason = "the server refused the InfluxDB credentials of " + target.credentials().principal()
+        + " (HTTP " + rejected.status() + ": " + rejected.reason() + "); check influx.username and influx.password in "
+        + configSource + " and the user's permissions on database " + target.database() + " in the central InfluxDB";
+    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, true), ClientBus.UNBOUNDED_WAIT);
+    if (!authBlocked) {
+      log.error("stopped sending: {}. The spool keeps growing on disk; trying again every {} ms",
+          reason, config.authRetryInterval().toMillis());
+    } else {
+      log.warn("still refused: {}; trying again in {} ms", reason, config.authRetryInterval().toMillis());
+    }
+    authBlocked = true;
+    probeTimer = vertx.setTimer(config.authRetryInterval().toMillis(), id -> probe());
+  }
+
+  /** Sends one parked batch to test the credentials; the others follow once it is acknowledged. */
+  private void probe() {
+    probeTimer = -1;
+    if (parked.isEmpty()) {
+      authBlocked = false;
+      return;
+    }
+    log.info("trying the credentials of {} again", target.credentials().principal());
+    attempt(parked.remove(0), true);
+  }
+
+  private void unblock() {
+    if (!authBlocked) {
+      return;
+    }
+    log.info("the server accepts the credentials of {} again; sending resumes", target.credentials().principal());
+    vertx.cancelTimer(probeTimer);
+    probeTimer = -1;
+    authBlocked = false;
+    List<Attempt> resume = new ArrayList<>(parked);
+    parked.clear();
+    resume.forEach(p -> attempt(p, false));
+  }
+
+  private void flushRequestedByServer() {
+    vertx.eventBus().request(ClientBus.FLUSH, FlushRequest.of(FlushRequest.DEFAULT_TIMEOUT),
+            new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)
+                .setSendTimeout(FlushRequest.DEFAULT_TIMEOUT.toMillis() + 5_000))
+        .onSuccess(reply -> log.info("flush asked by the server done: {}", reply.body()))
+        .onFailure(err -> log.warn("flush asked by the server failed: {}", err.getMessage()));
   }
 }

@@ -1,0 +1,124 @@
+package io.outflux.cli;
+
+import io.outflux.admin.AdminVerticle;
+import io.outflux.client.ClientConfig;
+import io.outflux.config.ConfigException;
+import io.outflux.config.ConfigSource;
+import io.outflux.config.Units;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code outflux flush [--conf FILE] [--timeout 30s]}: asks the running client (through its local
+ * admin endpoint, found in the same config file) to send everything in the spool now, and waits
+ * until the server acknowledged all of it. Exit 0 once synced; otherwise non-zero with the reason.
+ */
+public final class FlushCommand {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_NOT_FLUSHED = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_NO_CLIENT = 3;
+
+  private static final String USAGE = "usage: outflux flush [--conf FILE] [--timeout DURATION]  (default conf/client.json, 30s)";
+
+  private FlushCommand() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(List.of(args), System.getenv(), System.out, System.err));
+  }
+
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    String conf = "conf/client.json";
+    Duration timeout = Duration.ofSeconds(30);
+    try {
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.size() ? args.get(i + 1) : null;
+        String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        if (!a.contains("=") && value != null && (name.equals("--conf") || name.equals("-conf") || name.equals("--timeout"))) {
+          i++;
+        }
+        if (name.equals("--conf") || name.equals("-conf")) {
+          conf = require(value, name);
+        } else if (name.equals("--timeout")) {
+          timeout = Units.parseDuration(require(value, name));
+          if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("--timeout must be positive");
+          }
+        } else if (name.equals("-h") || name.equals("--help")) {
+          out.println(USAGE);
+          return EXIT_OK;
+        } else {
+          throw new IllegalArgumentException("unknown argument " + a);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("outflux flush: " + e.getMessage() + "\n" + USAGE);
+      return EXIT_USAGE;
+    }
+    ClientConfig config;
+    try {
+      config = ClientConfig.parse(ConfigSource.readFile(Path.of(conf)), env);
+    } catch (ConfigException e) {
+      err.println("outflux: config error: " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    if (!config.admin().enabled()) {
+      err.println("outflux flush: admin.enabled is false in " + conf + ": the client has no admin endpoint to ask");
+      return EXIT_USAGE;
+    }
+    String host = config.admin().host().equals("0.0.0.0") ? "127.0.0.1" : config.admin().host();
+    URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.admin().port()
+        + AdminVerticle.FLUSH_PATH + "?timeout=" + timeout.toMillis() + "ms");
+    return flush(uri, timeout, out, err);
+  }
+
+  private static int flush(URI uri, Duration timeout, PrintStream out, PrintStream err) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
+        .timeout(timeout.plusSeconds(10)).build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      err.println("outflux flush: cannot reach the client's admin endpoint " + uri.getHost() + ":" + uri.getPort()
+          + " (" + e.getMessage() + "); is the client running with this config?");
+      return EXIT_NO_CLIENT;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_NOT_FLUSHED;
+    }
+    JsonObject body;
+    try {
+      body = new JsonObject(response.body());
+    } catch (DecodeException e) {
+      body = new JsonObject().put("error", response.body());
+    }
+    if (response.statusCode() == 200) {
+      out.println("flushed: " + body.getLong("lines", 0L) + " lines acknowledged by the server; the spool is synced up to offset "
+          + body.getLong("offset", 0L));
+      return EXIT_OK;
+    }
+    err.println("outflux flush: not flushed (HTTP " + response.statusCode() + "): " + body.getString("error", ""));
+    return EXIT_NOT_FLUSHED;
+  }
+
+  private static String require(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,191 @@
+package io.outflux.server;
+
+import io.outflux.ingest.AuthResult;
+import io.outflux.protocol.Credentials;
+import io.outflux.protocol.Precision;
+import io.outflux.protocol.StreamProtocol;
+import io.outflux.protocol.StreamProtocol.BatchFrame;
+import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/v1/stream} upgraded to a WebSocket: the streaming face of {@link BatchIngest}.
+ * The credentials are checked before the upgrade (a refused user gets a plain 401, as on POST);
+ * after it, each binary batch message goes through the same ingest as a POSTed batch and is
+ * answered with an ack or nack message carrying its seq. Batches of one connection are ingested
+ * concurrently, so answers may come out of order; the client matches them by seq.
+ *
+ * <p>Publishing a {@link JsonObject} on {@link ServerBus#FLUSH_STREAMS} sends a flush message to
+ * every streaming client connected to this node (or only to {@code "clientId"} if given). The
+ * consumer is not node-local, so a publish on a cluster reaches the clients of every node.
+ */
+final class StreamHandler implements Handler<RoutingContext> {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
+
+  private final BatchIngest ingest;
+  private final long maxBodySize;
+  private final Set<Stream> streams = new HashSet<>();
+
+  private record Stream(ServerWebSocket ws, String clientId, Credentials credentials, String database,
+                        String retentionPolicy, Precision precision) {
+  }
+
+  StreamHandler(Vertx vertx, BatchIngest ingest, long maxBodySize) {
+    this.ingest = ingest;
+    this.maxBodySize = maxBodySize;
+    vertx.eventBus().<Object>consumer(ServerBus.FLUSH_STREAMS, msg -> flushStreams(msg.body()));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    Optional<Credentials> credentials = Credentials.fromAuthorizationHeader(req.getHeader("Authorization"));
+    if (credentials.isEmpty()) {
+      BatchHandler.error(ctx, 401, "missing or unreadable Authorization header: send the InfluxDB user and password as HTTP Basic");
+      return;
+    }
+    String db = req.getParam(WireProtocol.PARAM_DB);
+    if (db == null || db.isBlank()) {
+      BatchHandler.error(ctx, 400, "query parameter \"db\" (the InfluxDB database) is required");
+      return;
+    }
+    Precision precision;
+    try {
+      precision = Precision.fromWire(Optional.ofNullable(req.getParam(WireProtocol.PARAM_PRECISION)).orElse("ns"));
+    } catch (IllegalArgumentException e) {
+      BatchHandler.error(ctx, 400, e.getMessage());
+      return;
+    }
+    String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
+    String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
+    req.pause();
+    ingest.authenticate(credentials.get()).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(ctx, 503, "cannot check credentials: " + ar.cause().getMessage());
+      } else if (ar.result() instanceof AuthResult.Rejected r) {
+        log.info("refused stream of {} for client {}: InfluxDB answered {}", credentials.get().principal(), clientId,
+            r.status());
+        refuse(ctx, 401, "InfluxDB refused the credentials of " + credentials.get().principal() + ": " + r.message());
+      } else if (ar.result() instanceof AuthResult.Unavailable u) {
+        refuse(ctx, 503, "cannot check credentials: " + u.message());
+      } else {
+        req.toWebSocket()
+            .onSuccess(ws -> attach(new Stream(ws, clientId, credentials.get(), db, rp, precision)))
+            .onFailure(err -> log.warn("WebSocket upgrade for client {} failed: {}", clientId, err.toString()));
+      }
+    });
+  }
+
+  private static void refuse(RoutingContext ctx, int status, String message) {
+    if (status == 503) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    BatchHandler.error(ctx, status, message);
+    ctx.request().resume();
+  }
+
+  private void attach(Stream stream) {
+    streams.add(stream);
+    log.info("client {} streams to database {} ({} streams on this front)", stream.clientId(), stream.database(),
+        streams.size());
+    ServerWebSocket ws = stream.ws();
+    ws.binaryMessageHandler(message -> onBatch(stream, message));
+    ws.textMessageHandler(text -> log.debug("ignoring a text message from client {}", stream.clientId()));
+    ws.exceptionHandler(err -> log.debug("stream of client {}: {}", stream.clientId(), err.toString()));
+    ws.closeHandler(v -> {
+      streams.remove(stream);
+      log.info("client {} closed its stream", stream.clientId());
+    });
+  }
+
+  private void onBatch(Stream stream, Buffer message) {
+    BatchFrame frame;
+    try {
+      frame = StreamProtocol.decodeBatch(message);
+    } catch (IllegalArgumentException e) {
+      long seq = message.length() >= 10 ? message.getLong(2) : 0;
+      answer(stream, StreamProtocol.nack(seq, 400, e.getMessage(), Optional.empty()));
+      return;
+    }
+    Buffer lines;
+    try {
+      lines = frame.gzip() ? gunzip(frame.payload()) : frame.payload();
+    } catch (IOException | PayloadTooLarge e) {
+      int status = e instanceof PayloadTooLarge ? 413 : 400;
+      answer(stream, StreamProtocol.nack(frame.seq(), status, e.getMessage(), Optional.empty()));
+      return;
+    }
+    if (lines.length() > maxBodySize) {
+      answer(stream, StreamProtocol.nack(frame.seq(), 413,
+          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
+      return;
+    }
+    IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
+        stream.retentionPolicy(), stream.precision(), lines);
+    ingest.ingest(batch).onSuccess(outcome -> {
+      if (outcome instanceof IngestOutcome.Acked acked) {
+        answer(stream, StreamProtocol.ack(acked.reply()));
+      } else {
+        IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
+        answer(stream, StreamProtocol.nack(frame.seq(), n.status(), n.message(), n.retryAfter()));
+      }
+    });
+  }
+
+  private static void answer(Stream stream, JsonObject json) {
+    if (!stream.ws().isClosed()) {
+      stream.ws().writeTextMessage(json.encode());
+    }
+  }
+
+  private void flushStreams(Object body) {
+    String only = body instanceof JsonObject json ? json.getString("clientId") : null;
+    String flush = StreamProtocol.flush().encode();
+    int sent = 0;
+    for (Stream s : streams) {
+      if ((only == null || only.equals(s.clientId())) && !s.ws().isClosed()) {
+        s.ws().writeTextMessage(flush);
+        sent++;
+      }
+    }
+    if (sent > 0) {
+      log.info("asked {} streaming clients to flush", sent);
+    }
+  }
+
+  private static final class PayloadTooLarge extends Exception {
+    PayloadTooLarge(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private Buffer gunzip(Buffer gz) throws IOException, PayloadTooLarge {
+    Buffer out = Buffer.buffer(gz.length() * 6);
+    byte[] chunk = new byte[64 * 1024];
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.getBytes()))) {
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        out.appendBytes(chunk, 0, n);
+        if (out.length() > maxBodySize) {
+          throw new PayloadTooLarge("batch larger than http.maxBodySize (" + maxBodySize + " bytes) once decompressed");
+        }
+      }
+    }
+    return out;
+  }
+}

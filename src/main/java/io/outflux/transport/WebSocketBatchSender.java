@@ -1,0 +1,237 @@
+package io.outflux.transport;
+
+import io.outflux.batch.Batch;
+import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.StreamProtocol;
+import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends batches over one long-lived WebSocket ({@code GET /api/v1/stream}, upgraded) and matches the
+ * server's ack messages to them by seq, so several batches are in flight on one connection. The
+ * connection is opened on the first send and reopened on the next send after it broke; batches
+ * that were waiting for an ack when it broke come back as {@link SendResult.Retryable} and the
+ * transport resends them. Pings keep the link alive through proxies and notice a dead peer.
+ * Event-loop confined: call it from the transport's context only.
+ */
+public final class WebSocketBatchSender implements BatchSender {
+
+  private static final Logger log = LoggerFactory.getLogger(WebSocketBatchSender.class);
+  /** A link that answered nothing (not even a pong) for this many ping intervals is closed. */
+  private static final int SILENT_PINGS = 3;
+
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final String clientId;
+  private final InfluxTarget target;
+  private final TransportConfig config;
+  private final Runnable onFlushRequest;
+  private final Map<Long, Promise<SendResult>> waiting = new HashMap<>();
+
+  private URI connectedTo;
+  private Future<WebSocket> connection;
+  private long pingTimer = -1;
+  private long lastHeard;
+
+  public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
+                              TransportConfig config, Runnable onFlushRequest) {
+    this.vertx = vertx;
+    this.client = client;
+    this.clientId = clientId;
+    this.target = target;
+    this.config = config;
+    this.onFlushRequest = onFlushRequest;
+  }
+
+  @Override
+  public Future<SendResult> send(URI server, Batch batch) {
+    Future<Buffer> payload = config.gzip() ? Gzip.compress(vertx, batch.payload()) : Future.succeededFuture(batch.payload());
+    return connection(server)
+        .compose(ws -> payload.compose(p -> write(ws, server, batch, p)))
+        .otherwise(err -> classifyFailure(server, err));
+  }
+
+  /** Closes the connection (at stop); waiting batches fail as retryable. */
+  public void close() {
+    if (connection != null && connection.succeeded()) {
+      connection.result().close();
+    }
+    disconnected("the client is stopping");
+  }
+
+  private Future<SendResult> write(WebSocket ws, URI server, Batch batch, Buffer payload) {
+    Promise<SendResult> result = Promise.promise();
+    Promise<SendResult> previous = waiting.put(batch.seq(), result);
+    if (previous != null) {
+      previous.tryComplete(new SendResult.Retryable("batch " + batch.seq() + " was sent again", Optional.empty()));
+    }
+    ws.writeBinaryMessage(StreamProtocol.encodeBatch(batch.seq(), batch.lines(), config.gzip(), payload))
+        .onFailure(err -> fail(batch.seq(), result, "writing to " + server + " failed: " + err.getMessage()));
+    long timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+      if (fail(batch.seq(), result, "no ack from " + server + " within " + config.requestTimeout().toMillis() + " ms")) {
+        ws.close((short) 1001, "ack timeout");
+      }
+    });
+    return result.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  private boolean fail(long seq, Promise<SendResult> result, String reason) {
+    waiting.remove(seq, result);
+    return result.tryComplete(new SendResult.Retryable(reason, Optional.empty()));
+  }
+
+  private Future<WebSocket> connection(URI server) {
+    if (connection != null && !server.equals(connectedTo)) {
+      log.info("moving the stream from {} to {}", connectedTo, server);
+      Future<WebSocket> old = connection;
+      connection = null;
+      old.onSuccess(WebSocket::close);
+      disconnected("moved to " + server);
+    }
+    if (connection == null) {
+      connectedTo = server;
+      Future<WebSocket> f = client.connect(connectOptions(server));
+      connection = f;
+      f.onSuccess(ws -> attach(server, ws)).onFailure(err -> {
+        if (connection == f) {
+          connection = null;
+        }
+      });
+    }
+    return connection;
+  }
+
+  private WebSocketConnectOptions connectOptions(URI server) {
+    StringBuilder uri = new StringBuilder(StreamProtocol.STREAM_PATH)
+        .append('?').append(WireProtocol.PARAM_DB).append('=').append(enc(target.database()))
+        .append('&').append(WireProtocol.PARAM_PRECISION).append('=').append(target.precision().configName());
+    if (!target.retentionPolicy().isEmpty()) {
+      uri.append('&').append(WireProtocol.PARAM_RP).append('=').append(enc(target.retentionPolicy()));
+    }
+    boolean tls = "https".equals(server.getScheme());
+    int port = server.getPort() > 0 ? server.getPort() : tls ? 443 : 80;
+    return new WebSocketConnectOptions()
+        .setHost(server.getHost())
+        .setPort(port)
+        .setSsl(tls)
+        .setURI(uri.toString())
+        .setConnectTimeout(config.requestTimeout().toMillis())
+        .addHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
+        .addHeader(WireProtocol.HEADER_CLIENT_ID, clientId);
+  }
+
+  private void attach(URI server, WebSocket ws) {
+    log.info("streaming to {} over a WebSocket", server);
+    lastHeard = System.nanoTime();
+    ws.textMessageHandler(text -> onText(server, text));
+    ws.pongHandler(pong -> lastHeard = System.nanoTime());
+    ws.exceptionHandler(err -> log.debug("stream to {}: {}", server, err.toString()));
+    ws.closeHandler(v -> {
+      String why = ws.closeStatusCode() == null ? "" : " (" + ws.closeStatusCode() + " " + ws.closeReason() + ")";
+      if (connection != null && connection.succeeded() && connection.result() == ws) {
+        connection = null;
+        log.warn("stream to {} closed{}; {} batches wait to be resent", server, why, waiting.size());
+        disconnected("the stream to " + server + " closed" + why);
+      }
+    });
+    long intervalMs = config.pingInterval().toMillis();
+    vertx.cancelTimer(pingTimer);
+    pingTimer = vertx.setPeriodic(intervalMs, id -> {
+      if (connection == null || !connection.succeeded() || connection.result() != ws) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      if (System.nanoTime() - lastHeard > Duration.ofMillis(intervalMs * SILENT_PINGS).toNanos()) {
+        log.warn("stream to {} silent for {} pings; reconnecting", server, SILENT_PINGS);
+        ws.close((short) 1001, "no pong");
+        return;
+      }
+      ws.writePing(Buffer.buffer("outflux"));
+    });
+  }
+
+  private void disconnected(String reason) {
+    vertx.cancelTimer(pingTimer);
+    Map<Long, Promise<SendResult>> failed = new HashMap<>(waiting);
+    waiting.clear();
+    failed.values().forEach(p -> p.tryComplete(new SendResult.Retryable(reason, Optional.empty())));
+  }
+
+  private void onText(URI server, String text) {
+    lastHeard = System.nanoTime();
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      log.warn("unreadable message from {}: {}", server, text.length() > 200 ? text.substring(0, 200) : text);
+      return;
+    }
+    String type = json.getString(StreamProtocol.TYPE, "");
+    if (StreamProtocol.TYPE_FLUSH.equals(type)) {
+      log.info("the server {} asked for a flush", server);
+      onFlushRequest.run();
+      return;
+    }
+    Long seq = json.getLong("seq");
+    Promise<SendResult> p = seq == null ? null : waiting.remove(seq);
+    if (p == null) {
+      return; // an answer to a batch that already timed out and is being resent
+    }
+    if (StreamProtocol.TYPE_ACK.equals(type)) {
+      try {
+        p.tryComplete(new SendResult.Acked(BatchReply.fromJson(json)));
+      } catch (IllegalArgumentException e) {
+        p.tryComplete(new SendResult.Retryable("unreadable ack from " + server + ": " + e.getMessage(), Optional.empty()));
+      }
+    } else {
+      Long retryAfter = json.getLong("retryAfter");
+      p.tryComplete(SendResult.ofStatus(json.getInteger("status", 500), json.getString("error", "no reason given"),
+          Optional.ofNullable(retryAfter).map(Duration::ofSeconds)));
+    }
+  }
+
+  private static SendResult classifyFailure(URI server, Throwable err) {
+    if (err instanceof UpgradeRejectedException rejected) {
+      String body = rejected.getBody() == null ? "" : rejected.getBody().toString();
+      String reason = body;
+      try {
+        reason = new JsonObject(body).getString("error", body);
+      } catch (DecodeException notJson) {
+        // keep the raw text
+      }
+      String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("Retry-After");
+      Optional<Duration> after = Optional.empty();
+      try {
+        after = retryAfter == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
+      } catch (NumberFormatException ignored) {
+        // no usable Retry-After
+      }
+      return SendResult.ofStatus(rejected.getStatus(), reason.isEmpty() ? "upgrade refused" : reason, after);
+    }
+    String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    return new SendResult.Retryable("cannot stream to " + server + ": " + msg, Optional.empty());
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
