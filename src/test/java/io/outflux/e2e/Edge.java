@@ -1,0 +1,103 @@
+package io.outflux.e2e;
+
+import io.outflux.client.ClientVerticle;
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.Privilege;
+import io.outflux.server.ServerVerticle;
+import io.outflux.testing.CentralInflux;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/** Test helpers shared by the sync ITs: a server and a client in one Vert.x, a spool, counts. */
+final class Edge {
+
+  final CentralInflux central;
+  final String db;
+  final Path spool;
+  final TelegrafLikeLines lines;
+  private long written;
+
+  Edge(CentralInflux central, String db, Path dir) {
+    this.central = central;
+    this.db = db;
+    this.spool = dir.resolve("metrics.lp");
+    this.lines = new TelegrafLikeLines("edge-" + db, 1_700_000_000_000_000_000L);
+    central.influxd.createDatabase(db);
+    central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
+  }
+
+  /** Appends the next {@code n} lines to the spool, like Telegraf's file output. */
+  void append(int n) {
+    try {
+      Files.write(spool, lines.block(written, written + n), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    written += n;
+  }
+
+  long written() {
+    return written;
+  }
+
+  long count() {
+    return central.influxd.countPoints(db);
+  }
+
+  JsonObject clientConfig(String rule, int... serverPorts) {
+    JsonArray servers = new JsonArray();
+    for (int p : serverPorts) {
+      servers.add("http://127.0.0.1:" + p);
+    }
+    return new JsonObject()
+        .put("clientId", "edge-" + db)
+        .put("servers", servers)
+        .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
+            .put("password", CentralInflux.WRITER_PASSWORD).put("database", db))
+        .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms"))
+        .put("sync", new JsonObject().put("rule", rule))
+        .put("transport", new JsonObject().put("retryInitialDelay", "100ms").put("retryMaxDelay", "500ms"))
+        .put("admin", new JsonObject().put("port", 0));
+  }
+
+  static ServerVerticle deployServer(Vertx vertx, CentralInflux central, int port) throws Exception {
+    ServerVerticle server = new ServerVerticle();
+    deploy(vertx, server, new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        .put("influx", new JsonObject().put("url", central.influxd.url())));
+    return server;
+  }
+
+  static ClientVerticle deployClient(Vertx vertx, JsonObject config) throws Exception {
+    ClientVerticle client = new ClientVerticle();
+    deploy(vertx, client, config);
+    return client;
+  }
+
+  static String deploy(Vertx vertx, Deployable verticle, JsonObject config) throws Exception {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static void undeploy(Vertx vertx, String id) throws Exception {
+    vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.outflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.server.ServerVerticle;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The streaming rule over a real WebSocket to a real server and a real influxd. */
+@ExtendWith(VertxExtension.class)
+class StreamingIT {
+
+  private static CentralInflux central;
+
+  @BeforeAll
+  static void start() {
+    central = CentralInflux.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (central != null) {
+      central.close();
+    }
+  }
+
+  @Test
+  void aSingleAppendedLineArrivesWithoutWaitingForAnyInterval(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "stream_one", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    Edge.deployClient(vertx, edge.clientConfig("streaming", server.actualPort()));
+    edge.append(50); // connect and warm up
+    assertEquals(50, Await.value(edge::count, 50, Duration.ofSeconds(20)));
+
+    long t0 = System.nanoTime();
+    edge.append(1);
+    assertEquals(51, Await.value(edge::count, 51, Duration.ofSeconds(20)));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    // the default interval is 5 s; streaming must not wait for anything like it (latency: bench/)
+    assertTrue(ms < 2_500, "one appended line took " + ms + " ms to be queryable centrally");
+  }
+
+  @Test
+  void serverStoppedMidStreamThenRestartedLosesNothingAndTheClientResumesByItself(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    Edge edge = new Edge(central, "stream_restart", dir);
+    int port = Edge.freePort();
+    Vertx serverVertx = Vertx.vertx();
+    try {
+      String serverId = Edge.deploy(serverVertx, new ServerVerticle(), serverConfig(port));
+      JsonObject config = edge.clientConfig("streaming", port);
+      config.getJsonObject("transport").put("gzip", true);
+      Edge.deployClient(vertx, config);
+
+      AtomicBoolean writing = new AtomicBoolean(true);
+      Thread writer = new Thread(() -> {
+        while (writing.get()) {
+          edge.append(20);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      writer.start();
+      Thread.sleep(1_000);
+      Edge.undeploy(serverVertx, serverId);
+      long atStop = edge.count();
+      Thread.sleep(1_500);
+      assertEquals(atStop, edge.count(), "nothing is written while the server is down");
+      Edge.deploy(serverVertx, new ServerVerticle(), serverConfig(port));
+      Thread.sleep(1_000);
+      writing.set(false);
+      writer.join();
+
+      long total = edge.written();
+      assertEquals(total, Await.value(edge::count, total, Duration.ofSeconds(30)),
+          "every line appended before, during and after the outage is in InfluxDB");
+      assertTrue(atStop > 0 && atStop < total, "the server was stopped mid-stream: " + atStop + " of " + total);
+    } finally {
+      serverVertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  @Test
+  void withTheFirstServerDownTheDataArrivesViaTheSecond(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "stream_failover", dir);
+    int down = Edge.freePort();
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    Edge.deployClient(vertx, edge.clientConfig("streaming", down, server.actualPort()));
+    edge.append(300);
+    assertEquals(300, Await.value(edge::count, 300, Duration.ofSeconds(20)));
+  }
+
+  private static JsonObject serverConfig(int port) {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        .put("influx", new JsonObject().put("url", central.influxd.url()));
+  }
+}
