@@ -1,0 +1,108 @@
+package io.outflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.server.ServerVerticle;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The interval, size and combined rules against a real server and influxd. Bounds are generous: a
+ * "nothing yet" check happens well inside the interval, an "all now" check waits long after it.
+ */
+@ExtendWith(VertxExtension.class)
+class SyncRulesIT {
+
+  private static CentralInflux central;
+
+  @BeforeAll
+  static void start() {
+    central = CentralInflux.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (central != null) {
+      central.close();
+    }
+  }
+
+  @Test
+  void intervalSendsNothingBeforeTheIntervalEndsAndEverythingAfter(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "rule_interval", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    JsonObject config = edge.clientConfig("interval", server.actualPort());
+    config.getJsonObject("sync").put("interval", "4s");
+    long deployed = System.nanoTime();
+    Edge.deployClient(vertx, config);
+    edge.append(120);
+    Thread.sleep(1_000); // the tail has read the lines long ago (it polls every 20 ms)
+    long before = edge.count();
+    long elapsedMs = (System.nanoTime() - deployed) / 1_000_000;
+    assertEquals(0, before, "nothing is sent before the first interval ends (checked " + elapsedMs + " ms after deploy)");
+    assertEquals(120, Await.value(edge::count, 120, Duration.ofSeconds(15)), "all of it at the interval's end");
+  }
+
+  @Test
+  void sizeSendsExactlyWhenTheThresholdIsCrossed(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "rule_size", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    JsonObject config = edge.clientConfig("size", server.actualPort());
+    config.getJsonObject("sync").put("sizeLines", 100);
+    Edge.deployClient(vertx, config);
+    edge.append(99);
+    Thread.sleep(1_500);
+    assertEquals(0, edge.count(), "99 lines are below the threshold of 100: nothing is sent");
+    edge.append(1);
+    assertEquals(100, Await.value(edge::count, 100, Duration.ofSeconds(15)), "the 100th line sends all 100");
+    edge.append(99);
+    Thread.sleep(1_000);
+    assertEquals(100, edge.count(), "the next 99 wait again");
+  }
+
+  @Test
+  void sizeInBytesSendsWhenTheByteThresholdIsCrossed(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "rule_size_bytes", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    JsonObject config = edge.clientConfig("size", server.actualPort());
+    // lines are about 180 bytes: 10 lines stay below 4 KiB, 30 cross it
+    config.getJsonObject("sync").put("sizeLines", 100_000).put("maxBatchLines", 100_000).put("sizeBytes", "4KiB");
+    Edge.deployClient(vertx, config);
+    edge.append(10);
+    Thread.sleep(1_500);
+    assertEquals(0, edge.count(), "10 lines are below 4 KiB: nothing is sent");
+    edge.append(20);
+    assertEquals(30, Await.value(edge::count, 30, Duration.ofSeconds(15)));
+  }
+
+  @Test
+  void intervalAndSizeCombinedSendAtWhicheverComesFirst(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "rule_combined", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    JsonObject config = edge.clientConfig("interval-size", server.actualPort());
+    config.getJsonObject("sync").put("interval", "6s").put("sizeLines", 100);
+    long deployed = System.nanoTime();
+    Edge.deployClient(vertx, config);
+
+    edge.append(150);
+    assertEquals(150, Await.value(edge::count, 150, Duration.ofSeconds(15)));
+    long sizeMs = (System.nanoTime() - deployed) / 1_000_000;
+    assertTrue(sizeMs < 5_000, "the size threshold sent the batch before the 6 s interval: " + sizeMs + " ms");
+
+    edge.append(10);
+    Thread.sleep(500);
+    assertEquals(150, edge.count(), "10 lines are below the size threshold: they wait for the interval");
+    assertEquals(160, Await.value(edge::count, 160, Duration.ofSeconds(20)), "the interval sends them");
+  }
+}
