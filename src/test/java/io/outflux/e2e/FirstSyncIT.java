@@ -93,28 +93,44 @@ class FirstSyncIT {
   }
 
   @Test
-  void wrongPasswordWritesNothingAndTheClientKeepsRetryingWithAClearMessage(Vertx vertx, @TempDir Path dir)
+  void wrongPasswordStopsSendingWithOneClearMessageAndResumesOnceFixedCentrally(Vertx vertx, @TempDir Path dir)
       throws Exception {
     central.influxd.createDatabase("sync_denied");
+    central.influxd.createUser("edge_denied", "right-pw", false);
+    central.influxd.grant(io.outflux.influxd.Privilege.WRITE, "sync_denied", "edge_denied");
     int port = deployServer(vertx);
     Path spool = dir.resolve("metrics.lp");
     try (LogCapture log = new LogCapture(TransportVerticle.class)) {
       JsonObject config = clientConfig(port, spool, "sync_denied", "not-the-password");
-      config.getJsonObject("transport").put("retryInitialDelay", "100ms").put("retryMaxDelay", "400ms");
+      config.getJsonObject("influx").put("username", "edge_denied");
+      config.getJsonObject("transport").put("retryInitialDelay", "100ms").put("retryMaxDelay", "400ms")
+          .put("authRetryInterval", "1s");
       String clientDeployment = deploy(vertx, new ClientVerticle(), config);
-      Files.write(spool, new TelegrafLikeLines("edge-02", 1_700_000_000_000_000_000L).block(0, 100));
+      TelegrafLikeLines lines = new TelegrafLikeLines("edge-02", 1_700_000_000_000_000_000L);
+      Files.write(spool, lines.block(0, 100));
 
-      long attempts = Await.value(() -> log.messages().stream().filter(m -> m.contains("attempt 4")).count(), 1,
+      long probes = Await.value(() -> log.messages().stream().filter(m -> m.startsWith("still refused")).count(), 2,
           Duration.ofSeconds(20));
-      assertEquals(1, attempts, "the client retries again and again: " + log.messages());
+      assertEquals(2, probes, "the credentials are tried again, rarely: " + log.messages());
       String first = log.messages().get(0);
-      assertTrue(first.contains("HTTP 401") && first.contains("credentials of user " + CentralInflux.WRITER)
-          && first.contains("influx.password"), first);
+      assertTrue(first.startsWith("stopped sending") && first.contains("HTTP 401")
+          && first.contains("credentials of user edge_denied") && first.contains("influx.password"), first);
+      assertEquals(1, log.messages().stream().filter(m -> m.startsWith("stopped sending")).count(),
+          "one clear error, not one per batch or per retry: " + log.messages());
+      assertTrue(log.messages().stream().noneMatch(m -> m.contains("not delivered")),
+          "no retry storm while the credentials are refused: " + log.messages());
       assertTrue(log.messages().stream().noneMatch(m -> m.contains("not-the-password")), "the password is never logged");
       assertTrue(vertx.deploymentIDs().contains(clientDeployment), "the client is still running");
+      Files.write(spool, lines.block(100, 250), StandardOpenOption.APPEND);
+      Thread.sleep(500);
       assertEquals(0, countAll("sync_denied"), "nothing was written with wrong credentials");
       assertEquals(0, new CheckpointStore(Path.of(spool + ".checkpoint")).load().synced().offset(),
-          "nothing was acknowledged");
+          "nothing was acknowledged; the spool keeps growing on disk");
+
+      // the operator makes the central user's password the one the site uses: the next probe gets through
+      central.influxd.query("SET PASSWORD FOR \"edge_denied\" = 'not-the-password'");
+      assertEquals(250, Await.value(() -> countAll("sync_denied"), 250, Duration.ofSeconds(20)));
+      assertTrue(log.messages().stream().anyMatch(m -> m.contains("sending resumes")), log.messages().toString());
     }
   }
 
