@@ -3,6 +3,8 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.batch.RejectedLines;
+import io.outflux.client.ClientBus;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
@@ -103,6 +105,33 @@ class StreamingIT {
     Edge.deployClient(vertx, edge.clientConfig("streaming", down, server.actualPort()));
     edge.append(300);
     assertEquals(300, Await.value(edge::count, 300, Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void linesInfluxDbRefusesForGoodGoToTheDeadLetterAndTheRestOfTheBatchIsSynced(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    Edge edge = new Edge(central, "stream_rejects", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    java.util.List<RejectedLines> deadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> deadLetters.add(msg.body()));
+    Edge.deployClient(vertx, edge.clientConfig("streaming", server.actualPort()));
+    long ts = 1_700_000_000_000_000_000L;
+    java.nio.file.Files.writeString(edge.spool, "typed,host=a v=1i " + ts + "\n");
+    assertEquals(1, Await.value(() -> central.influxd.countPoints(edge.db), 1, Duration.ofSeconds(20)));
+
+    // one batch: a good line, a field type conflict, another good line
+    java.nio.file.Files.writeString(edge.spool, "typed,host=a v=2i " + (ts + 1) + "\n"
+        + "typed,host=a v=\"text\" " + (ts + 2) + "\n"
+        + "typed,host=a v=3i " + (ts + 3) + "\n", java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(3, Await.value(() -> central.influxd.countPoints(edge.db), 3, Duration.ofSeconds(20)));
+    assertEquals(1, Await.value(() -> deadLetters.stream().mapToLong(r -> r.lines().size()).sum(), 1,
+        Duration.ofSeconds(10)), "the refused line is reported for the dead-letter file");
+    assertTrue(deadLetters.get(0).lines().get(0).reason().contains("field type conflict"),
+        deadLetters.get(0).toString());
+    long size = java.nio.file.Files.size(edge.spool);
+    assertEquals(size, Await.value(() -> new io.outflux.spool.CheckpointStore(
+        java.nio.file.Path.of(edge.spool + ".checkpoint")).load().synced().offset(), size, Duration.ofSeconds(10)),
+        "the batch counts as synced: the refused line does not block the spool");
   }
 
   private static JsonObject serverConfig(int port) {
