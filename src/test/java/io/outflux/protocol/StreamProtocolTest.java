@@ -1,0 +1,50 @@
+package io.outflux.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StreamProtocolTest {
+
+  @Test
+  void aBatchMessageRoundTripsSeqLinesFlagsAndPayload() {
+    Buffer payload = Buffer.buffer("cpu v=1 1\ncpu v=2 2\n");
+    Buffer wire = StreamProtocol.encodeBatch(1L << 40, 2, true, payload);
+    assertEquals(StreamProtocol.HEADER_LENGTH + payload.length(), wire.length());
+    assertEquals('B', wire.getByte(0));
+    StreamProtocol.BatchFrame frame = StreamProtocol.decodeBatch(wire);
+    assertEquals(1L << 40, frame.seq());
+    assertEquals(2, frame.lines());
+    assertTrue(frame.gzip());
+    assertEquals(payload, frame.payload());
+  }
+
+  @Test
+  void somethingElseIsNotTakenForABatch() {
+    assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(Buffer.buffer("hello")));
+    assertThrows(IllegalArgumentException.class,
+        () -> StreamProtocol.decodeBatch(Buffer.buffer(new byte[20]).setByte(0, (byte) 'X')));
+    Buffer badFlags = StreamProtocol.encodeBatch(1, 1, false, Buffer.buffer("x\n")).setByte(1, (byte) 4);
+    assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(badFlags));
+  }
+
+  @Test
+  void acksAndNacksCarryTheSeqAndReadBackAsABatchReply() {
+    JsonObject ack = StreamProtocol.ack(new BatchReply(7, 3, List.of(new BatchReply.RejectedLine("x", "bad"))));
+    assertEquals("ack", ack.getString("type"));
+    BatchReply back = BatchReply.fromJson(ack);
+    assertEquals(7, back.seq());
+    assertEquals("bad", back.rejected().get(0).reason());
+    JsonObject nack = StreamProtocol.nack(8, 503, "down", Optional.of(Duration.ofMillis(200)));
+    assertEquals(1, nack.getLong("retryAfter"), "Retry-After is whole seconds, at least 1");
+    assertEquals(8, nack.getLong("seq"));
+    assertEquals("{\"type\":\"flush\"}", StreamProtocol.flush().encode());
+  }
+}
