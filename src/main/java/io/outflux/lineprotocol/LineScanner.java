@@ -226,6 +226,10 @@ public final class LineScanner {
       }
       return failed(info, LineError.INVALID_UTF8, -close - 1, b, end);
     }
+    int simple = simpleNumberEnd(b, i, end);
+    if (simple >= 0) {
+      return simple;
+    }
     int valueEnd = i + 1;
     while (valueEnd < end && (ByteClasses.of(b[valueEnd]) & VALUE_END) == 0) {
       valueEnd++;
@@ -239,6 +243,46 @@ public final class LineScanner {
       error = LineError.BAD_FIELD_VALUE;
     }
     return error == null ? valueEnd : failed(info, error, i, b, end);
+  }
+
+  /**
+   * The common shapes of numbers that need no range check: {@code -?d+(.d+)?} with at most 300
+   * integer digits, and {@code -?d{1,18}[iu]}. Returns the index after the value, or -1 to leave
+   * everything else (exponents, hex, '_', long integers, errors) to {@link FieldValues}.
+   */
+  private static int simpleNumberEnd(byte[] b, int i, int end) {
+    int start = i;
+    if (b[i] == '-') {
+      i++;
+    }
+    int digitsStart = i;
+    while (i < end && isDigit(b[i])) {
+      i++;
+    }
+    int intDigits = i - digitsStart;
+    if (intDigits == 0 || intDigits > 300) {
+      return -1;
+    }
+    if (i == end || b[i] == ',' || b[i] == ' ') {
+      return i;
+    }
+    byte c = b[i];
+    if (c == '.') {
+      int fractionStart = ++i;
+      while (i < end && isDigit(b[i])) {
+        i++;
+      }
+      return i > fractionStart && (i == end || b[i] == ',' || b[i] == ' ') ? i : -1;
+    }
+    if ((c == 'i' || (c == 'u' && b[start] != '-')) && intDigits <= 18) {
+      i++;
+      return i == end || b[i] == ',' || b[i] == ' ' ? i : -1;
+    }
+    return -1;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
   }
 
   private LineKind scanTimestamp(byte[] b, int i, int end, LineInfo info) {

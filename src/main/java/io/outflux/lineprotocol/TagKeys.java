@@ -4,14 +4,15 @@ import java.util.Arrays;
 
 /**
  * Finds a repeated tag key in one line. The reference decoder sorts the tags and rejects the point
- * on a duplicate; here the keys are compared in place (unescaped, byte by byte) through a hash, so
- * nothing is copied. The arrays grow to the largest tag count seen and are then reused.
+ * on a duplicate; here the keys are compared in place (unescaped, byte by byte), so nothing is
+ * copied. Telegraf writes tags sorted, so one pass that confirms strictly ascending keys settles
+ * almost every line; only unsorted tag sets pay for the pairwise comparison. The arrays grow to
+ * the largest tag count seen and are then reused.
  */
 final class TagKeys {
 
   private int[] starts = new int[16];
   private int[] ends = new int[16];
-  private int[] hashes = new int[16];
   private int count;
 
   void clear() {
@@ -23,19 +24,24 @@ final class TagKeys {
       int n = count * 2;
       starts = Arrays.copyOf(starts, n);
       ends = Arrays.copyOf(ends, n);
-      hashes = Arrays.copyOf(hashes, n);
     }
     starts[count] = start;
     ends[count] = end;
-    hashes[count] = hash(b, start, end);
     count++;
   }
 
   /** Start of the second occurrence of a repeated key, or -1 when all keys differ. */
   int findDuplicate(byte[] b) {
-    for (int j = 1; j < count; j++) {
+    int j = 1;
+    while (j < count && compare(b, starts[j - 1], ends[j - 1], starts[j], ends[j]) < 0) {
+      j++;
+    }
+    if (j == count) {
+      return -1;
+    }
+    for (; j < count; j++) {
       for (int k = 0; k < j; k++) {
-        if (hashes[j] == hashes[k] && sameKey(b, starts[j], ends[j], starts[k], ends[k])) {
+        if (compare(b, starts[j], ends[j], starts[k], ends[k]) == 0) {
           return starts[j];
         }
       }
@@ -43,19 +49,8 @@ final class TagKeys {
     return -1;
   }
 
-  private static int hash(byte[] b, int start, int end) {
-    int h = 1;
-    for (int i = start; i < end; i++) {
-      if (isEscape(b, i, end)) {
-        i++;
-      }
-      h = 31 * h + b[i];
-    }
-    return h;
-  }
-
-  /** Compares two keys as unescaped bytes: "a\ b" equals "a\ b" but not "a\\ b". */
-  private static boolean sameKey(byte[] b, int s1, int e1, int s2, int e2) {
+  /** Compares two keys as unescaped bytes (unsigned): "a\ b" equals "a\ b", not "a\\ b". */
+  private static int compare(byte[] b, int s1, int e1, int s2, int e2) {
     int i = s1;
     int j = s2;
     while (i < e1 && j < e2) {
@@ -66,12 +61,12 @@ final class TagKeys {
         j++;
       }
       if (b[i] != b[j]) {
-        return false;
+        return (b[i] & 0xff) - (b[j] & 0xff);
       }
       i++;
       j++;
     }
-    return i == e1 && j == e2;
+    return (i < e1 ? 1 : 0) - (j < e2 ? 1 : 0);
   }
 
   private static boolean isEscape(byte[] b, int i, int end) {
