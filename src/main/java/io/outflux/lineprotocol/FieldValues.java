@@ -37,13 +37,14 @@ final class FieldValues {
     }
     // Accumulate negatively so that Long.MIN_VALUE fits, as Long.parseLong does.
     long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+    long multiplyLimit = limit / 10;
     long acc = 0;
     for (; i < end; i++) {
       int d = b[i] - '0';
       if (d < 0 || d > 9) {
         return LineError.BAD_FIELD_VALUE;
       }
-      if (acc < limit / 10 || acc * 10 < limit + d) {
+      if (acc < multiplyLimit || acc * 10 < limit + d) {
         return hasOnlyDigits(b, i + 1, end) ? LineError.FIELD_VALUE_OUT_OF_RANGE
             : LineError.BAD_FIELD_VALUE;
       }

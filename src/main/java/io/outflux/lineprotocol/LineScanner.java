@@ -306,6 +306,7 @@ public final class LineScanner {
       return fail(info, LineError.BAD_TIMESTAMP, start, b, end);
     }
     long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+    long multiplyLimit = limit / 10;
     long acc = 0;
     boolean overflow = false;
     for (; d < digitsEnd; d++) {
@@ -313,7 +314,7 @@ public final class LineScanner {
       if (digit < 0) {
         return fail(info, LineError.BAD_TIMESTAMP, start, b, end); // a '-' inside the digits
       }
-      if (acc < limit / 10 || acc * 10 < limit + digit) {
+      if (acc < multiplyLimit || acc * 10 < limit + digit) {
         overflow = true; // finish the loop: a stray '-' is bad syntax, not range
       } else {
         acc = acc * 10 - digit;
