@@ -17,7 +17,7 @@ import static io.outflux.lineprotocol.ByteClasses.VALUE_END;
  * <p>The caller splits lines at '\n' (see {@link Newlines}) and passes each line without it:
  *
  * <pre>{@code
- * LineScanner scanner = new LineScanner(Precision.NANOSECONDS);
+ * LineScanner scanner = new LineScanner(Precision.NS);
  * LineInfo line = new LineInfo();
  * int pos = from;
  * for (int nl; (nl = Newlines.indexOf(buf, pos, to)) >= 0; pos = nl + 1) {
@@ -42,7 +42,7 @@ public final class LineScanner {
   private final TagKeys tagKeys = new TagKeys();
 
   public LineScanner() {
-    this(Precision.NANOSECONDS);
+    this(Precision.NS);
   }
 
   /** @param precision the precision timestamps are written in; only bounds their range */

@@ -1,7 +1,7 @@
 package io.outflux.server;
 
 import io.outflux.protocol.Credentials;
-import io.outflux.protocol.Precision;
+import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

@@ -130,10 +130,10 @@ class CorpusTest {
 
   static Precision precision(String corpusPrecision) {
     return switch (corpusPrecision) {
-      case "1ns" -> Precision.NANOSECONDS;
-      case "1µs" -> Precision.MICROSECONDS;
-      case "1ms" -> Precision.MILLISECONDS;
-      case "1s" -> Precision.SECONDS;
+      case "1ns" -> Precision.NS;
+      case "1µs" -> Precision.US;
+      case "1ms" -> Precision.MS;
+      case "1s" -> Precision.S;
       default -> throw new IllegalArgumentException("precision " + corpusPrecision);
     };
   }

@@ -28,7 +28,7 @@ public class LineScannerBenchmark {
   private static final int TARGET_BYTES = 4 << 20;
 
   private byte[] chunk;
-  private final LineScanner scanner = new LineScanner(Precision.NANOSECONDS);
+  private final LineScanner scanner = new LineScanner(Precision.NS);
   private final LineInfo info = new LineInfo();
 
   /** Bytes validated, per second once JMH normalises it. */

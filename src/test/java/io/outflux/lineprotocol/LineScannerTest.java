@@ -266,10 +266,10 @@ class LineScannerTest {
   @Test
   void timestampRangeDependsOnThePrecision() {
     byte[] b = "m v=1 9223372037".getBytes(StandardCharsets.US_ASCII); // seconds: > int64 ns
-    assertEquals(LineKind.POINT, new LineScanner(Precision.MILLISECONDS).scan(b, 0, b.length, info));
-    assertEquals(LineKind.ERROR, new LineScanner(Precision.SECONDS).scan(b, 0, b.length, info));
+    assertEquals(LineKind.POINT, new LineScanner(Precision.MS).scan(b, 0, b.length, info));
+    assertEquals(LineKind.ERROR, new LineScanner(Precision.S).scan(b, 0, b.length, info));
     assertEquals(LineError.TIMESTAMP_OUT_OF_RANGE, info.error());
-    assertEquals(LineKind.POINT, new LineScanner(Precision.NANOSECONDS).scan(b, 0, b.length, info));
+    assertEquals(LineKind.POINT, new LineScanner(Precision.NS).scan(b, 0, b.length, info));
   }
 
   @Test
