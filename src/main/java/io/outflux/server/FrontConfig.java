@@ -9,19 +9,22 @@ import java.time.Duration;
  * @param host address to listen on
  * @param port port to listen on
  * @param maxBodySize largest accepted batch body in bytes (after gzip decoding); larger is a 413
+ * @param maxLineSize longest line accepted; a longer one is refused alone, as a per-line reject
  * @param authCacheTtl how long a successful credential check is remembered (by salted hash)
  */
-public record FrontConfig(String host, int port, long maxBodySize, Duration authCacheTtl) {
+public record FrontConfig(String host, int port, long maxBodySize, long maxLineSize, Duration authCacheTtl) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
   public static final long DEFAULT_MAX_BODY_SIZE = 24L << 20;
+  public static final long DEFAULT_MAX_LINE_SIZE = 1L << 20;
   public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
     return new FrontConfig(http.string("host", DEFAULT_HOST),
         http.integer("port", DEFAULT_PORT, 0, 65535),
         http.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 1024, 1L << 30),
+        http.size("maxLineSize", DEFAULT_MAX_LINE_SIZE, 256, 64L << 20),
         auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)));
   }
 }
