@@ -30,6 +30,7 @@ public final class BatchIngest {
   private final CredentialCache cache;
   private final long busTimeoutMs;
   private final LineGate gate;
+  private final AuthThrottle throttle;
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
     this.vertx = vertx;
@@ -37,13 +38,23 @@ public final class BatchIngest {
     // the writer answers every request itself (timeouts included); this only guards against a bug
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
     this.gate = new LineGate(config.maxLineSize());
+    this.throttle = new AuthThrottle(config.authMaxFailures(), config.authFailureWindow(), System::nanoTime);
   }
 
-  public Future<IngestOutcome> ingest(IncomingBatch batch) {
+  /**
+   * @param remoteHost the client's address, for slowing down password guessing
+   */
+  public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost) {
+    Optional<Duration> throttled = throttle.check(remoteHost);
+    if (throttled.isPresent()) {
+      return Future.succeededFuture(new IngestOutcome.NotStored(429,
+          "too many refused credentials from " + remoteHost + "; try again later", throttled));
+    }
     return authenticate(batch.credentials()).compose(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
-        log.info("refused {} of client {}: InfluxDB answered {}", batch.credentials().principal(), batch.clientId(),
-            r.status());
+        throttle.failed(remoteHost);
+        log.info("refused {} of client {} from {}: InfluxDB answered {}", batch.credentials().principal(),
+            batch.clientId(), remoteHost, r.status());
         return Future.succeededFuture(notStored(401,
             "InfluxDB refused the credentials of " + batch.credentials().principal() + ": " + r.message()));
       }

@@ -11,20 +11,28 @@ import java.time.Duration;
  * @param maxBodySize largest accepted batch body in bytes (after gzip decoding); larger is a 413
  * @param maxLineSize longest line accepted; a longer one is refused alone, as a per-line reject
  * @param authCacheTtl how long a successful credential check is remembered (by salted hash)
+ * @param authMaxFailures refused credential checks from one address within {@code authFailureWindow}
+ *     after which that address gets 429 until the window has passed
+ * @param authFailureWindow see {@code authMaxFailures}
  */
-public record FrontConfig(String host, int port, long maxBodySize, long maxLineSize, Duration authCacheTtl) {
+public record FrontConfig(String host, int port, long maxBodySize, long maxLineSize, Duration authCacheTtl,
+                          int authMaxFailures, Duration authFailureWindow) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
   public static final long DEFAULT_MAX_BODY_SIZE = 24L << 20;
   public static final long DEFAULT_MAX_LINE_SIZE = 1L << 20;
   public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
+  public static final int DEFAULT_AUTH_MAX_FAILURES = 10;
+  public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
     return new FrontConfig(http.string("host", DEFAULT_HOST),
         http.integer("port", DEFAULT_PORT, 0, 65535),
         http.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 1024, 1L << 30),
         http.size("maxLineSize", DEFAULT_MAX_LINE_SIZE, 256, 64L << 20),
-        auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)));
+        auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)),
+        auth.integer("maxFailures", DEFAULT_AUTH_MAX_FAILURES, 1, 1_000_000),
+        auth.duration("failureWindow", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1), Duration.ofHours(24)));
   }
 }

@@ -115,6 +115,27 @@ class InfluxPermissionsIT {
     }
   }
 
+  @Test
+  void repeatedWrongPasswordsFromOneAddressAreSlowedDown(Vertx vertx) throws Exception {
+    int port = ServerFixture.deploy(vertx, central.influxd.url(),
+        new JsonObject());
+    int refused = 0;
+    HttpResponse<String> r = null;
+    for (int i = 0; i < 20; i++) {
+      r = post(port, CentralInflux.DB, CentralInflux.WRITER, "guess-" + i, "guess v=1 1\n");
+      if (r.statusCode() == 429) {
+        break;
+      }
+      assertEquals(401, r.statusCode());
+      refused++;
+    }
+    assertEquals(10, refused, "auth.maxFailures defaults to 10");
+    assertEquals(429, r.statusCode());
+    assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+    assertEquals(429, post(port, CentralInflux.DB, CentralInflux.WRITER, CentralInflux.WRITER_PASSWORD,
+        "guess v=1 1\n").statusCode(), "even the right password waits: the address is throttled, not the user");
+  }
+
   private HttpResponse<String> post(int port, String db, String user, String password, String body) throws Exception {
     String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/batches?db=" + db))
