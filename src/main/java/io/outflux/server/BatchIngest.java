@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,6 +33,8 @@ public final class BatchIngest {
   private final long busTimeoutMs;
   private final LineGate gate;
   private final AuthThrottle throttle;
+  private final int maxInFlightPerClient;
+  private final Map<String, Integer> inFlightPerClient = new HashMap<>();
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
     this.vertx = vertx;
@@ -39,6 +43,7 @@ public final class BatchIngest {
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
     this.gate = new LineGate(config.maxLineSize());
     this.throttle = new AuthThrottle(config.authMaxFailures(), config.authFailureWindow(), System::nanoTime);
+    this.maxInFlightPerClient = config.maxInFlightPerClient();
   }
 
   /**
@@ -50,6 +55,20 @@ public final class BatchIngest {
       return Future.succeededFuture(new IngestOutcome.NotStored(429,
           "too many refused credentials from " + remoteHost + "; try again later", throttled));
     }
+    int inFlight = inFlightPerClient.merge(batch.clientId(), 1, Integer::sum);
+    if (inFlight > maxInFlightPerClient) {
+      release(batch.clientId());
+      return Future.succeededFuture(new IngestOutcome.NotStored(429, "client " + batch.clientId() + " has "
+          + maxInFlightPerClient + " batches in flight already (http.maxInFlightPerClient)", Optional.of(RETRY_SOON)));
+    }
+    return authenticateAndWrite(batch, remoteHost).onComplete(ar -> release(batch.clientId()));
+  }
+
+  private void release(String clientId) {
+    inFlightPerClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+  }
+
+  private Future<IngestOutcome> authenticateAndWrite(IncomingBatch batch, String remoteHost) {
     return authenticate(batch.credentials()).compose(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
         throttle.failed(remoteHost);
