@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The client's local admin HTTP endpoint. {@code POST /flush[?timeout=30s]} is the HTTP face of the
  * event-bus flush: it answers 200 {@code {"lines":N,...}} once the server acknowledged every line in
  * the spool, 504 when that took longer than the timeout, 503 when sending is stopped (refused
- * credentials); the error says why. {@code GET /health} answers 200 while the client runs.
+ * credentials); the error says why. {@code GET /health} answers 200 with the client id while the
+ * client runs (so that {@code outflux flush} can check it talks to the client its config names).
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -29,16 +30,18 @@ public final class AdminVerticle extends VerticleBase {
   private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
 
   private final AdminConfig config;
+  private final String clientId;
   private HttpServer server;
 
-  public AdminVerticle(AdminConfig config) {
+  public AdminVerticle(AdminConfig config, String clientId) {
     this.config = config;
+    this.clientId = clientId;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get(HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get(HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("clientId", clientId)));
     router.post(FLUSH_PATH).handler(this::flush);
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port(), config.host())
@@ -64,7 +67,7 @@ public final class AdminVerticle extends VerticleBase {
     }
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeout.toMillis() + 5_000);
     vertx.eventBus().<JsonObject>request(ClientBus.FLUSH, FlushRequest.of(timeout), options)
-        .onSuccess(reply -> ctx.json(reply.body().put("flushed", true)))
+        .onSuccess(reply -> ctx.json(reply.body().put("flushed", true).put("clientId", clientId)))
         .onFailure(err -> {
           int status = err instanceof ReplyException r && r.failureCode() > 0 ? r.failureCode() : 500;
           error(ctx, status, err.getMessage());

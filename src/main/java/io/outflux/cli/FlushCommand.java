@@ -82,7 +82,32 @@ public final class FlushCommand {
     String host = config.admin().host().equals("0.0.0.0") ? "127.0.0.1" : config.admin().host();
     URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.admin().port()
         + AdminVerticle.FLUSH_PATH + "?timeout=" + timeout.toMillis() + "ms");
-    return flush(uri, timeout, out, err);
+    Duration wait = timeout;
+    return checkClient(uri, config.clientId(), err).orElseGet(() -> flush(uri, wait, out, err));
+  }
+
+  /** Another client's endpoint on that port would flush the wrong spool: check the id first. */
+  private static java.util.Optional<Integer> checkClient(URI flushUri, String clientId, PrintStream err) {
+    URI health = flushUri.resolve(AdminVerticle.HEALTH_PATH);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      String id = r.statusCode() == 200 ? new JsonObject(r.body()).getString("clientId") : null;
+      if (!clientId.equals(id)) {
+        err.println("outflux flush: the admin endpoint " + health.getHost() + ":" + health.getPort()
+            + " is not client " + clientId + " (it answered " + r.statusCode() + " " + r.body() + ")");
+        return java.util.Optional.of(EXIT_NO_CLIENT);
+      }
+      return java.util.Optional.empty();
+    } catch (IOException | DecodeException e) {
+      err.println("outflux flush: cannot reach the client's admin endpoint " + health.getHost() + ":" + health.getPort()
+          + " (" + e.getMessage() + "); is the client running with this config?");
+      return java.util.Optional.of(EXIT_NO_CLIENT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.of(EXIT_NOT_FLUSHED);
+    }
   }
 
   private static int flush(URI uri, Duration timeout, PrintStream out, PrintStream err) {

@@ -50,15 +50,23 @@ public final class ClientVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), checkpoint)))
-        .compose(id -> deployAdmin(config.admin()));
+        .compose(id -> deployAdmin(config.admin(), config.clientId()));
   }
 
-  private Future<?> deployAdmin(AdminConfig adminConfig) {
+  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId) {
     if (!adminConfig.enabled()) {
       return Future.succeededFuture();
     }
-    admin = new AdminVerticle(adminConfig);
-    return vertx.deployVerticle(admin);
+    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId);
+    // syncing matters more than the admin endpoint: a taken port is reported, not fatal
+    return vertx.deployVerticle(verticle)
+        .onSuccess(id -> admin = verticle)
+        .recover(err -> {
+          log.error("the admin endpoint could not listen on {}:{} ({}); the client syncs without it, but outflux flush"
+              + " and POST /flush are unavailable: set admin.port to a free port", adminConfig.host(), adminConfig.port(),
+              err.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /** The admin endpoint's bound port (useful when the configured port is 0); -1 when it is disabled. */

@@ -1,7 +1,7 @@
 package io.outflux.ingest;
 
 import io.outflux.protocol.Credentials;
-import io.outflux.protocol.Precision;
+import io.outflux.lineprotocol.Precision;
 import io.vertx.core.buffer.Buffer;
 
 /** Lines to write into InfluxDB with the client's own credentials. */

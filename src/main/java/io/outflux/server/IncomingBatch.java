@@ -1,7 +1,7 @@
 package io.outflux.server;
 
 import io.outflux.protocol.Credentials;
-import io.outflux.protocol.Precision;
+import io.outflux.lineprotocol.Precision;
 import io.vertx.core.buffer.Buffer;
 
 /** A batch as received from a client, whatever the transport (HTTP POST or WebSocket frame). */

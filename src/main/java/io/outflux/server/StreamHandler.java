@@ -1,8 +1,7 @@
 package io.outflux.server;
 
-import io.outflux.ingest.AuthResult;
 import io.outflux.protocol.Credentials;
-import io.outflux.protocol.Precision;
+import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.StreamProtocol.BatchFrame;
 import io.outflux.protocol.WireProtocol;
@@ -41,7 +40,7 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final long maxBodySize;
   private final Set<Stream> streams = new HashSet<>();
 
-  private record Stream(ServerWebSocket ws, String clientId, Credentials credentials, String database,
+  private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
                         String retentionPolicy, Precision precision) {
   }
 
@@ -73,28 +72,24 @@ final class StreamHandler implements Handler<RoutingContext> {
     }
     String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
     String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
+    String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
     req.pause();
-    ingest.authenticate(credentials.get()).onComplete(ar -> {
+    ingest.admit(credentials.get(), remote).onComplete(ar -> {
       if (ar.failed()) {
-        refuse(ctx, 503, "cannot check credentials: " + ar.cause().getMessage());
-      } else if (ar.result() instanceof AuthResult.Rejected r) {
-        log.info("refused stream of {} for client {}: InfluxDB answered {}", credentials.get().principal(), clientId,
-            r.status());
-        refuse(ctx, 401, "InfluxDB refused the credentials of " + credentials.get().principal() + ": " + r.message());
-      } else if (ar.result() instanceof AuthResult.Unavailable u) {
-        refuse(ctx, 503, "cannot check credentials: " + u.message());
+        refuse(ctx, 503, "cannot check credentials: " + ar.cause().getMessage(), Optional.empty());
+      } else if (ar.result().isPresent()) {
+        IngestOutcome.NotStored n = ar.result().get();
+        refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
         req.toWebSocket()
-            .onSuccess(ws -> attach(new Stream(ws, clientId, credentials.get(), db, rp, precision)))
+            .onSuccess(ws -> attach(new Stream(ws, clientId, remote, credentials.get(), db, rp, precision)))
             .onFailure(err -> log.warn("WebSocket upgrade for client {} failed: {}", clientId, err.toString()));
       }
     });
   }
 
-  private static void refuse(RoutingContext ctx, int status, String message) {
-    if (status == 503) {
-      ctx.response().putHeader("Retry-After", "1");
-    }
+  private static void refuse(RoutingContext ctx, int status, String message, Optional<java.time.Duration> retryAfter) {
+    retryAfter.ifPresent(d -> ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
     BatchHandler.error(ctx, status, message);
     ctx.request().resume();
   }
@@ -137,7 +132,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
         stream.retentionPolicy(), stream.precision(), lines);
-    ingest.ingest(batch).onSuccess(outcome -> {
+    ingest.ingest(batch, stream.remoteHost()).onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         answer(stream, StreamProtocol.ack(acked.reply()));
       } else {

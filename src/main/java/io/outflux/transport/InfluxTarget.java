@@ -2,7 +2,7 @@ package io.outflux.transport;
 
 import io.outflux.config.ConfigReader;
 import io.outflux.protocol.Credentials;
-import io.outflux.protocol.Precision;
+import io.outflux.lineprotocol.Precision;
 
 /**
  * The central InfluxDB database the client's lines go to and the credentials to write them with.

@@ -21,9 +21,10 @@ import java.util.List;
  *     tried again this rarely, in case the operator fixed the user on the central side
  * @param failbackAfter after failing over to a later server in the list, go back to the first one
  *     after this long
+ * @param tls certificates for https:// server addresses
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
-                              Duration retryMaxDelay, boolean gzip, Duration pingInterval,
+                              Duration retryMaxDelay, ClientTls tls, boolean gzip, Duration pingInterval,
                               Duration authRetryInterval, Duration failbackAfter) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -49,7 +50,7 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
     }
     return new TransportConfig(List.copyOf(servers),
         r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
-        initial, max,
+        initial, max, ClientTls.from(r.section("tls")),
         r.bool("gzip", DEFAULT_GZIP),
         r.duration("pingInterval", DEFAULT_PING_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
         r.duration("authRetryInterval", DEFAULT_AUTH_RETRY_INTERVAL, Duration.ofMillis(100), Duration.ofDays(1)),

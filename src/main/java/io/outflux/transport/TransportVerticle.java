@@ -71,16 +71,16 @@ public final class TransportVerticle extends VerticleBase {
   public Future<?> start() {
     backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay(), ThreadLocalRandom.current()::nextDouble);
     if (streaming) {
-      wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+      wsClient = vertx.createWebSocketClient(config.tls().apply(new WebSocketClientOptions()
           .setTcpNoDelay(true)
           .setMaxFrameSize(1 << 20)
-          .setMaxMessageSize(16 << 20));
+          .setMaxMessageSize(16 << 20)));
       wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer);
       sender = wsSender;
     } else {
-      httpClient = WebClient.create(vertx, new WebClientOptions()
+      httpClient = WebClient.create(vertx, config.tls().apply(new WebClientOptions()
           .setKeepAlive(true)
-          .setUserAgent("outflux-client"), new PoolOptions().setHttp1MaxSize(8));
+          .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
       sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);

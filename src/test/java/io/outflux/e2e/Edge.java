@@ -73,7 +73,8 @@ final class Edge {
   static ServerVerticle deployServer(Vertx vertx, CentralInflux central, int port) throws Exception {
     ServerVerticle server = new ServerVerticle();
     deploy(vertx, server, new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        // a short body timeout: a long-lived stream must not be mistaken for a slow request body
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port).put("bodyTimeout", "300ms"))
         .put("influx", new JsonObject().put("url", central.influxd.url())));
     return server;
   }
@@ -91,6 +92,18 @@ final class Edge {
 
   static void undeploy(Vertx vertx, String id) throws Exception {
     vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Undeploys everything while the test's temp dir still exists (call it from @AfterEach): a client
+   * stopped after JUnit deleted its spool directory would retry its last checkpoint write forever.
+   */
+  static void undeployAll(Vertx vertx) throws Exception {
+    for (String id : new java.util.ArrayList<>(vertx.deploymentIDs())) {
+      if (vertx.deploymentIDs().contains(id)) {
+        undeploy(vertx, id);
+      }
+    }
   }
 
   static int freePort() {

@@ -158,7 +158,8 @@ class FirstSyncIT {
         .put("influx", new JsonObject().put("username", CentralInflux.WRITER).put("password", password).put("database", db))
         .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms"))
         .put("sync", new JsonObject().put("rule", "interval").put("interval", "200ms").put("maxBatchLines", 1000))
-        .put("transport", new JsonObject());
+        .put("transport", new JsonObject())
+        .put("admin", new JsonObject().put("port", 0));
   }
 
   private static String deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config) throws Exception {

@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +30,11 @@ class SyncRulesIT {
   @BeforeAll
   static void start() {
     central = CentralInflux.start();
+  }
+
+  @AfterEach
+  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
+    Edge.undeployAll(vertx);
   }
 
   @AfterAll
