@@ -178,6 +178,9 @@ public final class BatchVerticle extends VerticleBase {
       log.info("flush requested: sending everything up to spool offset {} (synced up to {})",
           flush.target.offset(), synced.offset());
       completeFlushes();
+      if (flushing()) {
+        vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
+      }
       sendPending();
     });
   }

@@ -35,6 +35,8 @@ public final class ClientBus {
    * failure (code 504 timeout, 503 blocked) says why not.
    */
   public static final String FLUSH = "outflux.client.flush";
+  /** publish (no body): a flush is waiting, the tail should look for new lines now rather than at its next poll. */
+  public static final String READ_NOW = "outflux.client.read-now";
   /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */
   public static final String DEAD_LETTER = "outflux.client.dead-letter";
   /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */

@@ -26,6 +26,7 @@ public final class SpoolTailVerticle extends VerticleBase {
   private long readPos;
   private boolean stopped;
   private boolean waitingForFileLogged;
+  private long pollTimer = -1;
 
   public SpoolTailVerticle(SpoolConfig config, Checkpoint start) {
     this.config = config;
@@ -38,6 +39,7 @@ public final class SpoolTailVerticle extends VerticleBase {
   public Future<?> start() {
     checkpointWriter.attach(vertx);
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
+    vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
     log.info("tailing {} from offset {}", config.path(), readPos);
     vertx.runOnContext(v -> pump());
     return Future.succeededFuture();
@@ -70,7 +72,18 @@ public final class SpoolTailVerticle extends VerticleBase {
 
   private void later() {
     if (!stopped) {
-      vertx.setTimer(config.pollInterval().toMillis(), id -> pump());
+      pollTimer = vertx.setTimer(config.pollInterval().toMillis(), id -> {
+        pollTimer = -1;
+        pump();
+      });
+    }
+  }
+
+  /** A flush is waiting: look for new lines now instead of at the next poll (no-op while reading). */
+  private void readNow() {
+    if (pollTimer >= 0 && vertx.cancelTimer(pollTimer)) {
+      pollTimer = -1;
+      pump();
     }
   }
 

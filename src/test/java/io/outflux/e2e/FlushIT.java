@@ -179,8 +179,8 @@ class FlushIT {
   private static JsonObject hourly(Edge edge, ServerVerticle server, String rule) {
     JsonObject config = edge.clientConfig(rule, server.actualPort());
     config.getJsonObject("sync").put("interval", "1h");
-    // a slow tail: at flush time most lines are not read yet
-    config.getJsonObject("spool").put("pollInterval", "300ms");
+    // a tail that would look only once a minute: the flush must make it read the new lines now
+    config.getJsonObject("spool").put("pollInterval", "1m");
     return config;
   }
 

@@ -140,6 +140,25 @@ class StreamingIT {
         "the batch counts as synced: the refused line does not block the spool");
   }
 
+  @Test
+  void aFlushPublishedOnTheServerReachesTheStreamingClientAndSendsWhatItHadNotReadYet(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    Edge edge = new Edge(central, "stream_server_flush", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    JsonObject config = edge.clientConfig("streaming", server.actualPort());
+    config.getJsonObject("spool").put("pollInterval", "1m");
+    edge.append(1); // read at start, so the stream is open
+    Edge.deployClient(vertx, config);
+    assertEquals(1, Await.value(edge::count, 1, Duration.ofSeconds(20)));
+
+    edge.append(400); // the tail looks again only in a minute
+    Thread.sleep(300);
+    assertEquals(1, edge.count());
+    vertx.eventBus().publish(io.outflux.server.ServerBus.FLUSH_STREAMS, new JsonObject());
+    assertEquals(401, Await.value(edge::count, 401, Duration.ofSeconds(20)),
+        "the server's flush message made the client send the lines its tail had not read yet");
+  }
+
   private static JsonObject serverConfig(int port) {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
