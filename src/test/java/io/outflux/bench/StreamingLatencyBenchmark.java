@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * stored in InfluxDB (the acked checkpoint covers its last byte). Prints p50/p90/p99/max.
  *
  * <p>Arguments: {@code --rate 2000} lines/s, {@code --seconds 20} measured, {@code --warmup 5}
- * seconds, {@code --appends-per-second 200}, {@code --poll 5ms} (spool.pollInterval), {@code --gzip}.
+ * seconds, {@code --appends-per-second 200}, {@code --poll 5ms} (spool.pollInterval), {@code --gzip},
+ * {@code --no-baseline} (skip the first phase, which times the same small writes straight into InfluxDB,
+ * so the result can be read against what InfluxDB itself takes on this machine at this moment).
  */
 public final class StreamingLatencyBenchmark {
 
@@ -40,6 +42,7 @@ public final class StreamingLatencyBenchmark {
     int appendsPerSecond = 200;
     String poll = "5ms";
     boolean gzip = false;
+    boolean baseline = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rate" -> rate = Integer.parseInt(args[++i]);
@@ -48,6 +51,7 @@ public final class StreamingLatencyBenchmark {
         case "--appends-per-second" -> appendsPerSecond = Integer.parseInt(args[++i]);
         case "--poll" -> poll = args[++i];
         case "--gzip" -> gzip = true;
+        case "--no-baseline" -> baseline = false;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -56,6 +60,9 @@ public final class StreamingLatencyBenchmark {
     Path spool = dir.resolve("metrics.lp");
     Files.createFile(spool);
     try (CentralInflux central = CentralInflux.start()) {
+      if (baseline) {
+        baseline(central, rate, appendsPerSecond, Math.min(seconds, 10));
+      }
       Vertx vertx = Vertx.vertx();
       try {
         run(vertx, central, spool, rate, seconds, warmup, appendsPerSecond, poll, gzip);
@@ -132,6 +139,43 @@ public final class StreamingLatencyBenchmark {
         points, d.length);
     System.out.printf("append-to-ack delay: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 50 ms)%n",
         pct(d, 50), pct(d, 90), pct(d, 99), d.length == 0 ? 0 : d[d.length - 1] / 1e6);
+  }
+
+  /**
+   * The floor on this machine right now: the same lines, in the same small writes at the same rate,
+   * POSTed straight to InfluxDB one after the other (no outflux), timed from send to 204.
+   */
+  private static void baseline(CentralInflux central, int rate, int writesPerSecond, int seconds) throws Exception {
+    central.influxd.createDatabase("baseline");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(
+        (CentralInflux.ADMIN + ":" + CentralInflux.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.net.URI uri = java.net.URI.create(central.influxd.url() + "/write?db=baseline");
+    int linesPerWrite = Math.max(1, rate / writesPerSecond);
+    long periodNanos = TimeUnit.SECONDS.toNanos(1) * linesPerWrite / rate;
+    int writes = seconds * writesPerSecond;
+    long[] d = new long[writes];
+    TelegrafLikeLines lines = new TelegrafLikeLines("baseline", System.currentTimeMillis() * 1_000_000L);
+    long start = System.nanoTime();
+    for (int n = 0; n < writes; n++) {
+      long wait;
+      while ((wait = start + n * periodNanos - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      byte[] body = lines.block((long) n * linesPerWrite, (long) (n + 1) * linesPerWrite);
+      long t = System.nanoTime();
+      var response = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", auth)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      d[n] = System.nanoTime() - t;
+      if (response.statusCode() != 204) {
+        throw new IllegalStateException("baseline write answered " + response.statusCode());
+      }
+    }
+    Arrays.sort(d);
+    System.out.printf("baseline, InfluxDB alone (%d writes of %d lines, one at a time, %d s): p50 %.1f ms, p90 %.1f ms,"
+        + " p99 %.1f ms, max %.1f ms%n", writes, linesPerWrite, seconds, pct(d, 50), pct(d, 90), pct(d, 99),
+        d[d.length - 1] / 1e6);
   }
 
   private static double pct(long[] sorted, double p) {
