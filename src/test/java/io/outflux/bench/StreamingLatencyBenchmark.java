@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments: {@code --rate 2000} lines/s, {@code --seconds 20} measured, {@code --warmup 5}
  * seconds, {@code --appends-per-second 200}, {@code --poll 5ms} (spool.pollInterval), {@code --gzip},
- * {@code --no-baseline} (skip the first phase, which times the same small writes straight into InfluxDB,
+ * {@code --max-in-flight 4}, {@code --no-baseline} (skip the first phase, which times the same small writes straight into InfluxDB,
  * so the result can be read against what InfluxDB itself takes on this machine at this moment).
  */
 public final class StreamingLatencyBenchmark {
@@ -43,6 +43,7 @@ public final class StreamingLatencyBenchmark {
     String poll = "5ms";
     boolean gzip = false;
     boolean baseline = true;
+    int maxInFlight = 4;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rate" -> rate = Integer.parseInt(args[++i]);
@@ -52,6 +53,7 @@ public final class StreamingLatencyBenchmark {
         case "--poll" -> poll = args[++i];
         case "--gzip" -> gzip = true;
         case "--no-baseline" -> baseline = false;
+        case "--max-in-flight" -> maxInFlight = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -65,7 +67,7 @@ public final class StreamingLatencyBenchmark {
       }
       Vertx vertx = Vertx.vertx();
       try {
-        run(vertx, central, spool, rate, seconds, warmup, appendsPerSecond, poll, gzip);
+        run(vertx, central, spool, rate, seconds, warmup, appendsPerSecond, poll, gzip, maxInFlight);
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
@@ -73,7 +75,7 @@ public final class StreamingLatencyBenchmark {
   }
 
   private static void run(Vertx vertx, CentralInflux central, Path spool, int rate, int seconds, int warmup,
-                          int appendsPerSecond, String poll, boolean gzip) throws Exception {
+                          int appendsPerSecond, String poll, boolean gzip, int maxInFlight) throws Exception {
     ServerVerticle server = new ServerVerticle();
     deploy(vertx, server, new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
@@ -99,7 +101,7 @@ public final class StreamingLatencyBenchmark {
         .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
             .put("password", CentralInflux.WRITER_PASSWORD).put("database", CentralInflux.DB))
         .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", poll))
-        .put("sync", new JsonObject().put("rule", "streaming"))
+        .put("sync", new JsonObject().put("rule", "streaming").put("maxInFlight", maxInFlight))
         .put("transport", new JsonObject().put("gzip", gzip))
         .put("admin", new JsonObject().put("enabled", false)));
 
@@ -108,7 +110,8 @@ public final class StreamingLatencyBenchmark {
     TelegrafLikeLines lines = new TelegrafLikeLines("bench", System.currentTimeMillis() * 1_000_000L);
     long total = (long) rate * (seconds + warmup);
     System.out.printf("streaming latency: %d lines/s in appends of %d lines every %.1f ms, %d s warm-up + %d s measured,"
-        + " spool.pollInterval %s, gzip %s%n", rate, linesPerAppend, periodNanos / 1e6, warmup, seconds, poll, gzip);
+        + " spool.pollInterval %s, gzip %s, sync.maxInFlight %d%n", rate, linesPerAppend, periodNanos / 1e6, warmup, seconds,
+        poll, gzip, maxInFlight);
     long start = System.nanoTime();
     long offset = 0;
     try (FileOutputStream out = new FileOutputStream(spool.toFile(), true)) {
