@@ -40,7 +40,7 @@ class TlsIT {
   static void start(@TempDir Path certDir) throws Exception {
     certs = TestCerts.create(certDir);
     central = CentralInflux.start();
-    for (String db : new String[] {"tls_ok", "tls_nocert", "tls_wrongca"}) {
+    for (String db : new String[] {"tls_ok", "tls_nocert", "tls_wrongca", "tls_stream"}) {
       central.influxd.createDatabase(db);
       central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
     }
@@ -75,6 +75,26 @@ class TlsIT {
     long synced = Await.value(() -> central.count("tls_ok", "cpu") + central.count("tls_ok", "mem")
         + central.count("tls_ok", "disk"), 300, Duration.ofSeconds(30));
     assertEquals(300, synced);
+  }
+
+  @Test
+  void streamingClientWithTheRightCaAndCertificateSyncsOverAWebSocketOnTls(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    int port = tlsServer(vertx);
+    Path spool = dir.resolve("metrics.lp");
+    JsonObject config = ClientFixture.config("https://127.0.0.1:" + port, spool, "tls_stream", CentralInflux.WRITER,
+        CentralInflux.WRITER_PASSWORD);
+    config.getJsonObject("sync").put("rule", "streaming");
+    config.getJsonObject("transport").put("tls", new JsonObject()
+        .put("caFile", certs.caCert().toString())
+        .put("certFile", certs.clientCert().toString())
+        .put("keyFile", certs.clientKey().toString()));
+    String id = ClientFixture.deploy(vertx, config);
+    Files.write(spool, new TelegrafLikeLines("tls", 1_700_000_000_000_000_000L).block(0, 300));
+    long synced = Await.value(() -> central.count("tls_stream", "cpu") + central.count("tls_stream", "mem")
+        + central.count("tls_stream", "disk"), 300, Duration.ofSeconds(30));
+    assertEquals(300, synced);
+    vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(); // while the spool dir still exists
   }
 
   @Test
