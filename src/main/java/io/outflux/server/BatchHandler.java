@@ -44,7 +44,7 @@ final class BatchHandler implements Handler<RoutingContext> {
         Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
         parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials.get(), db,
         Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines);
-    ingest.ingest(batch).onSuccess(outcome -> {
+    ingest.ingest(batch, ClientReport.fromHeaders(req.headers()), "http").onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         ctx.json(acked.reply().toJson());
       } else {
