@@ -10,16 +10,21 @@ import java.time.Duration;
  * @param url base address of InfluxDB's HTTP API, e.g. http://127.0.0.1:8086
  * @param timeout how long one write or credential check may take before it counts as retryable
  * @param maxConcurrentWrites writes in flight to InfluxDB at once (one InfluxDB request uses one core)
+ * @param coalesceUpTo while writes wait for a free slot, waiting batches for the same credentials,
+ *     database, retention policy and precision are merged into one write of up to this many bytes
+ *     (0: never merge)
  */
-public record InfluxBackendConfig(URI url, Duration timeout, int maxConcurrentWrites) {
+public record InfluxBackendConfig(URI url, Duration timeout, int maxConcurrentWrites, long coalesceUpTo) {
 
   public static final String DEFAULT_URL = "http://127.0.0.1:8086";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_CONCURRENT_WRITES = 4;
+  public static final long DEFAULT_COALESCE_UP_TO = 8L << 20;
 
   public static InfluxBackendConfig from(ConfigReader r) {
     return new InfluxBackendConfig(r.httpUri("url", DEFAULT_URL),
         r.duration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
-        r.integer("maxConcurrentWrites", DEFAULT_MAX_CONCURRENT_WRITES, 1, 256));
+        r.integer("maxConcurrentWrites", DEFAULT_MAX_CONCURRENT_WRITES, 1, 256),
+        r.size("coalesceUpTo", DEFAULT_COALESCE_UP_TO, 0, BodySplitter.INFLUX_V1_MAX_BODY));
   }
 }
