@@ -28,6 +28,8 @@ public final class WireProtocol {
 
   public static final String PARAM_DB = "db";
   public static final String PARAM_RP = "rp";
+  /** InfluxDB 2.x/3.x: the bucket, instead of {@code db} (the organisation is the server's influx.org). */
+  public static final String PARAM_BUCKET = "bucket";
   public static final String PARAM_PRECISION = "precision";
 
   public static final String CONTENT_TYPE_LINES = "text/plain; charset=utf-8";

@@ -29,7 +29,10 @@ final class BatchHandler implements Handler<RoutingContext> {
     }
     String db = req.getParam(WireProtocol.PARAM_DB);
     if (db == null || db.isBlank()) {
-      error(ctx, 400, "query parameter \"db\" (the InfluxDB database) is required");
+      db = req.getParam(WireProtocol.PARAM_BUCKET);
+    }
+    if (db == null || db.isBlank()) {
+      error(ctx, 400, "query parameter \"db\" (the InfluxDB 1.x database) or \"bucket\" (2.x) is required");
       return;
     }
     Precision precision;
