@@ -8,11 +8,14 @@ import io.outflux.ingest.AuthResult;
 import io.outflux.ingest.WriteRequest;
 import io.outflux.ingest.WriteResult;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.BatchReply.RejectedLine;
 import io.outflux.protocol.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's one way to take a batch, shared by every transport: check the client's credentials
- * against InfluxDB (cached by salted hash), write the lines with them, and say whether they are
- * stored. Acks only after InfluxDB answered 2xx. A batch already stored (same client, sequence number
- * and content, seen by any node of the cluster) is acknowledged again without being written again:
- * see {@link AckLedger}.
+ * against InfluxDB (cached by salted hash), re-validate every line ({@link LineGate}), write the
+ * valid ones with the client's credentials, and say whether they are stored. Acks only after
+ * InfluxDB answered 2xx. A batch already stored (same client, sequence number and content, seen by
+ * any node of the cluster) is acknowledged again without being written again: see {@link AckLedger}.
  */
 public final class BatchIngest {
 
@@ -37,6 +40,10 @@ public final class BatchIngest {
   private final AckLedger ledger;
   private final FleetView fleet;
   private final AtomicLong deduplicated = new AtomicLong();
+  private final LineGate gate;
+  private final AuthThrottle throttle;
+  private final int maxInFlightPerClient;
+  private final Map<String, Integer> inFlightPerClient = new HashMap<>();
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
     this(vertx, config, backendTimeout, new AckLedger(vertx, ClusterConfig.DEFAULT_DEDUPE_TTL),
@@ -51,21 +58,48 @@ public final class BatchIngest {
     this.cache = new CredentialCache(config.authCacheTtl(), System::nanoTime);
     // the writer answers every request itself (timeouts included); this only guards against a bug
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
-  }
-
-  public Future<IngestOutcome> ingest(IncomingBatch batch) {
-    return ingest(batch, ClientReport.NONE, "http");
+    this.gate = new LineGate(config.maxLineSize());
+    this.throttle = new AuthThrottle(config.authMaxFailures(), config.authFailureWindow(), System::nanoTime);
+    this.maxInFlightPerClient = config.maxInFlightPerClient();
   }
 
   /**
-   * Like {@link #ingest(IncomingBatch)}, also recording the client in the fleet view
-   * ({@code transport}: "http" or "websocket") once its credentials are accepted.
+   * @param remoteHost the client's address, for slowing down password guessing
    */
-  public Future<IngestOutcome> ingest(IncomingBatch batch, ClientReport report, String transport) {
+  public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost) {
+    return ingest(batch, remoteHost, ClientReport.NONE, "http");
+  }
+
+  /**
+   * Like {@link #ingest(IncomingBatch, String)}, also recording the client in the fleet view with
+   * what it reported ({@code transport}: "http" or "websocket") once its credentials are accepted.
+   */
+  public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
+    Optional<Duration> throttled = throttle.check(remoteHost);
+    if (throttled.isPresent()) {
+      return Future.succeededFuture(new IngestOutcome.NotStored(429,
+          "too many refused credentials from " + remoteHost + "; try again later", throttled));
+    }
+    int inFlight = inFlightPerClient.merge(batch.clientId(), 1, Integer::sum);
+    if (inFlight > maxInFlightPerClient) {
+      release(batch.clientId());
+      return Future.succeededFuture(new IngestOutcome.NotStored(429, "client " + batch.clientId() + " has "
+          + maxInFlightPerClient + " batches in flight already (http.maxInFlightPerClient)", Optional.of(RETRY_SOON)));
+    }
+    return authenticateAndWrite(batch, remoteHost, report, transport).onComplete(ar -> release(batch.clientId()));
+  }
+
+  private void release(String clientId) {
+    inFlightPerClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+  }
+
+  private Future<IngestOutcome> authenticateAndWrite(IncomingBatch batch, String remoteHost, ClientReport report,
+                                                     String transport) {
     return authenticate(batch.credentials()).compose(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
-        log.info("refused {} of client {}: InfluxDB answered {}", batch.credentials().principal(), batch.clientId(),
-            r.status());
+        throttle.failed(remoteHost);
+        log.info("refused {} of client {} from {}: InfluxDB answered {}", batch.credentials().principal(),
+            batch.clientId(), remoteHost, r.status());
         return Future.succeededFuture(notStored(401,
             "InfluxDB refused the credentials of " + batch.credentials().principal() + ": " + r.message()));
       }
@@ -143,19 +177,24 @@ public final class BatchIngest {
   }
 
   private Future<IngestOutcome> write(IncomingBatch batch) {
-    long lineCount = countLines(batch.lines());
-    if (lineCount == 0) {
-      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, List.of())));
+    LineGate.Result valid = gate.filter(batch.lines(), batch.precision());
+    if (valid.count() == 0) {
+      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, valid.rejected())));
     }
     WriteRequest request = new WriteRequest(batch.credentials(), batch.database(), batch.retentionPolicy(),
-        batch.precision(), batch.lines(), lineCount);
+        batch.precision(), valid.lines(), valid.count());
     return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
-        .map(msg -> toOutcome(batch.seq(), msg.body()));
+        .map(msg -> toOutcome(batch.seq(), msg.body(), valid.rejected()));
   }
 
-  private static IngestOutcome toOutcome(long seq, WriteResult result) {
+  private static IngestOutcome toOutcome(long seq, WriteResult result, List<RejectedLine> refusedHere) {
     if (result instanceof WriteResult.Written w) {
-      return new IngestOutcome.Acked(new BatchReply(seq, w.written(), w.rejected()));
+      List<RejectedLine> rejected = refusedHere;
+      if (!w.rejected().isEmpty()) {
+        rejected = new ArrayList<>(refusedHere);
+        rejected.addAll(w.rejected());
+      }
+      return new IngestOutcome.Acked(new BatchReply(seq, w.written(), rejected));
     }
     if (result instanceof WriteResult.AuthFailed a) {
       return notStored(a.status(), "InfluxDB: " + a.message());
@@ -175,17 +214,4 @@ public final class BatchIngest {
     return new IngestOutcome.NotStored(503, message, Optional.of(retryAfter));
   }
 
-  static long countLines(Buffer lines) {
-    long count = 0;
-    int length = lines.length();
-    for (int i = 0; i < length; i++) {
-      if (lines.getByte(i) == '\n') {
-        count++;
-      }
-    }
-    if (length > 0 && lines.getByte(length - 1) != '\n') {
-      count++;
-    }
-    return count;
-  }
 }
