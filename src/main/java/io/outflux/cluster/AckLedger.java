@@ -29,6 +29,11 @@ import java.util.Optional;
 public final class AckLedger {
 
   public static final String MAP_NAME = "outflux.acked";
+  /**
+   * A reply listing very many refused lines is not worth replicating across the cluster: such a batch
+   * is not recorded, and its retry is simply written again (an overwrite of the same points).
+   */
+  static final int MAX_ENTRY_CHARS = 64 * 1024;
 
   private final Vertx vertx;
   private final long ttlMs;
@@ -63,6 +68,9 @@ public final class AckLedger {
   /** Remembers that this batch is stored; call only after InfluxDB answered 2xx. */
   public Future<Void> stored(String clientId, long seq, String fingerprint, BatchReply reply) {
     String value = new JsonObject().put("fp", fingerprint).put("reply", reply.toJson()).encode();
+    if (value.length() > MAX_ENTRY_CHARS) {
+      return Future.succeededFuture();
+    }
     return map().compose(m -> m.put(key(clientId, seq), value, ttlMs));
   }
 

@@ -53,6 +53,17 @@ class AckLedgerTest {
   }
 
   @Test
+  void aReplyWithHugeRejectListsIsNotRecordedSoItsRetryIsWrittenAgain() throws Exception {
+    String fp = BatchFingerprint.of(Buffer.buffer("x"));
+    List<BatchReply.RejectedLine> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      many.add(new BatchReply.RejectedLine("bad line number " + i + " with some text", "unable to parse"));
+    }
+    get(ledger.stored("site", 11, fp, new BatchReply(11, 0, many)));
+    assertTrue(get(ledger.previousReply("site", 11, fp)).isEmpty());
+  }
+
+  @Test
   void fingerprintsDifferWithContentAndLength() {
     assertEquals(BatchFingerprint.of(Buffer.buffer("abc")), BatchFingerprint.of(Buffer.buffer("abc")));
     assertTrue(!BatchFingerprint.of(Buffer.buffer("abc")).equals(BatchFingerprint.of(Buffer.buffer("abd"))));
