@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * answered with an ack or nack message carrying its seq. Batches of one connection are ingested
  * concurrently, so answers may come out of order; the client matches them by seq.
  *
- * <p>Publishing a {@link JsonObject} on {@link ServerBus#FLUSH_STREAMS} sends a flush message to
- * every streaming client connected to this node (or only to {@code "clientId"} if given). The
- * consumer is not node-local, so a publish on a cluster reaches the clients of every node.
+ * <p>A request on the node-local {@link ServerBus#STREAM_FLUSH} (a {@link JsonObject}, optionally
+ * with {@code "clientId"} to pick one client) sends a flush message to the streaming clients
+ * connected to this node and replies with how many were asked; the cluster-wide flush
+ * ({@code io.outflux.cluster.ClusterFlush}) drives it on every node.
  */
 final class StreamHandler implements Handler<RoutingContext> {
 
@@ -47,7 +48,7 @@ final class StreamHandler implements Handler<RoutingContext> {
   StreamHandler(Vertx vertx, BatchIngest ingest, long maxBodySize) {
     this.ingest = ingest;
     this.maxBodySize = maxBodySize;
-    vertx.eventBus().<Object>consumer(ServerBus.FLUSH_STREAMS, msg -> flushStreams(msg.body()));
+    vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> msg.reply(flushStreams(msg.body())));
   }
 
   @Override
@@ -148,7 +149,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     }
   }
 
-  private void flushStreams(Object body) {
+  private int flushStreams(Object body) {
     String only = body instanceof JsonObject json ? json.getString("clientId") : null;
     String flush = StreamProtocol.flush().encode();
     int sent = 0;
@@ -161,6 +162,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     if (sent > 0) {
       log.info("asked {} streaming clients to flush", sent);
     }
+    return sent;
   }
 
   private static final class PayloadTooLarge extends Exception {

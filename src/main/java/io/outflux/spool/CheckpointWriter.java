@@ -65,6 +65,12 @@ final class CheckpointWriter {
       } else {
         log.error("could not write checkpoint {} (the batch stays unsynced on disk and is re-sent after a restart): {}",
             store.file(), ar.cause().toString());
+        if (drained != null) {
+          // stopping: give up rather than retry forever (a vanished directory would block shutdown);
+          // the old checkpoint stays valid and the lines after it are sent again after a restart
+          drained.tryComplete();
+          return;
+        }
         if (pending == null) {
           pending = next;
           vertx.setTimer(1000, id -> {

@@ -154,7 +154,8 @@ class StreamingIT {
     edge.append(400); // the tail looks again only in a minute
     Thread.sleep(300);
     assertEquals(1, edge.count());
-    vertx.eventBus().publish(io.outflux.server.ServerBus.FLUSH_STREAMS, new JsonObject());
+    // what POST /api/v1/flush on any node does: a cluster-wide publish that each node hands to its streams
+    vertx.eventBus().publish(io.outflux.server.ServerBus.FLUSH_ALL, new JsonObject());
     assertEquals(401, Await.value(edge::count, 401, Duration.ofSeconds(20)),
         "the server's flush message made the client send the lines its tail had not read yet");
   }
