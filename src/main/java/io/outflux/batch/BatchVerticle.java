@@ -99,8 +99,9 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onDelivered(Delivery delivery) {
-    delivery.rejected().forEach(r ->
-        log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));
+    if (!delivery.rejected().isEmpty()) {
+      vertx.eventBus().publish(ClientBus.REJECTED, delivery, ClientBus.UNBOUNDED_WAIT); // dead-lettered by the tail
+    }
     acks.acked(delivery.seq()).ifPresent(advance ->
         vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(advance.end(), advance.seq()),
             ClientBus.UNBOUNDED_WAIT));

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   tail --LINES(SpoolChunk)--> batch --BATCHES(Batch)--> transport
  *   tail <--ACKED(Checkpoint)-- batch <--reply(Delivery)-- transport
+ *   tail <--REJECTED(Delivery)-- batch      (lines InfluxDB refused: dead-lettered)
  * </pre>
  */
 public final class ClientBus {
@@ -24,6 +25,12 @@ public final class ClientBus {
   public static final String BATCHES = "outflux.client.batches";
   /** publish {@link Checkpoint}: the contiguous acknowledged prefix grew; the tail persists it. */
   public static final String ACKED = "outflux.client.acked";
+  /**
+   * publish {@link Delivery} that lists lines InfluxDB refused for good; the tail dead-letters
+   * them. Published before the {@link #ACKED} that covers the batch, so the dead letters are
+   * on disk before the checkpoint passes the lines.
+   */
+  public static final String REJECTED = "outflux.client.rejected";
 
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an

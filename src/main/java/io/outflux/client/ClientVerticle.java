@@ -36,11 +36,12 @@ public final class ClientVerticle extends VerticleBase {
   }
 
   private Future<?> deployPipeline(ClientConfig config, Checkpoint checkpoint) {
-    log.info("checkpoint {}: synced up to offset {}, last acknowledged batch {}", config.spool().checkpoint(),
-        checkpoint.synced().offset(), checkpoint.lastAckedSeq());
+    log.info("checkpoint {}: synced up to offset {} of {} ({}), last acknowledged batch {}",
+        config.spool().checkpoint(), checkpoint.synced().offset(), checkpoint.synced().name(),
+        checkpoint.synced().file(), checkpoint.lastAckedSeq());
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
             config.source()))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint)))
-        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), checkpoint)));
+        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint)));
   }
 }
