@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,12 @@ public final class SpoolTailVerticle extends VerticleBase {
   private final Compactor compactor = new Compactor();
   private final CheckpointWriter checkpointWriter;
   private final DeadLetterFile deadLetters;
-  private final Set<FileId> done = new HashSet<>();
+  /**
+   * Files read to their end in this run. Touched on the event loop and in ordered worker tasks,
+   * hence concurrent. An inode leaves the set as soon as its file is deleted: the writer may create
+   * the next file with the same inode number at once.
+   */
+  private final Set<FileId> done = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Finished> finished = new ArrayDeque<>();
   private Reading current;
   private Resume resume;
@@ -166,6 +172,7 @@ public final class SpoolTailVerticle extends VerticleBase {
       SpoolFile synced0 = list.get(i);
       done.add(synced0.id());
       if (!synced0.active() && compactor.deleteArchive(synced0.path(), synced0.id())) {
+        done.remove(synced0.id());
         log.info("deleted {}: synced before the last run ended", synced0.path());
       }
     }
@@ -437,6 +444,7 @@ public final class SpoolTailVerticle extends VerticleBase {
         if (f.active() || !compactor.deleteArchive(f.path(), f.id())) {
           gone.remove(f.id());
         } else {
+          done.remove(f.id());
           log.info("deleted synced archive {}", f.path().getFileName());
         }
       }
