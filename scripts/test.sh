@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec mvn -B verify "$@"
+exec mvn -B -Dstyle.color=never verify "$@"

@@ -188,6 +188,22 @@ public final class ConfigReader {
         }, "a list of strings");
   }
 
+  /** An optional path to a file that must exist and be readable (checked now, not at first use). */
+  public java.util.Optional<java.nio.file.Path> readableFile(String key) {
+    String raw = string(key, "");
+    if (raw.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(raw);
+    if (!java.nio.file.Files.isRegularFile(path)) {
+      throw error(key, "file \"" + raw + "\" does not exist");
+    }
+    if (!java.nio.file.Files.isReadable(path)) {
+      throw error(key, "file \"" + raw + "\" is not readable by this user");
+    }
+    return java.util.Optional.of(path);
+  }
+
   /** An absolute http(s) URI such as "http://127.0.0.1:8086". */
   public URI httpUri(String key, String defaultValue) {
     String raw = defaultValue == null ? requiredString(key) : string(key, defaultValue);

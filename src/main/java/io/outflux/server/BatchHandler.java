@@ -44,7 +44,8 @@ final class BatchHandler implements Handler<RoutingContext> {
         Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
         parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials.get(), db,
         Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines);
-    ingest.ingest(batch).onSuccess(outcome -> {
+    String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    ingest.ingest(batch, remote).onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         ctx.json(acked.reply().toJson());
       } else {

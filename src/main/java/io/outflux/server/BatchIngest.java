@@ -4,11 +4,14 @@ import io.outflux.ingest.AuthResult;
 import io.outflux.ingest.WriteRequest;
 import io.outflux.ingest.WriteResult;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.BatchReply.RejectedLine;
 import io.outflux.protocol.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -16,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's one way to take a batch, shared by every transport: check the client's credentials
- * against InfluxDB (cached by salted hash), write the lines with them, and say whether they are
- * stored. Acks only after InfluxDB answered 2xx.
+ * against InfluxDB (cached by salted hash), re-validate every line ({@link LineGate}), write the
+ * valid ones with the client's credentials, and say whether they are stored. Acks only after
+ * InfluxDB answered 2xx.
  */
 public final class BatchIngest {
 
@@ -27,19 +31,49 @@ public final class BatchIngest {
   private final Vertx vertx;
   private final CredentialCache cache;
   private final long busTimeoutMs;
+  private final LineGate gate;
+  private final AuthThrottle throttle;
+  private final int maxInFlightPerClient;
+  private final Map<String, Integer> inFlightPerClient = new HashMap<>();
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
     this.vertx = vertx;
     this.cache = new CredentialCache(config.authCacheTtl(), System::nanoTime);
     // the writer answers every request itself (timeouts included); this only guards against a bug
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
+    this.gate = new LineGate(config.maxLineSize());
+    this.throttle = new AuthThrottle(config.authMaxFailures(), config.authFailureWindow(), System::nanoTime);
+    this.maxInFlightPerClient = config.maxInFlightPerClient();
   }
 
-  public Future<IngestOutcome> ingest(IncomingBatch batch) {
+  /**
+   * @param remoteHost the client's address, for slowing down password guessing
+   */
+  public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost) {
+    Optional<Duration> throttled = throttle.check(remoteHost);
+    if (throttled.isPresent()) {
+      return Future.succeededFuture(new IngestOutcome.NotStored(429,
+          "too many refused credentials from " + remoteHost + "; try again later", throttled));
+    }
+    int inFlight = inFlightPerClient.merge(batch.clientId(), 1, Integer::sum);
+    if (inFlight > maxInFlightPerClient) {
+      release(batch.clientId());
+      return Future.succeededFuture(new IngestOutcome.NotStored(429, "client " + batch.clientId() + " has "
+          + maxInFlightPerClient + " batches in flight already (http.maxInFlightPerClient)", Optional.of(RETRY_SOON)));
+    }
+    return authenticateAndWrite(batch, remoteHost).onComplete(ar -> release(batch.clientId()));
+  }
+
+  private void release(String clientId) {
+    inFlightPerClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
+  }
+
+  private Future<IngestOutcome> authenticateAndWrite(IncomingBatch batch, String remoteHost) {
     return authenticate(batch.credentials()).compose(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
-        log.info("refused {} of client {}: InfluxDB answered {}", batch.credentials().principal(), batch.clientId(),
-            r.status());
+        throttle.failed(remoteHost);
+        log.info("refused {} of client {} from {}: InfluxDB answered {}", batch.credentials().principal(),
+            batch.clientId(), remoteHost, r.status());
         return Future.succeededFuture(notStored(401,
             "InfluxDB refused the credentials of " + batch.credentials().principal() + ": " + r.message()));
       }
@@ -65,19 +99,24 @@ public final class BatchIngest {
   }
 
   private Future<IngestOutcome> write(IncomingBatch batch) {
-    long lineCount = countLines(batch.lines());
-    if (lineCount == 0) {
-      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, List.of())));
+    LineGate.Result valid = gate.filter(batch.lines(), batch.precision());
+    if (valid.count() == 0) {
+      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, valid.rejected())));
     }
     WriteRequest request = new WriteRequest(batch.credentials(), batch.database(), batch.retentionPolicy(),
-        batch.precision(), batch.lines(), lineCount);
+        batch.precision(), valid.lines(), valid.count());
     return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
-        .map(msg -> toOutcome(batch.seq(), msg.body()));
+        .map(msg -> toOutcome(batch.seq(), msg.body(), valid.rejected()));
   }
 
-  private static IngestOutcome toOutcome(long seq, WriteResult result) {
+  private static IngestOutcome toOutcome(long seq, WriteResult result, List<RejectedLine> refusedHere) {
     if (result instanceof WriteResult.Written w) {
-      return new IngestOutcome.Acked(new BatchReply(seq, w.written(), w.rejected()));
+      List<RejectedLine> rejected = refusedHere;
+      if (!w.rejected().isEmpty()) {
+        rejected = new ArrayList<>(refusedHere);
+        rejected.addAll(w.rejected());
+      }
+      return new IngestOutcome.Acked(new BatchReply(seq, w.written(), rejected));
     }
     if (result instanceof WriteResult.AuthFailed a) {
       return notStored(a.status(), "InfluxDB: " + a.message());
@@ -97,17 +136,4 @@ public final class BatchIngest {
     return new IngestOutcome.NotStored(503, message, Optional.of(retryAfter));
   }
 
-  static long countLines(Buffer lines) {
-    long count = 0;
-    int length = lines.length();
-    for (int i = 0; i < length; i++) {
-      if (lines.getByte(i) == '\n') {
-        count++;
-      }
-    }
-    if (length > 0 && lines.getByte(length - 1) != '\n') {
-      count++;
-    }
-    return count;
-  }
 }

@@ -42,12 +42,19 @@ public final class FrontVerticle extends VerticleBase {
           ? "request body larger than http.maxBodySize (" + config.maxBodySize() + " bytes)"
           : status >= 500 ? "internal error" : "bad request");
     });
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setDecompressionSupported(true));
-    return server.requestHandler(router).listen()
-        .onSuccess(s -> log.info("outflux server listening on http://{}:{}", config.host(), s.actualPort()));
+        .setDecompressionSupported(true)
+        .setIdleTimeout((int) config.idleTimeout().toSeconds())
+        .setMaxInitialLineLength(8192)
+        .setMaxHeaderSize(16384);
+    config.tls().ifPresent(tls -> tls.apply(options));
+    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(config.maxConnections()));
+    String scheme = config.tls().isPresent() ? "https" : "http";
+    return server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router)).listen()
+        .onSuccess(s -> log.info("outflux server listening on {}://{}:{}{}", scheme, config.host(), s.actualPort(),
+            config.tls().flatMap(ServerTls::clientCaFile).isPresent() ? " (client certificates required)" : ""));
   }
 
   /** The bound port (useful when the configured port is 0). */

@@ -13,9 +13,10 @@ import java.util.List;
  * @param requestTimeout how long one batch request may take before it counts as failed
  * @param retryInitialDelay the first retry waits up to this long (full jitter)
  * @param retryMaxDelay the cap of the exponential backoff
+ * @param tls certificates for https:// server addresses
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
-                              Duration retryMaxDelay) {
+                              Duration retryMaxDelay, ClientTls tls) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
@@ -36,6 +37,6 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
     }
     return new TransportConfig(List.copyOf(servers),
         r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
-        initial, max);
+        initial, max, ClientTls.from(r.section("tls")));
   }
 }

@@ -44,9 +44,9 @@ public final class TransportVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx, new WebClientOptions()
+    client = WebClient.create(vertx, config.tls().apply(new WebClientOptions()
         .setKeepAlive(true)
-        .setUserAgent("outflux-client"), new PoolOptions().setHttp1MaxSize(8));
+        .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
     sender = new HttpBatchSender(client, clientId, target, config.requestTimeout());
     backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay(), ThreadLocalRandom.current()::nextDouble);
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
