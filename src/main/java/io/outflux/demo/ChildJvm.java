@@ -25,9 +25,15 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   public static ChildJvm start(String name, Path jar, Path log, String... launcherArgs) throws IOException {
+    return start(name, jar, log, List.of("-Xmx256m"), launcherArgs);
+  }
+
+  /** @param jvmOptions options before {@code -jar}, e.g. the heap size */
+  public static ChildJvm start(String name, Path jar, Path log, List<String> jvmOptions, String... launcherArgs)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.addAll(List.of(launcherArgs));

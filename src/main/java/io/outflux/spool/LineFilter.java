@@ -25,6 +25,11 @@ import java.util.List;
  */
 final class LineFilter {
 
+  /** Gives the timestamp for a line without one, by the line's file offset (a re-read keeps its stamp). */
+  interface Stamper {
+    long stampFor(long lineOffset);
+  }
+
   private final LineScanner scanner;
   private final LineInfo info = new LineInfo();
   private final int maxLines;
@@ -50,10 +55,10 @@ final class LineFilter {
    * @param buf what was read, {@code length} bytes
    * @param fileOffset the file offset of {@code buf}'s first byte
    * @param fileName the file's name, for dead-letter records
-   * @param stamp the timestamp given to lines without one, in the scanner's precision
+   * @param stamper the timestamp for lines without one, in the scanner's precision
    * @param now the time written into dead-letter records
    */
-  void filter(Buffer buf, int length, long fileOffset, String fileName, long stamp, Instant now) {
+  void filter(Buffer buf, int length, long fileOffset, String fileName, Stamper stamper, Instant now) {
     dead.clear();
     lines = 0;
     consumed = 0;
@@ -99,6 +104,7 @@ final class LineFilter {
           int contentEnd = info.timestampPresent() ? info.lineEnd() : info.fieldsEnd();
           rewritten.appendBytes(b, pos, contentEnd - pos);
           if (!info.timestampPresent()) {
+            long stamp = stamper.stampFor(fileOffset + (pos - base));
             rewritten.appendByte((byte) ' ').appendString(Long.toString(stamp), "US-ASCII");
           }
           rewritten.appendByte((byte) '\n');

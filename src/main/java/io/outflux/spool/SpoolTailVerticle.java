@@ -11,6 +11,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,6 +74,8 @@ public final class SpoolTailVerticle extends VerticleBase {
   private final Compactor compactor = new Compactor();
   private final CheckpointWriter checkpointWriter;
   private final DeadLetterFile deadLetters;
+  private final StampJournal stamps;
+  private final FreshStamps freshStamps = new FreshStamps();
   /**
    * Files read to their end in this run. Touched on the event loop and in ordered worker tasks,
    * hence concurrent. An inode leaves the set as soon as its file is deleted: the writer may create
@@ -96,6 +99,34 @@ public final class SpoolTailVerticle extends VerticleBase {
     this.filter = new LineFilter(precision, config.readChunkLines());
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start);
     this.deadLetters = new DeadLetterFile(config.deadLetter());
+    this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
+  }
+
+  /** Stamps of one read: earlier stamps of re-read lines from the journal, else the read time. */
+  private final class FreshStamps implements LineFilter.Stamper {
+    FileId file;
+    long fresh;
+    long firstFresh;
+
+    void reset(FileId file, long fresh) {
+      this.file = file;
+      this.fresh = fresh;
+      this.firstFresh = -1;
+    }
+
+    @Override
+    public long stampFor(long lineOffset) {
+      if (!stamps.isEmpty()) {
+        long earlier = stamps.stampOf(file, lineOffset);
+        if (earlier != Long.MIN_VALUE) {
+          return earlier;
+        }
+      }
+      if (firstFresh < 0) {
+        firstFresh = lineOffset;
+      }
+      return fresh;
+    }
   }
 
   /** Lines quarantined by this process (validation, oversized and InfluxDB rejects). */
@@ -113,10 +144,15 @@ public final class SpoolTailVerticle extends VerticleBase {
     checkpointWriter.attach(vertx, deadLetters::force, this::compact);
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<Delivery>localConsumer(ClientBus.REJECTED, msg -> onRejected(msg.body()));
-    return vertx.executeBlocking(this::planResume, true).onSuccess(r -> {
-      resume = r;
-      vertx.runOnContext(v -> pump());
-    });
+    return vertx.executeBlocking(stamps::load, true)
+        .compose(loaded -> {
+          stamps.set(loaded);
+          return vertx.executeBlocking(this::planResume, true);
+        })
+        .onSuccess(r -> {
+          resume = r;
+          vertx.runOnContext(v -> pump());
+        });
   }
 
   @Override
@@ -140,6 +176,13 @@ public final class SpoolTailVerticle extends VerticleBase {
    */
   private Resume planResume() {
     List<SpoolFile> list = files.scan();
+    Set<FileId> present = new HashSet<>();
+    list.forEach(f -> present.add(f.id()));
+    List<StampJournal.Entry> kept = stamps.snapshot().stream().filter(e -> present.contains(e.file())).toList();
+    if (kept.size() < stamps.snapshot().size()) {
+      stamps.rewrite(kept); // the event loop has not started reading: nothing else touches the entries yet
+      stamps.set(kept);
+    }
     SpoolPosition synced = start.synced();
     int k = -1;
     for (int i = 0; i < list.size(); i++) {
@@ -271,6 +314,7 @@ public final class SpoolTailVerticle extends VerticleBase {
         r.readPos = 0;
         r.punched = 0;
         r.skippingOversized = false;
+        pruneStamps(SpoolPosition.START, Set.of(r.file.id())); // its offsets now hold other lines
       }
       if (size == r.readPos) {
         return atEnd(r);
@@ -313,7 +357,8 @@ public final class SpoolTailVerticle extends VerticleBase {
       return skipOversized(r, buf, length);
     }
     Instant now = Instant.now();
-    filter.filter(buf, length, r.readPos, r.name, precision.of(now), now);
+    freshStamps.reset(r.file.id(), precision.of(now));
+    filter.filter(buf, length, r.readPos, r.name, freshStamps, now);
     if (filter.consumed == 0) {
       if (length < config.readChunkSize()) {
         return Future.succeededFuture(false); // a last line without its newline: wait for it
@@ -334,8 +379,23 @@ public final class SpoolTailVerticle extends VerticleBase {
     }
     SpoolChunk chunk = new SpoolChunk(position(r, from, null, 0), position(r, r.readPos, buf, filter.consumed),
         filter.out, filter.lines);
-    return quarantine(dead).compose(v -> vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.UNBOUNDED_WAIT))
+    return quarantine(dead).compose(v -> journalStamps(r))
+        .compose(v -> vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.UNBOUNDED_WAIT))
         .map(reply -> true);
+  }
+
+  /** Makes the stamps given in this read durable before the lines leave (a re-read after a crash reuses them). */
+  private Future<Void> journalStamps(Reading r) {
+    if (freshStamps.firstFresh < 0) {
+      return Future.succeededFuture();
+    }
+    StampJournal.Entry entry = new StampJournal.Entry(r.file.id(), freshStamps.firstFresh, r.readPos,
+        freshStamps.fresh);
+    stamps.add(entry);
+    return vertx.executeBlocking(() -> {
+      stamps.append(entry);
+      return null;
+    }, true);
   }
 
   /** Skips the rest of a line longer than the read size, up to and including its newline. */
@@ -403,6 +463,7 @@ public final class SpoolTailVerticle extends VerticleBase {
 
   private void compact(Checkpoint checkpoint) {
     SpoolPosition synced = checkpoint.synced();
+    pruneStamps(synced, Set.of());
     List<FileId> deletable = new ArrayList<>();
     boolean onCurrent = current != null && current.file.id().equals(synced.file());
     boolean onFinished = finished.stream().anyMatch(f -> f.id().equals(synced.file()));
@@ -419,7 +480,10 @@ public final class SpoolTailVerticle extends VerticleBase {
     }
     if (!deletable.isEmpty()) {
       vertx.executeBlocking(() -> deleteArchives(deletable), true)
-          .onSuccess(gone -> finished.removeIf(f -> gone.contains(f.id())))
+          .onSuccess(gone -> {
+            finished.removeIf(f -> gone.contains(f.id()));
+            pruneStamps(synced, gone);
+          })
           .onFailure(err -> log.warn("could not delete synced archives: {}", err.toString()));
     }
     Reading r = current;
@@ -433,6 +497,16 @@ public final class SpoolTailVerticle extends VerticleBase {
             log.warn("cannot compact the active spool file in place ({}); synced archives are still deleted, but the "
                 + "active file now only shrinks when Telegraf rotates it: set rotation_max_size", err.getMessage());
           });
+    }
+  }
+
+  private void pruneStamps(SpoolPosition synced, Set<FileId> gone) {
+    if (!stamps.isEmpty() && stamps.prune(synced, gone)) {
+      List<StampJournal.Entry> kept = stamps.snapshot();
+      vertx.executeBlocking(() -> {
+        stamps.rewrite(kept);
+        return null;
+      }, true);
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -48,7 +49,9 @@ public final class BacklogRss {
           serverConf.toString())) {
         server.awaitHttp("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(60));
         long t0 = System.nanoTime();
-        try (ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client.log"), "client", "-conf",
+        List<String> jvm = List.of(System.getProperty("bench.clientJavaOpts", "-Xmx192m").split(" "));
+        say("client JVM options: %s (conf/outflux-client.service uses -Xmx192m)", jvm);
+        try (ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client.log"), jvm, "client", "-conf",
             clientConf.toString())) {
           CheckpointStore checkpoints = new CheckpointStore(Path.of(spool + ".checkpoint"));
           long maxRss = 0;

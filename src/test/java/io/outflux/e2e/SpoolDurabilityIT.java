@@ -169,6 +169,43 @@ class SpoolDurabilityIT {
     }
   }
 
+  @Test
+  void linesInfluxDbRefusesAndLinesTheScannerRefusesEndInTheDeadLetterFileAndTheRestIsSynced(@TempDir Path dir)
+      throws Exception {
+    String db = database("rejects");
+    Path spool = dir.resolve("metrics.lp");
+    TelegrafLikeLines lines = new TelegrafLikeLines("edge-rej", 1_740_000_000_000_000_000L);
+    String text = new String(lines.block(0, 500), StandardCharsets.UTF_8)
+        + "cpu,host=edge-rej unsigned=42u 1740000000000000000\n"  // valid grammar; InfluxDB 1.x refuses it
+        + "0 \\\\=\"=\"\n"                                          // crashes influxd 1.6.7: must never reach it
+        + new String(lines.block(500, 1000), StandardCharsets.UTF_8);
+    Files.writeString(spool, text);
+    String deployment = deployClient(clientConfig(spool, db, 4));
+    try {
+      assertEquals(1000, Await.value(() -> countAll(db), 1000, Duration.ofSeconds(60)));
+      Path dead = Path.of(spool + ".deadletter");
+      assertEquals(2, Await.value(() -> deadLetters(dead).size(), 2, Duration.ofSeconds(20)), "" + deadLetters(dead));
+      List<JsonObject> records = deadLetters(dead);
+      JsonObject scanner = records.stream().filter(r -> r.getString("stage").equals("validation")).findFirst().orElseThrow();
+      assertEquals("0 \\\\=\"=\"", scanner.getString("line"));
+      JsonObject influx = records.stream().filter(r -> r.getString("stage").equals("influxdb")).findFirst().orElseThrow();
+      assertTrue(influx.getString("line").contains("unsigned=42u"), influx.encode());
+      assertTrue(influx.getString("reason").contains("invalid") || influx.getString("reason").contains("parse"),
+          "InfluxDB's own reason: " + influx.encode());
+      assertTrue(central.influxd.isAlive());
+    } finally {
+      vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<JsonObject> deadLetters(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file).stream().map(JsonObject::new).toList() : List.of();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- helpers
 
   /** Appends like Telegraf's file output, renaming the file to its archive name every {@code rotateEvery} lines. */

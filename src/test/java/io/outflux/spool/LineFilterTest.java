@@ -18,7 +18,7 @@ class LineFilterTest {
 
   private void run(String text, long fileOffset) {
     Buffer buf = Buffer.buffer(text.getBytes(StandardCharsets.ISO_8859_1));
-    filter.filter(buf, buf.length(), fileOffset, "metrics.lp", 42L, NOW);
+    filter.filter(buf, buf.length(), fileOffset, "metrics.lp", offset -> 42L, NOW);
   }
 
   @Test
@@ -36,6 +36,13 @@ class LineFilterTest {
     assertEquals("cpu v=1 42\ncpu v=2 7\nmem free=3i 42\n", filter.out.toString());
     assertEquals(3, filter.lines);
     assertEquals(34, filter.consumed, "offsets count the original bytes, CRs included");
+  }
+
+  @Test
+  void theStamperIsAskedWithEachUntimedLinesFileOffset() {
+    Buffer buf = Buffer.buffer("a v=1 5\nb v=2\nc v=3\n");
+    filter.filter(buf, buf.length(), 100, "f", offset -> offset, NOW);
+    assertEquals("a v=1 5\nb v=2 108\nc v=3 114\n", filter.out.toString());
   }
 
   @Test
@@ -75,7 +82,7 @@ class LineFilterTest {
   void stopsAtTheLineLimit() {
     LineFilter two = new LineFilter(Precision.NS, 2);
     Buffer buf = Buffer.buffer("a v=1 1\nb v=1 1\nc v=1 1\n");
-    two.filter(buf, buf.length(), 0, "f", 1, NOW);
+    two.filter(buf, buf.length(), 0, "f", offset -> 1L, NOW);
     assertEquals(2, two.lines);
     assertEquals(16, two.consumed);
   }

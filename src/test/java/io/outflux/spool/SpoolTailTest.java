@@ -217,6 +217,28 @@ class SpoolTailTest {
   }
 
   @Test
+  void linesWithoutTimestampKeepTheirFirstStampWhenReadAgainAfterARestart() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    batcher.ack = false; // the server never answered before the "crash"
+    deploy(batcher);
+    append(spool, "u v=1\nu v=2\n" + line(0) + "\nu v=3\n");
+    startTail(config(4096, 0));
+    assertEquals(4, Await.value(() -> batcher.lines.size(), 4, WAIT));
+    List<String> first = List.copyOf(batcher.lines);
+    assertTrue(first.get(0).matches("u v=1 \\d+"), first.toString());
+    Path journal = Path.of(spool + ".checkpoint.stamps");
+    assertTrue(Files.exists(journal), "the stamps are durable before the lines leave");
+    vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Thread.sleep(20); // a later read time would give other stamps
+    batcher.lines.clear();
+    batcher.ack = true;
+    startTail(config(4096, 0));
+    assertEquals(4, Await.value(() -> batcher.lines.size(), 4, WAIT));
+    assertEquals(first, batcher.lines, "a resend after a restart overwrites the same points");
+    assertEquals(0, Await.value(() -> Files.exists(journal) ? 1 : 0, 0, WAIT), "stamps are forgotten once synced");
+  }
+
+  @Test
   void truncationIsDetectedLoggedAndTheNewContentRead() throws Exception {
     AckingBatcher batcher = new AckingBatcher();
     deploy(batcher);
