@@ -2,6 +2,7 @@ package io.outflux.spool;
 
 import io.outflux.client.ClientBus;
 import io.outflux.lineprotocol.Precision;
+import io.outflux.spool.ResumePlanner.ResumePoint;
 import io.outflux.spool.SpoolFiles.SpoolFile;
 import io.outflux.transport.Delivery;
 import io.vertx.core.Future;
@@ -62,10 +63,6 @@ public final class SpoolTailVerticle extends VerticleBase {
   private record Finished(FileId id, long size) {
   }
 
-  /** Where to start after a restart: a file of the spool and an offset in it, or null for "the oldest". */
-  private record Resume(SpoolFile file, long offset) {
-  }
-
   private final SpoolConfig config;
   private final Precision precision;
   private final Checkpoint start;
@@ -84,7 +81,7 @@ public final class SpoolTailVerticle extends VerticleBase {
   private final Set<FileId> done = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Finished> finished = new ArrayDeque<>();
   private Reading current;
-  private Resume resume;
+  private ResumePoint resume;
   private boolean punchDisabled;
   private boolean stopped;
   private boolean waitingForFileLogged;
@@ -147,7 +144,7 @@ public final class SpoolTailVerticle extends VerticleBase {
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
-          return vertx.executeBlocking(this::planResume, true);
+          return vertx.executeBlocking(() -> ResumePlanner.plan(files, start, stamps, compactor, done), true);
         })
         .onSuccess(r -> {
           resume = r;
@@ -164,71 +161,6 @@ public final class SpoolTailVerticle extends VerticleBase {
           deadLetters.close();
           return null;
         }, true));
-  }
-
-  // ---- where to start
-
-  /**
-   * Blocking. Finds the checkpoint's file among the spool's files (by inode, confirmed by the bytes
-   * before the offset): files before it are synced and deleted, reading resumes in it. A file that
-   * is no longer there (or a new file that reuses its inode) means that every file present is
-   * unsynced: they are read from the start, oldest first (a resend is idempotent).
-   */
-  private Resume planResume() {
-    List<SpoolFile> list = files.scan();
-    Set<FileId> present = new HashSet<>();
-    list.forEach(f -> present.add(f.id()));
-    List<StampJournal.Entry> kept = stamps.snapshot().stream().filter(e -> present.contains(e.file())).toList();
-    if (kept.size() < stamps.snapshot().size()) {
-      stamps.rewrite(kept); // the event loop has not started reading: nothing else touches the entries yet
-      stamps.set(kept);
-    }
-    SpoolPosition synced = start.synced();
-    int k = -1;
-    for (int i = 0; i < list.size(); i++) {
-      if (list.get(i).id().equals(synced.file())) {
-        k = i;
-      }
-    }
-    if (k < 0) {
-      if (!synced.file().equals(FileId.UNKNOWN)) {
-        log.warn("the checkpoint's file {} ({}) is no longer in the spool; reading the {} spool files present from "
-            + "their start", synced.name(), synced.file(), list.size());
-      }
-      log.info("tailing {} ({} files) from the start of {}", config.path(), list.size(),
-          list.isEmpty() ? config.path() : list.get(0).path().getFileName());
-      return null;
-    }
-    SpoolFile file = list.get(k);
-    long offset = synced.offset();
-    long size = sizeOf(file);
-    if (size < offset) {
-      log.warn("spool file {} is shorter ({} bytes) than the checkpoint offset {}: it was truncated; reading it "
-          + "from the start", file.path(), size, offset);
-      offset = 0;
-    } else if (offset > 0 && !Compactor.tailMatches(file.path(), synced)) {
-      log.warn("spool file {} has the checkpoint's inode but not its content (a new file reusing the inode); reading "
-          + "the {} spool files present from their start", file.path(), list.size());
-      return null;
-    }
-    for (int i = 0; i < k; i++) {
-      SpoolFile synced0 = list.get(i);
-      done.add(synced0.id());
-      if (!synced0.active() && compactor.deleteArchive(synced0.path(), synced0.id())) {
-        done.remove(synced0.id());
-        log.info("deleted {}: synced before the last run ended", synced0.path());
-      }
-    }
-    log.info("tailing {}: resuming {} at offset {}", config.path(), file.path().getFileName(), offset);
-    return new Resume(file, offset);
-  }
-
-  private static long sizeOf(SpoolFile file) {
-    try {
-      return Files.size(file.path());
-    } catch (java.io.IOException e) {
-      return 0;
-    }
   }
 
   // ---- the read loop
@@ -258,9 +190,9 @@ public final class SpoolTailVerticle extends VerticleBase {
 
   /** Opens the resume point, else the oldest file not read yet; false when there is none. */
   private Future<Boolean> openNext() {
-    Resume r = resume;
+    ResumePoint r = resume;
     resume = null;
-    Future<Resume> next = r != null ? Future.succeededFuture(r) : vertx.executeBlocking(this::oldestUnread, true);
+    Future<ResumePoint> next = r != null ? Future.succeededFuture(r) : vertx.executeBlocking(this::oldestUnread, true);
     return next.compose(n -> {
       if (n == null) {
         if (!waitingForFileLogged) {
@@ -274,21 +206,21 @@ public final class SpoolTailVerticle extends VerticleBase {
     });
   }
 
-  private Resume oldestUnread() {
+  private ResumePoint oldestUnread() {
     List<SpoolFile> list = files.scan();
     Set<FileId> present = new HashSet<>();
     list.forEach(f -> present.add(f.id()));
     done.retainAll(present); // a deleted file's inode may be reused by a new file
     for (SpoolFile f : list) {
       if (!done.contains(f.id())) {
-        return new Resume(f, 0);
+        return new ResumePoint(f, 0);
       }
     }
     return null;
   }
 
   /** Opens the file and checks that its path still names the inode chosen (it may have rotated meanwhile). */
-  private Future<Boolean> open(Resume r) {
+  private Future<Boolean> open(ResumePoint r) {
     String path = r.file().path().toString();
     return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
         .compose(handle -> vertx.executeBlocking(() -> FileId.ofOrNull(r.file().path()), true).compose(id -> {
