@@ -11,7 +11,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 
 /**
@@ -86,6 +88,11 @@ public final class BacklogRss {
           say("spool file: %,d bytes long, %,d bytes allocated after compaction", Files.size(spool),
               allocated(spool));
         }
+      }
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }
