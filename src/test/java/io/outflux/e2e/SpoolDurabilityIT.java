@@ -78,7 +78,7 @@ class SpoolDurabilityIT {
     AtomicReference<Exception> writeFailure = new AtomicReference<>();
     Thread writing = new Thread(() -> {
       try {
-        writer.write(0, total, 2_000, Duration.ofMillis(15));
+        writer.write(0, total, 2_000, Duration.ofMillis(100)); // about 20,000 lines/s for 10 s
       } catch (Exception e) {
         writeFailure.set(e);
       }
@@ -87,15 +87,19 @@ class SpoolDurabilityIT {
     ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client-0.log"), "client", "-conf", conf.toString());
     writing.start();
     try {
+      int midFlight = 0;
       for (int kill = 1; kill <= 3; kill++) {
-        Thread.sleep(1_500 + random.nextInt(2_500));
+        Thread.sleep(1_000 + random.nextInt(2_000));
+        long before = countAll(db);
         client.kill9();
+        midFlight += before < total ? 1 : 0;
         client = ChildJvm.start("client", jar, dir.resolve("client-" + kill + ".log"), "client", "-conf", conf.toString());
       }
       writing.join(120_000);
       assertEquals(null, writeFailure.get());
       long synced = Await.value(() -> countAll(db), total, Duration.ofSeconds(120));
       assertEquals(total, synced, "exactly every point, after 3 kill -9 (seed " + seed + ", logs in " + dir + ")");
+      assertEquals(3, midFlight, "every kill hit the client while points were still unsynced");
       assertNothingSyncedLeft(dir, spool);
     } finally {
       client.close();
@@ -110,7 +114,7 @@ class SpoolDurabilityIT {
     try {
       int total = 60_000;
       new SpoolWriter(spool, new TelegrafLikeLines("edge-rot", 1_710_000_000_000_000_000L), 3_000)
-          .write(0, total, 500, Duration.ofMillis(5));
+          .write(0, total, 500, Duration.ofMillis(20)); // a rotation every 120 ms for 2.4 s
       assertEquals(total, Await.value(() -> countAll(db), total, Duration.ofSeconds(60)));
       assertNothingSyncedLeft(dir, spool);
     } finally {
@@ -129,7 +133,7 @@ class SpoolDurabilityIT {
       int total = 80_000;
       // no rotation: only punching keeps the file small, while every append races it
       new SpoolWriter(spool, new TelegrafLikeLines("edge-compact", 1_720_000_000_000_000_000L), Integer.MAX_VALUE)
-          .write(0, total, 200, Duration.ofMillis(2));
+          .write(0, total, 200, Duration.ofMillis(10)); // appends every 10 ms for 4 s, punches in between
       assertEquals(total, Await.value(() -> countAll(db), total, Duration.ofSeconds(60)));
       long size = Files.size(spool);
       long allocated = Await.value(() -> allocated(spool) < 256 * 1024 ? 0 : allocated(spool), 0, Duration.ofSeconds(10));
