@@ -13,7 +13,6 @@ import java.util.Optional;
  * @param tls certificates; empty for plain HTTP
  * @param maxBodySize largest accepted batch body in bytes (after gzip decoding); larger is a 413
  * @param maxLineSize longest line accepted; a longer one is refused alone, as a per-line reject
- * @param maxConnections open connections at once; more are closed at once
  * @param maxInFlightPerClient batches of one client id being written at once; more get 429
  * @param idleTimeout a connection silent this long is closed
  * @param bodyTimeout a request whose body has not fully arrived after this long gets 408 and is closed
@@ -23,16 +22,15 @@ import java.util.Optional;
  * @param authFailureWindow see {@code authMaxFailures}
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
-                          int maxConnections, int maxInFlightPerClient, Duration idleTimeout, Duration bodyTimeout,
+                          int maxInFlightPerClient, Duration idleTimeout, Duration bodyTimeout,
                           Duration authCacheTtl, int authMaxFailures, Duration authFailureWindow) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
   public static final long DEFAULT_MAX_BODY_SIZE = 24L << 20;
   public static final long DEFAULT_MAX_LINE_SIZE = 1L << 20;
-  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 16;
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
   public static final int DEFAULT_AUTH_MAX_FAILURES = 10;
@@ -44,7 +42,6 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         ServerTls.from(http.section("tls")),
         http.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 1024, 1L << 30),
         http.size("maxLineSize", DEFAULT_MAX_LINE_SIZE, 256, 64L << 20),
-        http.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
         http.integer("maxInFlightPerClient", DEFAULT_MAX_IN_FLIGHT_PER_CLIENT, 1, 10_000),
         http.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24)),
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),

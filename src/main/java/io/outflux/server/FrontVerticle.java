@@ -46,11 +46,13 @@ public final class FrontVerticle extends VerticleBase {
         .setHost(config.host())
         .setPort(config.port())
         .setDecompressionSupported(true)
+        // one protocol path to harden: outflux clients speak HTTP/1.1 (and WebSocket over it)
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) config.idleTimeout().toSeconds())
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
     config.tls().ifPresent(tls -> tls.apply(options));
-    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(config.maxConnections()));
+    server = vertx.createHttpServer(options);
     String scheme = config.tls().isPresent() ? "https" : "http";
     return server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router)).listen()
         .onSuccess(s -> log.info("outflux server listening on {}://{}:{}{}", scheme, config.host(), s.actualPort(),
