@@ -100,7 +100,10 @@ public final class BatchVerticle extends VerticleBase {
 
   private void onDelivered(Delivery delivery) {
     if (!delivery.rejected().isEmpty()) {
-      vertx.eventBus().publish(ClientBus.REJECTED, delivery, ClientBus.UNBOUNDED_WAIT); // dead-lettered by the tail
+      delivery.rejected().forEach(r ->
+          log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));
+      vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected()),
+          ClientBus.UNBOUNDED_WAIT);
     }
     acks.acked(delivery.seq()).ifPresent(advance ->
         vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(advance.end(), advance.seq()),

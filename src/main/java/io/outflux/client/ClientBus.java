@@ -1,6 +1,7 @@
 package io.outflux.client;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.RejectedLines;
 import io.outflux.bus.LocalCodec;
 import io.outflux.spool.Checkpoint;
 import io.outflux.spool.SpoolChunk;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   tail --LINES(SpoolChunk)--> batch --BATCHES(Batch)--> transport
  *   tail <--ACKED(Checkpoint)-- batch <--reply(Delivery)-- transport
- *   tail <--REJECTED(Delivery)-- batch      (lines InfluxDB refused: dead-lettered)
+ *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
  * </pre>
  */
 public final class ClientBus {
@@ -25,12 +26,10 @@ public final class ClientBus {
   public static final String BATCHES = "outflux.client.batches";
   /** publish {@link Checkpoint}: the contiguous acknowledged prefix grew; the tail persists it. */
   public static final String ACKED = "outflux.client.acked";
-  /**
-   * publish {@link Delivery} that lists lines InfluxDB refused for good; the tail dead-letters
-   * them. Published before the {@link #ACKED} that covers the batch, so the dead letters are
-   * on disk before the checkpoint passes the lines.
-   */
-  public static final String REJECTED = "outflux.client.rejected";
+  /** publish (no body): a flush is waiting, the tail should look for new lines now rather than at its next poll. */
+  public static final String READ_NOW = "outflux.client.read-now";
+  /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */
+  public static final String DEAD_LETTER = "outflux.client.dead-letter";
 
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an
@@ -47,5 +46,6 @@ public final class ClientBus {
     LocalCodec.register(vertx, Batch.class);
     LocalCodec.register(vertx, Delivery.class);
     LocalCodec.register(vertx, Checkpoint.class);
+    LocalCodec.register(vertx, RejectedLines.class);
   }
 }

@@ -11,7 +11,7 @@ package io.outflux.spool;
  * @param tail base64 of up to {@link #TAIL_BYTES} bytes just before {@code offset}: recognises the
  *     file again after a restart (an inode number can be reused by a new file)
  */
-public record SpoolPosition(FileId file, String name, long offset, String tail) {
+public record SpoolPosition(FileId file, String name, long offset, String tail) implements Comparable<SpoolPosition> {
 
   public static final int TAIL_BYTES = 32;
   public static final SpoolPosition START = new SpoolPosition(0);
@@ -19,5 +19,14 @@ public record SpoolPosition(FileId file, String name, long offset, String tail) 
   /** A position in an unknown file (tests, and checkpoints of the first format). */
   public SpoolPosition(long offset) {
     this(FileId.UNKNOWN, "", offset, "");
+  }
+
+  /**
+   * Compares offsets only: meaningful for two positions in the same file. Across a rotation a
+   * position in the new file has a smaller offset than one in the old file although it comes later.
+   */
+  @Override
+  public int compareTo(SpoolPosition o) {
+    return Long.compare(offset, o.offset);
   }
 }

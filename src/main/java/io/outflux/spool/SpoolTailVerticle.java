@@ -1,10 +1,10 @@
 package io.outflux.spool;
 
+import io.outflux.batch.RejectedLines;
 import io.outflux.client.ClientBus;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.spool.ResumePlanner.ResumePoint;
 import io.outflux.spool.SpoolFiles.SpoolFile;
-import io.outflux.transport.Delivery;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -84,6 +84,7 @@ public final class SpoolTailVerticle extends VerticleBase {
   private ResumePoint resume;
   private boolean punchDisabled;
   private boolean stopped;
+  private long pollTimer = -1;
   private boolean waitingForFileLogged;
   private volatile long deadLettered;
   private volatile long readOffset;
@@ -140,7 +141,8 @@ public final class SpoolTailVerticle extends VerticleBase {
   public Future<?> start() {
     checkpointWriter.attach(vertx, deadLetters::force, this::compact);
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
-    vertx.eventBus().<Delivery>localConsumer(ClientBus.REJECTED, msg -> onRejected(msg.body()));
+    vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
+    vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
@@ -184,7 +186,18 @@ public final class SpoolTailVerticle extends VerticleBase {
 
   private void later() {
     if (!stopped) {
-      vertx.setTimer(config.pollInterval().toMillis(), id -> pump());
+      pollTimer = vertx.setTimer(config.pollInterval().toMillis(), id -> {
+        pollTimer = -1;
+        pump();
+      });
+    }
+  }
+
+  /** A flush is waiting: look for new lines now instead of at the next poll (no-op while reading). */
+  private void readNow() {
+    if (pollTimer >= 0 && vertx.cancelTimer(pollTimer)) {
+      pollTimer = -1;
+      pump();
     }
   }
 
@@ -363,11 +376,11 @@ public final class SpoolTailVerticle extends VerticleBase {
 
   // ---- dead letters
 
-  private void onRejected(Delivery delivery) {
+  private void onRejected(RejectedLines rejected) {
     Instant now = Instant.now();
     List<DeadLetter> letters = new ArrayList<>();
-    delivery.rejected().forEach(rej -> letters.add(new DeadLetter(now, "influxdb", rej.reason(), "", -1,
-        delivery.seq(), rej.line().getBytes(StandardCharsets.UTF_8), false)));
+    rejected.lines().forEach(rej -> letters.add(new DeadLetter(now, "influxdb", rej.reason(), "", -1,
+        rejected.seq(), rej.line().getBytes(StandardCharsets.UTF_8), false)));
     quarantine(letters);
   }
 
