@@ -19,8 +19,8 @@ import java.util.List;
  * read time, CRLF endings lose the '\r', blank and comment lines are dropped, and rejected lines are
  * returned as {@link DeadLetter}s. Offsets always refer to the file, whatever was rewritten.
  *
- * <p>Runs of NUL bytes at the start of a line are a compacted region (a punched hole reads as
- * zeros): they are skipped, and the rest of such a line, a fragment of a line synced long ago, is
+ * <p>Runs of at least 4 KiB of NUL bytes at the start of a line are a compacted region (a punched
+ * hole reads as zeros): they are skipped, and the rest of such a line, a fragment of a line synced long ago, is
  * dead-lettered rather than sent. Reused per read, not thread-safe.
  */
 final class LineFilter {
@@ -29,6 +29,12 @@ final class LineFilter {
   interface Stamper {
     long stampFor(long lineOffset);
   }
+
+  /**
+   * Punched holes are whole file-system blocks, so a shorter run of NULs is not one: it is a line
+   * of binary garbage, which the scanner rejects and which is dead-lettered with all its bytes.
+   */
+  static final int HOLE_MIN = 4096;
 
   private final LineScanner scanner;
   private final LineInfo info = new LineInfo();
@@ -74,11 +80,11 @@ final class LineFilter {
     int pos = base;
     while (pos < end && lines < maxLines) {
       boolean fragment = false;
-      if (b[pos] == 0) {
-        int z = pos;
-        while (z < end && b[z] == 0) {
-          z++;
-        }
+      int z = pos;
+      while (z < end && b[z] == 0) {
+        z++;
+      }
+      if (z - pos >= HOLE_MIN) {
         holeBytes += z - pos;
         rewritten = flush(rewritten, b, runStart, pos);
         if (z == end) {

@@ -89,13 +89,24 @@ class LineFilterTest {
 
   @Test
   void aPunchedRegionIsSkippedAndTheFragmentBehindItIsNotSent() {
-    run("\0\0\0\0\0ue=1i 5\ncpu v=2 2\n", 0);
+    String hole = "\0".repeat(LineFilter.HOLE_MIN);
+    run(hole + "ue=1i 5\ncpu v=2 2\n", 0);
     assertEquals("cpu v=2 2\n", filter.out.toString());
-    assertEquals(5, filter.holeBytes);
+    assertEquals(LineFilter.HOLE_MIN, filter.holeBytes);
     assertEquals(1, filter.dead.size());
-    run("\0\0\0\0", 0);
-    assertEquals(4, filter.consumed, "a hole up to the end of the read is consumed");
+    assertEquals(LineFilter.HOLE_MIN, filter.dead.get(0).offset());
+    run(hole, 0);
+    assertEquals(LineFilter.HOLE_MIN, filter.consumed, "a hole up to the end of the read is consumed");
     assertEquals(0, filter.lines);
+  }
+
+  @Test
+  void aFewNulBytesAreGarbageAndDeadLetteredWithAllTheirBytes() {
+    run("\0\0\0m v=1 1\ncpu v=2 2\n", 0);
+    assertEquals("cpu v=2 2\n", filter.out.toString());
+    assertEquals(0, filter.holeBytes);
+    assertEquals(1, filter.dead.size());
+    assertEquals(10, filter.dead.get(0).line().length);
   }
 
   @Test
