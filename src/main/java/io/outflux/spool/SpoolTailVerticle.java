@@ -277,6 +277,11 @@ public final class SpoolTailVerticle extends VerticleBase {
     if (!r.file.active() || r.draining) {
       return finish(r);
     }
+    return checkRotated(r);
+  }
+
+  /** True (and draining) when the active path now names another inode; false: wait for more data. */
+  private Future<Boolean> checkRotated(Reading r) {
     return vertx.executeBlocking(() -> FileId.ofOrNull(r.file.path()), true).map(id -> {
       if (r.file.id().equals(id)) {
         return false;
@@ -306,7 +311,7 @@ public final class SpoolTailVerticle extends VerticleBase {
     filter.filter(buf, length, r.readPos, r.name, freshStamps, now);
     if (filter.consumed == 0) {
       if (length < config.readChunkSize()) {
-        return Future.succeededFuture(false); // a last line without its newline: wait for it
+        return incompleteLastLine(r, buf, length, now);
       }
       DeadLetter letter = LineFilter.oversized(buf, OVERSIZED_KEEP, r.readPos, r.name, config.readChunkSize(), now);
       r.skippingOversized = true;
@@ -343,6 +348,22 @@ public final class SpoolTailVerticle extends VerticleBase {
     }, true);
   }
 
+  /**
+   * A last line without its newline. In the active file it is being written: wait for the newline
+   * (but notice a rotation meanwhile). In a file that was rotated away nobody will finish it: it is
+   * dead-lettered, so the files behind it are not blocked.
+   */
+  private Future<Boolean> incompleteLastLine(Reading r, Buffer buf, int length, Instant now) {
+    if (r.file.active() && !r.draining) {
+      return checkRotated(r);
+    }
+    DeadLetter letter = new DeadLetter(now, "validation", "incomplete last line of a rotated file (no newline at its "
+        + "end)", r.name, r.readPos, -1, buf.getBytes(0, Math.min(length, OVERSIZED_KEEP)), length > OVERSIZED_KEEP);
+    r.readPos += length;
+    readOffset = r.readPos;
+    return quarantine(List.of(letter)).map(true);
+  }
+
   /** Skips the rest of a line longer than the read size, up to and including its newline. */
   private Future<Boolean> skipOversized(Reading r, Buffer buf, int length) {
     int nl = -1;
@@ -353,8 +374,8 @@ public final class SpoolTailVerticle extends VerticleBase {
       }
     }
     if (nl < 0) {
-      if (length < config.readChunkSize()) {
-        return Future.succeededFuture(false); // the long line is still being written
+      if (length < config.readChunkSize() && r.file.active() && !r.draining) {
+        return checkRotated(r); // the long line is still being written
       }
       r.readPos += length;
     } else {

@@ -239,6 +239,32 @@ class SpoolTailTest {
   }
 
   @Test
+  void anUnfinishedLastLineWaitsInTheActiveFileButDoesNotBlockTheFilesAfterARotation() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    deploy(batcher);
+    append(archive(100), lines(0, 10) + "m,host=a v=cut-off-by-a-cra");
+    append(spool, lines(10, 20) + "m,host=a v=20i 10000000");
+    startTail(config(4096, 0));
+    assertEquals(20, Await.value(() -> batcher.lines.size(), 20, WAIT));
+    Thread.sleep(200);
+    assertEquals(20, batcher.lines.size(), "the active file's last line waits for its newline");
+    append(spool, "20\n");
+    assertEquals(21, Await.value(() -> batcher.lines.size(), 21, WAIT));
+    append(spool, "m,host=a v=21i 1000000021"); // no newline, and then Telegraf rotates
+    Files.move(spool, archive(200));
+    append(spool, lines(22, 30));
+    assertEquals(29, Await.value(() -> batcher.lines.size(), 29, WAIT));
+    List<String> want = new ArrayList<>(expected(0, 10));
+    want.addAll(expected(10, 20));
+    want.add("m,host=a v=20i 1000000020");
+    want.addAll(expected(22, 30));
+    assertEquals(want, batcher.lines);
+    List<String> dead = Files.readAllLines(Path.of(spool + ".deadletter"));
+    assertEquals(2, dead.size(), dead.toString());
+    assertTrue(dead.get(0).contains("cut-off-by-a-cra") && dead.get(0).contains("incomplete last line"), dead.get(0));
+  }
+
+  @Test
   void truncationIsDetectedLoggedAndTheNewContentRead() throws Exception {
     AckingBatcher batcher = new AckingBatcher();
     deploy(batcher);
