@@ -484,11 +484,11 @@ public final class SpoolTailVerticle extends VerticleBase {
         if (f.active() || !compactor.deleteArchive(f.path(), f.id())) {
           gone.remove(f.id());
         } else {
-          done.remove(f.id());
           log.info("deleted synced archive {}", f.path().getFileName());
         }
       }
     }
+    done.removeAll(gone); // gone, whoever deleted them: their inodes may already name new files
     return gone;
   }
 }
