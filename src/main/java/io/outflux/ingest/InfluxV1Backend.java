@@ -10,6 +10,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * InfluxDB 1.x over its HTTP API with Vert.x's non-blocking WebClient: {@code POST /write} with
@@ -20,7 +22,7 @@ public final class InfluxV1Backend implements InfluxBackend {
   private final WebClient client;
   private final InfluxBackendConfig config;
   private final String base;
-  private final ConcurrencyLimiter writes;
+  private final CoalescingWriteQueue writes;
 
   public InfluxV1Backend(Vertx vertx, InfluxBackendConfig config) {
     this.config = config;
@@ -29,7 +31,7 @@ public final class InfluxV1Backend implements InfluxBackend {
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setKeepAlive(true)
         .setUserAgent("outflux-server"), new PoolOptions().setHttp1MaxSize(config.maxConcurrentWrites() + 2));
-    this.writes = new ConcurrencyLimiter(config.maxConcurrentWrites());
+    this.writes = new CoalescingWriteQueue(config.maxConcurrentWrites(), config.coalesceUpTo(), this::writeSplit);
   }
 
   /**
@@ -53,20 +55,41 @@ public final class InfluxV1Backend implements InfluxBackend {
 
   @Override
   public Future<WriteResult> write(WriteRequest request) {
-    return writes.submit(() -> {
-      var http = client.postAbs(base + "/write")
-          .addQueryParam("db", request.database())
-          .addQueryParam("precision", request.precision().v1Param())
-          .putHeader(HttpHeaders.AUTHORIZATION.toString(), request.credentials().authorizationHeader())
-          .timeout(config.timeout().toMillis());
-      if (!request.retentionPolicy().isEmpty()) {
-        http.addQueryParam("rp", request.retentionPolicy());
-      }
-      return http.sendBuffer(request.lines())
-          .map(response -> V1ResponseClassifier.classify(response.statusCode(), errorText(response), request.lineCount()))
-          .otherwise(err -> new WriteResult.Retryable("cannot reach InfluxDB at " + base + ": " + err.getMessage(),
-              V1ResponseClassifier.RETRY_AFTER));
-    });
+    return writes.submit(request);
+  }
+
+  /** InfluxDB 1.x refuses bodies over 25,000,000 bytes: larger ones go as several writes, in order. */
+  private Future<WriteResult> writeSplit(WriteRequest request) {
+    List<Buffer> parts = BodySplitter.split(request.lines(), BodySplitter.INFLUX_V1_MAX_BODY);
+    if (parts.size() == 1) {
+      return post(request);
+    }
+    List<WriteResult> results = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Buffer part : parts) {
+      WriteRequest partRequest = new WriteRequest(request.credentials(), request.database(),
+          request.retentionPolicy(), request.precision(), part, BodySplitter.countLines(part));
+      chain = chain.compose(v -> post(partRequest).map(r -> {
+        results.add(r);
+        return null;
+      }));
+    }
+    return chain.map(v -> CoalescingWriteQueue.combine(results));
+  }
+
+  private Future<WriteResult> post(WriteRequest request) {
+    var http = client.postAbs(base + "/write")
+        .addQueryParam("db", request.database())
+        .addQueryParam("precision", request.precision().v1Param())
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), request.credentials().authorizationHeader())
+        .timeout(config.timeout().toMillis());
+    if (!request.retentionPolicy().isEmpty()) {
+      http.addQueryParam("rp", request.retentionPolicy());
+    }
+    return http.sendBuffer(request.lines())
+        .map(response -> V1ResponseClassifier.classify(response.statusCode(), errorText(response), request.lineCount()))
+        .otherwise(err -> new WriteResult.Retryable("cannot reach InfluxDB at " + base + ": " + err.getMessage(),
+            V1ResponseClassifier.RETRY_AFTER));
   }
 
   @Override

@@ -17,7 +17,7 @@ public final class InfluxWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    backend = new InfluxV1Backend(vertx, config);
+    backend = config.version() == 2 ? new InfluxV2Backend(vertx, config) : new InfluxV1Backend(vertx, config);
     vertx.eventBus().<Credentials>localConsumer(ServerBus.AUTHENTICATE,
         msg -> backend.authenticate(msg.body()).onSuccess(msg::reply));
     vertx.eventBus().<WriteRequest>localConsumer(ServerBus.WRITE,

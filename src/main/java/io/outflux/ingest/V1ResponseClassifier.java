@@ -46,7 +46,7 @@ final class V1ResponseClassifier {
   }
 
   /** A 400: what InfluxDB names is refused; the rest of the lines were written. */
-  private static WriteResult rejects(String error, long lineCount) {
+  static WriteResult rejects(String error, long lineCount) {
     List<RejectedLine> rejected = new ArrayList<>();
     long unnamed = 0;
     for (String part : error.split("\n")) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -19,6 +20,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class Main extends VertxApplication implements VertxApplicationHooks {
 
   public static final int EXIT_CONFIG = 2;
+  public static final String HAZELCAST_CONFIG_PROPERTY = "vertx.hazelcast.config";
 
   private final String confSource;
 
@@ -30,6 +32,7 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
+    useClusterConfig(List.of(args));
     LaunchArgs launch = LaunchArgs.parse(List.of(args));
     String source = launch.conf().map(Main::sourceName).orElse(ConfigSource.INLINE);
     if (!launch.help()) {
@@ -41,6 +44,23 @@ public final class Main extends VertxApplication implements VertxApplicationHook
       }
     }
     new Main(args, source).launch();
+  }
+
+  /**
+   * With {@code -cluster}, Hazelcast reads {@value #HAZELCAST_CONFIG_PROPERTY}; when nobody set it,
+   * use ./conf/cluster.xml if there is one (bin/outflux sets it to the conf/ next to the script).
+   */
+  private static void useClusterConfig(List<String> args) {
+    if (!args.contains("-cluster") && !args.contains("--cluster")) {
+      return;
+    }
+    System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
+    if (System.getProperty(HAZELCAST_CONFIG_PROPERTY) == null) {
+      Path local = Path.of("conf", "cluster.xml");
+      if (Files.isRegularFile(local)) {
+        System.setProperty(HAZELCAST_CONFIG_PROPERTY, local.toAbsolutePath().toString());
+      }
+    }
   }
 
   /** Validates the config exactly as the verticle will, before any thread or port is opened. */

@@ -14,9 +14,22 @@ public final class WireProtocol {
 
   public static final String HEADER_CLIENT_ID = "Outflux-Client-Id";
   public static final String HEADER_SEQ = "Outflux-Seq";
+  /** Optional, client to server: bytes in the spool not yet acknowledged (for the fleet view). */
+  public static final String HEADER_BACKLOG_BYTES = "Outflux-Backlog-Bytes";
+  /** Optional, client to server: lines read but not yet acknowledged. */
+  public static final String HEADER_BACKLOG_LINES = "Outflux-Backlog-Lines";
+  /** Optional, client to server: age in seconds (decimal) of the oldest unacknowledged line. */
+  public static final String HEADER_LAG_SECONDS = "Outflux-Lag-Seconds";
+
+  /** Operator: every client seen by any node of the cluster. */
+  public static final String CLIENTS_PATH = "/api/v1/clients";
+  /** Operator: ask every streaming client connected to any node to flush. */
+  public static final String FLUSH_PATH = "/api/v1/flush";
 
   public static final String PARAM_DB = "db";
   public static final String PARAM_RP = "rp";
+  /** InfluxDB 2.x/3.x: the bucket, instead of {@code db} (the organisation is the server's influx.org). */
+  public static final String PARAM_BUCKET = "bucket";
   public static final String PARAM_PRECISION = "precision";
 
   public static final String CONTENT_TYPE_LINES = "text/plain; charset=utf-8";

@@ -29,7 +29,10 @@ final class BatchHandler implements Handler<RoutingContext> {
     }
     String db = req.getParam(WireProtocol.PARAM_DB);
     if (db == null || db.isBlank()) {
-      error(ctx, 400, "query parameter \"db\" (the InfluxDB database) is required");
+      db = req.getParam(WireProtocol.PARAM_BUCKET);
+    }
+    if (db == null || db.isBlank()) {
+      error(ctx, 400, "query parameter \"db\" (the InfluxDB 1.x database) or \"bucket\" (2.x) is required");
       return;
     }
     Precision precision;
@@ -45,7 +48,7 @@ final class BatchHandler implements Handler<RoutingContext> {
         parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials.get(), db,
         Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines);
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
-    ingest.ingest(batch, remote).onSuccess(outcome -> {
+    ingest.ingest(batch, remote, ClientReport.fromHeaders(req.headers()), "http").onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         ctx.json(acked.reply().toJson());
       } else {

@@ -1,5 +1,9 @@
 package io.outflux.server;
 
+import io.outflux.cluster.AckLedger;
+import io.outflux.cluster.BatchFingerprint;
+import io.outflux.cluster.ClusterConfig;
+import io.outflux.cluster.FleetView;
 import io.outflux.ingest.AuthResult;
 import io.outflux.ingest.WriteRequest;
 import io.outflux.ingest.WriteResult;
@@ -14,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The server's one way to take a batch, shared by every transport: check the client's credentials
  * against InfluxDB (cached by salted hash), re-validate every line ({@link LineGate}), write the
  * valid ones with the client's credentials, and say whether they are stored. Acks only after
- * InfluxDB answered 2xx.
+ * InfluxDB answered 2xx. A batch already stored (same client, sequence number and content, seen by
+ * any node of the cluster) is acknowledged again without being written again: see {@link AckLedger}.
  */
 public final class BatchIngest {
 
@@ -31,13 +37,24 @@ public final class BatchIngest {
   private final Vertx vertx;
   private final CredentialCache cache;
   private final long busTimeoutMs;
+  private final AckLedger ledger;
+  private final FleetView fleet;
+  private final AtomicLong deduplicated = new AtomicLong();
   private final LineGate gate;
   private final AuthThrottle throttle;
   private final int maxInFlightPerClient;
   private final Map<String, Integer> inFlightPerClient = new HashMap<>();
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
+    this(vertx, config, backendTimeout, new AckLedger(vertx, ClusterConfig.DEFAULT_DEDUPE_TTL),
+        new FleetView(vertx, () -> "local", ClusterConfig.DEFAULT_FLEET_TTL, ClusterConfig.FLEET_UPDATE_INTERVAL,
+            System::currentTimeMillis));
+  }
+
+  public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout, AckLedger ledger, FleetView fleet) {
     this.vertx = vertx;
+    this.ledger = ledger;
+    this.fleet = fleet;
     this.cache = new CredentialCache(config.authCacheTtl(), System::nanoTime);
     // the writer answers every request itself (timeouts included); this only guards against a bug
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
@@ -50,6 +67,14 @@ public final class BatchIngest {
    * @param remoteHost the client's address, for slowing down password guessing
    */
   public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost) {
+    return ingest(batch, remoteHost, ClientReport.NONE, "http");
+  }
+
+  /**
+   * Like {@link #ingest(IncomingBatch, String)}, also recording the client in the fleet view with
+   * what it reported ({@code transport}: "http" or "websocket") once its credentials are accepted.
+   */
+  public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
     Optional<Duration> throttled = throttle.check(remoteHost);
     if (throttled.isPresent()) {
       return Future.succeededFuture(new IngestOutcome.NotStored(429,
@@ -61,14 +86,15 @@ public final class BatchIngest {
       return Future.succeededFuture(new IngestOutcome.NotStored(429, "client " + batch.clientId() + " has "
           + maxInFlightPerClient + " batches in flight already (http.maxInFlightPerClient)", Optional.of(RETRY_SOON)));
     }
-    return authenticateAndWrite(batch, remoteHost).onComplete(ar -> release(batch.clientId()));
+    return authenticateAndWrite(batch, remoteHost, report, transport).onComplete(ar -> release(batch.clientId()));
   }
 
   private void release(String clientId) {
     inFlightPerClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
   }
 
-  private Future<IngestOutcome> authenticateAndWrite(IncomingBatch batch, String remoteHost) {
+  private Future<IngestOutcome> authenticateAndWrite(IncomingBatch batch, String remoteHost, ClientReport report,
+                                                     String transport) {
     return authenticate(batch.credentials()).compose(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
         throttle.failed(remoteHost);
@@ -80,7 +106,8 @@ public final class BatchIngest {
       if (auth instanceof AuthResult.Unavailable u) {
         return Future.succeededFuture(retryLater("cannot check credentials: " + u.message(), RETRY_SOON));
       }
-      return write(batch);
+      seen(batch.clientId(), report, transport);
+      return writeOnce(batch);
     }).otherwise(err -> retryLater("internal error: " + err.getMessage(), RETRY_SOON));
   }
 
@@ -96,6 +123,57 @@ public final class BatchIngest {
           }
           return msg.body();
         });
+  }
+
+  /** Batches acknowledged without writing because the cluster had stored them already. */
+  public long deduplicated() {
+    return deduplicated.get();
+  }
+
+  /** Records a client in the fleet view (e.g. when a WebSocket connects); failures only log. */
+  public void seen(String clientId, ClientReport report, String transport) {
+    if (clientId.isEmpty()) {
+      return;
+    }
+    fleet.seen(new FleetView.Sighting(clientId, transport, report.backlogBytes(), report.backlogLines(),
+            report.lagSeconds()))
+        .onFailure(err -> log.warn("fleet view not updated for client {}: {}", clientId, err.toString()));
+  }
+
+  private Future<IngestOutcome> writeOnce(IncomingBatch batch) {
+    if (batch.clientId().isEmpty() || batch.seq() <= 0) {
+      return write(batch);
+    }
+    String fingerprint = BatchFingerprint.of(batch.lines());
+    return ledger.previousReply(batch.clientId(), batch.seq(), fingerprint)
+        .otherwise(err -> {
+          // the cluster map is unreachable: writing again is safe (an overwrite), not acking is not
+          log.warn("cannot consult the acknowledged-batch map ({}); writing batch {} of client {}", err.toString(),
+              batch.seq(), batch.clientId());
+          return Optional.empty();
+        })
+        .compose(previous -> {
+          if (previous.isPresent()) {
+            long n = deduplicated.incrementAndGet();
+            log.info("batch {} of client {} was already stored (failover or lost reply): acknowledged without "
+                + "writing it again (deduplicated batches on this node: {})", batch.seq(), batch.clientId(), n);
+            return Future.succeededFuture(new IngestOutcome.Acked(previous.get()));
+          }
+          return write(batch).compose(outcome -> remember(batch, fingerprint, outcome));
+        });
+  }
+
+  private Future<IngestOutcome> remember(IncomingBatch batch, String fingerprint, IngestOutcome outcome) {
+    if (!(outcome instanceof IngestOutcome.Acked acked)) {
+      return Future.succeededFuture(outcome);
+    }
+    return ledger.stored(batch.clientId(), batch.seq(), fingerprint, acked.reply())
+        .otherwise(err -> {
+          log.warn("batch {} of client {} is stored but not recorded cluster-wide ({}); a retry would write it "
+              + "again", batch.seq(), batch.clientId(), err.toString());
+          return null;
+        })
+        .map(outcome);
   }
 
   private Future<IngestOutcome> write(IncomingBatch batch) {

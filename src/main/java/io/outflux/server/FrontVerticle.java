@@ -1,5 +1,9 @@
 package io.outflux.server;
 
+import io.outflux.cluster.AckLedger;
+import io.outflux.cluster.ClusterConfig;
+import io.outflux.cluster.ClusterFlush;
+import io.outflux.cluster.FleetView;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,20 +23,39 @@ public final class FrontVerticle extends VerticleBase {
 
   private final FrontConfig config;
   private final Duration backendTimeout;
+  private final ClusterConfig cluster;
   private HttpServer server;
+  private BatchIngest ingest;
+  private ClusterFlush flush;
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout) {
+    this(config, backendTimeout, ClusterConfig.defaults());
+  }
+
+  public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster) {
     this.config = config;
     this.backendTimeout = backendTimeout;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
+    String nodeId = ClusterFlush.nodeId(vertx);
+    FleetView fleet = new FleetView(vertx, () -> nodeLabel(nodeId), cluster.fleetTtl(),
+        ClusterConfig.FLEET_UPDATE_INTERVAL, System::currentTimeMillis);
+    ingest = new BatchIngest(vertx, config, backendTimeout, new AckLedger(vertx, cluster.dedupeTtl()), fleet);
+    flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
-        .handler(new BatchHandler(new BatchIngest(vertx, config, backendTimeout)));
+        .handler(new BatchHandler(ingest));
+    router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
+        .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
+        .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
+    router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
+        .onSuccess(ctx::json)
+        .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       if (status >= 500) {
@@ -54,9 +77,26 @@ public final class FrontVerticle extends VerticleBase {
     config.tls().ifPresent(tls -> tls.apply(options));
     server = vertx.createHttpServer(options);
     String scheme = config.tls().isPresent() ? "https" : "http";
-    return server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router)).listen()
+    return flush.start()
+        .compose(v -> server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router))
+            .listen())
         .onSuccess(s -> log.info("outflux server listening on {}://{}:{}{}", scheme, config.host(), s.actualPort(),
             config.tls().flatMap(ServerTls::clientCaFile).isPresent() ? " (client certificates required)" : ""));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return flush.stop();
+  }
+
+  /** The node as shown in the fleet view: cluster node id and the address it serves. */
+  private String nodeLabel(String nodeId) {
+    return nodeId + "@" + config.host() + ":" + (server == null ? config.port() : server.actualPort());
+  }
+
+  /** The transport-independent batch entry of this front (also used by the WebSocket handler). */
+  public BatchIngest ingest() {
+    return ingest;
   }
 
   /** The bound port (useful when the configured port is 0). */

@@ -15,11 +15,23 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   front --WRITE(WriteRequest)--------> ingest, reply WriteResult
  * </pre>
  * Both are node-local: a batch is written by the node that received it.
+ *
+ * <p>Flush, cluster-wide and per node:
+ * <pre>
+ *   anyone --FLUSH_ALL(JsonObject {"replyTo": address}, optional)--> every node (clustered, publish)
+ *          each node, if replyTo is set, sends {"node": id, "clientsAsked": n} to replyTo
+ *   node   --STREAM_FLUSH(JsonObject {})--> this node's WebSocket stream handler (local),
+ *          reply Integer: how many connected streaming clients it asked to flush
+ * </pre>
  */
 public final class ServerBus {
 
   public static final String AUTHENTICATE = "outflux.server.authenticate";
   public static final String WRITE = "outflux.server.write";
+  /** Clustered: publish here to make every node ask its streaming clients to flush. */
+  public static final String FLUSH_ALL = "outflux.server.flush-all";
+  /** Node-local: the stream handler asks its connected clients to flush, replies with their number. */
+  public static final String STREAM_FLUSH = "outflux.server.stream.flush";
 
   public static DeliveryOptions local(long timeoutMs) {
     return new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs);

@@ -31,6 +31,19 @@ class ExampleConfigsTest {
   void serverExampleParses() {
     ServerConfig s = ServerConfig.parse(ConfigSource.readFile(Path.of("conf/server.json")), Map.of());
     assertEquals(8070, s.front().port());
+    assertEquals(1, s.influx().version());
+    assertEquals(java.time.Duration.ofHours(1), s.cluster().dedupeTtl());
+  }
+
+  @Test
+  void influxDb2ServerExampleParsesAndVersion2WithoutOrgIsRefusedNamingTheKey() {
+    ServerConfig s = ServerConfig.parse(ConfigSource.readFile(Path.of("conf/server-influxdb2.json")), Map.of());
+    assertEquals(2, s.influx().version());
+    assertEquals("my-org", s.influx().org());
+    JsonObject json = ConfigSource.readFile(Path.of("conf/server-influxdb2.json"));
+    json.getJsonObject("influx").remove("org");
+    ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.parse(json, Map.of()));
+    assertEquals("influx.org", e.key());
   }
 
   @Test

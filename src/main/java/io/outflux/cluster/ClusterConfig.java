@@ -1,0 +1,34 @@
+package io.outflux.cluster;
+
+import io.outflux.config.ConfigReader;
+import java.time.Duration;
+
+/**
+ * Cluster-wide state of the server nodes (the same whether or not the node runs with
+ * {@code -cluster}; alone, the maps are simply local to the node).
+ *
+ * @param dedupeTtl how long a stored batch is remembered so that its retry is acknowledged without
+ *     writing it again; longer than the longest a client may keep retrying one batch is not needed,
+ *     since a forgotten batch is merely written again (an overwrite of the same points)
+ * @param fleetTtl how long a client that stopped talking stays in {@code GET /api/v1/clients}
+ * @param flushTimeout how long {@code POST /api/v1/flush} waits for every node's count
+ */
+public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout) {
+
+  public static final Duration DEFAULT_DEDUPE_TTL = Duration.ofHours(1);
+  public static final Duration DEFAULT_FLEET_TTL = Duration.ofHours(24);
+  public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(5);
+  /** A node rewrites a client's fleet entry at most this often. */
+  public static final Duration FLEET_UPDATE_INTERVAL = Duration.ofSeconds(1);
+
+  public static ClusterConfig from(ConfigReader r) {
+    return new ClusterConfig(
+        r.duration("dedupeTtl", DEFAULT_DEDUPE_TTL, Duration.ofSeconds(1), Duration.ofDays(7)),
+        r.duration("fleetTtl", DEFAULT_FLEET_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
+        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
+  }
+
+  public static ClusterConfig defaults() {
+    return new ClusterConfig(DEFAULT_DEDUPE_TTL, DEFAULT_FLEET_TTL, DEFAULT_FLUSH_TIMEOUT);
+  }
+}

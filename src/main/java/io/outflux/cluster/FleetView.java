@@ -1,0 +1,89 @@
+package io.outflux.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Which clients are syncing, seen from any node ({@code GET /api/v1/clients}): per client id the
+ * last time a node heard from it, that node, and the backlog and lag the client reported in its
+ * request headers. Cluster-wide through the shared-data map {@value #MAP_NAME}; a node writes a
+ * client's entry at most once per {@code minInterval} so the map is not a cost per batch.
+ * Event-loop confined per node.
+ */
+public final class FleetView {
+
+  public static final String MAP_NAME = "outflux.fleet";
+
+  /** One client as last seen. */
+  public record Sighting(String clientId, String transport, OptionalLong backlogBytes,
+                         OptionalLong backlogLines, OptionalDouble lagSeconds) {
+  }
+
+  private final Vertx vertx;
+  private final Supplier<String> node;
+  private final long ttlMs;
+  private final long minIntervalMs;
+  private final LongSupplier clockMs;
+  private final Map<String, Long> lastPut = new HashMap<>();
+  private Future<AsyncMap<String, String>> map;
+
+  public FleetView(Vertx vertx, Supplier<String> node, Duration ttl, Duration minInterval, LongSupplier clockMs) {
+    this.vertx = vertx;
+    this.node = node;
+    this.ttlMs = ttl.toMillis();
+    this.minIntervalMs = minInterval.toMillis();
+    this.clockMs = clockMs;
+  }
+
+  private Future<AsyncMap<String, String>> map() {
+    if (map == null || map.failed()) {
+      map = vertx.sharedData().getAsyncMap(MAP_NAME);
+    }
+    return map;
+  }
+
+  /** Records a sighting; cheap when the same client was recorded by this node a moment ago. */
+  public Future<Void> seen(Sighting s) {
+    long now = clockMs.getAsLong();
+    Long previous = lastPut.get(s.clientId());
+    if (previous != null && now - previous < minIntervalMs) {
+      return Future.succeededFuture();
+    }
+    if (lastPut.size() > 100_000) {
+      lastPut.clear();
+    }
+    lastPut.put(s.clientId(), now);
+    JsonObject entry = new JsonObject()
+        .put("clientId", s.clientId())
+        .put("node", node.get())
+        .put("transport", s.transport())
+        .put("lastSeen", Instant.ofEpochMilli(now).toString());
+    s.backlogBytes().ifPresent(v -> entry.put("backlogBytes", v));
+    s.backlogLines().ifPresent(v -> entry.put("backlogLines", v));
+    s.lagSeconds().ifPresent(v -> entry.put("lagSeconds", v));
+    return map().compose(m -> m.put(s.clientId(), entry.encode(), ttlMs));
+  }
+
+  /** Every client seen within the TTL, sorted by client id. */
+  public Future<JsonArray> list() {
+    return map().compose(AsyncMap::values).map(values -> {
+      List<JsonObject> entries = new ArrayList<>();
+      values.forEach(v -> entries.add(new JsonObject(v)));
+      entries.sort((a, b) -> a.getString("clientId").compareTo(b.getString("clientId")));
+      return new JsonArray(new ArrayList<>(entries));
+    });
+  }
+}

@@ -1,0 +1,221 @@
+package io.outflux.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.client.ClientVerticle;
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.Privilege;
+import io.outflux.protocol.WireProtocol;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.outflux.testing.ServerNode;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two outflux server nodes as separate JVMs from the jar, clustered with Hazelcast on loopback, in
+ * front of one real influxd. The node-killing test runs last.
+ */
+@Tag("slow")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  @TempDir
+  static Path dir;
+  private static CentralInflux central;
+  private static ServerNode a;
+  private static ServerNode b;
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    central = CentralInflux.start();
+    ServerNode.Cluster cluster = ServerNode.Cluster.of(2);
+    a = ServerNode.start("node-a", cluster, 0, central.influxd.url(), dir);
+    b = ServerNode.start("node-b", cluster, 1, central.influxd.url(), dir);
+    a.awaitHealthy(Duration.ofSeconds(60));
+    b.awaitHealthy(Duration.ofSeconds(60));
+    // both nodes must see each other before the tests rely on cluster-wide state
+    long members = Await.value(() -> flushReply(a).getInteger("nodesInCluster", 0), 2, Duration.ofSeconds(30));
+    assertEquals(2, members, "the nodes formed one cluster:\n" + a.logText());
+  }
+
+  @AfterAll
+  static void stopAll() {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, central}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aBatchRetriedOnAnotherNodeIsAcknowledgedWithoutBeingWrittenAgain() throws Exception {
+    central.influxd.createDatabase("dedupe");
+    central.influxd.grant(Privilege.WRITE, "dedupe", CentralInflux.WRITER);
+    String body = new String(new TelegrafLikeLines("dedupe-01", 1_700_000_000_000_000_000L).block(0, 500),
+        StandardCharsets.UTF_8);
+
+    HttpResponse<String> first = post(a, "dedupe", "edge-dedupe", 7, body);
+    assertEquals(200, first.statusCode(), first.body());
+    HttpResponse<String> retried = post(b, "dedupe", "edge-dedupe", 7, body);
+    assertEquals(200, retried.statusCode(), retried.body());
+    assertEquals(new JsonObject(first.body()), new JsonObject(retried.body()), "the retry gets the same reply");
+    assertTrue(b.logText().contains("batch 7 of client edge-dedupe was already stored"), b.logText());
+
+    // same number, other lines (a client that restarted and re-cut its batches): written
+    String other = new String(new TelegrafLikeLines("dedupe-02", 1_700_000_000_000_000_000L).block(0, 300),
+        StandardCharsets.UTF_8);
+    assertEquals(200, post(b, "dedupe", "edge-dedupe", 7, other).statusCode());
+    assertEquals(800, central.influxd.countPoints("dedupe"), "both distinct batches are stored, each once");
+  }
+
+  @Test
+  @Order(2)
+  void theFleetViewOfAnyNodeListsClientsConnectedToDifferentNodes() throws Exception {
+    central.influxd.createDatabase("fleet");
+    central.influxd.grant(Privilege.WRITE, "fleet", CentralInflux.WRITER);
+    String line = "cpu,host=x usage=1 1700000000000000000\n";
+    HttpResponse<String> onA = http.send(request(a, "fleet", "site-on-a", 1, line)
+        .header(WireProtocol.HEADER_BACKLOG_BYTES, "12345").header(WireProtocol.HEADER_LAG_SECONDS, "2.5")
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, onA.statusCode(), onA.body());
+    assertEquals(200, post(b, "fleet", "site-on-b", 1, line).statusCode());
+
+    for (ServerNode asked : new ServerNode[] {a, b}) {
+      JsonObject view = get(asked, WireProtocol.CLIENTS_PATH);
+      JsonObject onNodeA = find(view.getJsonArray("clients"), "site-on-a");
+      JsonObject onNodeB = find(view.getJsonArray("clients"), "site-on-b");
+      assertTrue(onNodeA.getString("node").endsWith(":" + a.httpPort), view.encodePrettily());
+      assertTrue(onNodeB.getString("node").endsWith(":" + b.httpPort), view.encodePrettily());
+      assertNotEquals(onNodeA.getString("node"), onNodeB.getString("node"));
+      assertEquals(12345L, onNodeA.getLong("backlogBytes"));
+      assertEquals(2.5, onNodeA.getDouble("lagSeconds"));
+      assertTrue(onNodeA.getString("lastSeen").startsWith("20"), view.encodePrettily());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aFlushAskedOnOneNodeReachesEveryNode() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.url() + WireProtocol.FLUSH_PATH))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject reply = new JsonObject(r.body());
+    assertEquals(2, reply.getInteger("nodesAnswered"), reply.encodePrettily());
+    assertEquals(2, reply.getInteger("nodesInCluster"), reply.encodePrettily());
+    assertTrue(reply.containsKey("clientsAsked"), reply.encodePrettily());
+    long bothLogged = Await.value(() -> (a.logText().contains("cluster-wide flush: asked")
+        && b.logText().contains("cluster-wide flush: asked")) ? 1 : 0, 1, Duration.ofSeconds(5));
+    assertEquals(1, bothLogged, "each node handled the flush");
+  }
+
+  @Test
+  @Order(4)
+  void whenTheNodeAClientTalksToIsKilledTheClientFailsOverAndEveryPointArrivesOnce() throws Exception {
+    central.influxd.createDatabase("failover");
+    central.influxd.grant(Privilege.WRITE, "failover", CentralInflux.WRITER);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path spool = dir.resolve("failover.lp");
+      JsonObject config = new JsonObject()
+          .put("clientId", "edge-failover")
+          .put("servers", new JsonArray().add(a.url()).add(b.url()))
+          .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
+              .put("password", CentralInflux.WRITER_PASSWORD).put("database", "failover"))
+          .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms"))
+          .put("sync", new JsonObject().put("rule", "interval").put("interval", "100ms").put("maxBatchLines", 500))
+          .put("transport", new JsonObject().put("retryInitialDelay", "50ms").put("retryMaxDelay", "500ms")
+              .put("requestTimeout", "3s"));
+      vertx.deployVerticle(new ClientVerticle(), new DeploymentOptions().setConfig(config))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      TelegrafLikeLines lines = new TelegrafLikeLines("failover-01", 1_700_000_000_000_000_000L);
+      int total = 30_000;
+      int step = 1_000;
+      for (int written = 0; written < total; written += step) {
+        Files.write(spool, lines.block(written, written + step), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (written == total / 3) {
+          a.kill9();
+        }
+        Thread.sleep(100);
+      }
+      assertTrue(!a.isAlive(), "node a was killed");
+      long stored = Await.value(() -> central.influxd.countPoints("failover"), total, Duration.ofSeconds(60));
+      assertEquals(total, stored, "every point arrived, none twice:\n" + b.logText());
+      Thread.sleep(1_000);
+      assertEquals(total, central.influxd.countPoints("failover"), "and nothing more arrives later");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static JsonObject flushReply(ServerNode node) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + WireProtocol.FLUSH_PATH))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? new JsonObject(r.body()) : new JsonObject();
+    } catch (Exception e) {
+      return new JsonObject();
+    }
+  }
+
+  private static JsonObject find(JsonArray clients, String id) {
+    for (int i = 0; i < clients.size(); i++) {
+      if (id.equals(clients.getJsonObject(i).getString("clientId"))) {
+        return clients.getJsonObject(i);
+      }
+    }
+    throw new AssertionError(id + " not in the fleet view " + clients.encodePrettily());
+  }
+
+  private static JsonObject get(ServerNode node, String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  private static HttpResponse<String> post(ServerNode node, String db, String clientId, long seq, String body)
+      throws Exception {
+    return http.send(request(node, db, clientId, seq, body).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(ServerNode node, String db, String clientId, long seq, String body) {
+    String basic = Base64.getEncoder().encodeToString(
+        (CentralInflux.WRITER + ":" + CentralInflux.WRITER_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    return HttpRequest.newBuilder(URI.create(node.url() + WireProtocol.BATCHES_PATH + "?db=" + db))
+        .header("Authorization", "Basic " + basic)
+        .header(WireProtocol.HEADER_CLIENT_ID, clientId)
+        .header(WireProtocol.HEADER_SEQ, Long.toString(seq))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+}

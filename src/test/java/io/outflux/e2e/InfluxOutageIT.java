@@ -1,0 +1,82 @@
+package io.outflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.client.ClientVerticle;
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.Privilege;
+import io.outflux.server.ServerVerticle;
+import io.outflux.spool.CheckpointStore;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The central InfluxDB goes away for 30 s in the middle of a sync. */
+@Tag("slow")
+@ExtendWith(VertxExtension.class)
+class InfluxOutageIT {
+
+  @Test
+  void nothingIsAcknowledgedWhileInfluxDbIsDownAndNothingIsLostAfterwards(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    try (CentralInflux central = CentralInflux.start()) {
+      central.influxd.createDatabase("outage");
+      central.influxd.grant(Privilege.WRITE, "outage", CentralInflux.WRITER);
+      ServerVerticle server = new ServerVerticle();
+      deploy(vertx, server, new JsonObject()
+          .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+          .put("influx", new JsonObject().put("url", central.influxd.url()).put("timeout", "2s")));
+      Path spool = dir.resolve("metrics.lp");
+      deploy(vertx, new ClientVerticle(), new JsonObject()
+          .put("clientId", "edge-outage")
+          .put("servers", new JsonArray().add("http://127.0.0.1:" + server.actualPort()))
+          .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
+              .put("password", CentralInflux.WRITER_PASSWORD).put("database", "outage"))
+          .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms"))
+          .put("sync", new JsonObject().put("rule", "interval").put("interval", "100ms").put("maxBatchLines", 1000))
+          .put("transport", new JsonObject().put("retryInitialDelay", "100ms").put("retryMaxDelay", "2s")));
+      CheckpointStore checkpoint = new CheckpointStore(Path.of(spool + ".checkpoint"));
+      TelegrafLikeLines lines = new TelegrafLikeLines("edge-outage", 1_700_000_000_000_000_000L);
+
+      Files.write(spool, lines.block(0, 5_000), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      assertEquals(5_000, Await.value(() -> central.influxd.countPoints("outage"), 5_000, Duration.ofSeconds(30)));
+
+      central.influxd.kill9();
+      Thread.sleep(1_000); // acks of writes that completed before the kill may still land
+      long ackedAtStop = checkpoint.load().synced().offset();
+      for (int i = 1; i <= 10; i++) {
+        Files.write(spool, lines.block(i * 1_000 + 4_000, i * 1_000 + 5_000), StandardOpenOption.APPEND);
+        Thread.sleep(2_900);
+        assertEquals(ackedAtStop, checkpoint.load().synced().offset(),
+            "nothing is acknowledged while InfluxDB is down (" + (i * 3) + " s into the outage)");
+      }
+      assertTrue(Files.size(spool) > ackedAtStop, "the spool holds the unsynced lines");
+
+      central.influxd.restart();
+      assertEquals(15_000, Await.value(() -> central.influxd.countPoints("outage"), 15_000, Duration.ofSeconds(60)),
+          "every line written during the outage arrives once InfluxDB is back");
+      assertEquals(Files.size(spool), Await.value(() -> checkpoint.load().synced().offset(), Files.size(spool),
+          Duration.ofSeconds(10)), "and is then acknowledged");
+    }
+  }
+
+  private static String deploy(Vertx vertx, Deployable verticle, JsonObject config) throws Exception {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
