@@ -11,8 +11,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.outflux.spool.FileId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class BatchVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(BatchVerticle.class);
+  private static final int MAX_ACKED_FILES = 64;
 
   private final SyncConfig config;
   private final BatchPolicy policy;
@@ -47,6 +54,11 @@ public final class BatchVerticle extends VerticleBase {
   private long ackedLines;
   private long ackedBatches;
   private TransportProblem lastProblem;
+  /** Spool files of the pending batch, and of each batch in flight: to know which files acks moved past. */
+  private Set<FileId> pendingFiles = new HashSet<>();
+  private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
+  /** Files the acknowledged prefix has reached (bounded: only recent ones matter to a flush). */
+  private final Set<FileId> ackedFiles = new LinkedHashSet<>();
 
   /** Where the spool's complete lines end now; a seam so tests and rotation-aware tails can supply it. */
   @FunctionalInterface
@@ -103,6 +115,8 @@ public final class BatchVerticle extends VerticleBase {
     if (pendingLines == 0) {
       pendingStart = chunk.start();
     }
+    pendingFiles.add(chunk.start().file());
+    pendingFiles.add(chunk.end().file());
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
     pendingEnd = chunk.end();
@@ -131,6 +145,8 @@ public final class BatchVerticle extends VerticleBase {
     pendingLines = 0;
     tickDue = false;
     acks.sent(batch.seq(), batch.end(), batch.lines());
+    filesInFlight.put(batch.seq(), pendingFiles);
+    pendingFiles = new HashSet<>();
     vertx.eventBus().<Delivery>request(ClientBus.BATCHES, batch, ClientBus.UNBOUNDED_WAIT)
         .onSuccess(reply -> onDelivered(reply.body()))
         .onFailure(err -> log.error("batch {} was not delivered by the transport: {}", batch.seq(), err.toString()));
@@ -149,6 +165,16 @@ public final class BatchVerticle extends VerticleBase {
           ClientBus.UNBOUNDED_WAIT);
     }
     acks.acked(delivery.seq()).ifPresent(advance -> {
+      filesInFlight.keySet().removeIf(seq -> {
+        if (seq > advance.seq()) {
+          return false;
+        }
+        ackedFiles.addAll(filesInFlight.get(seq));
+        return true;
+      });
+      while (ackedFiles.size() > MAX_ACKED_FILES) {
+        ackedFiles.remove(ackedFiles.iterator().next());
+      }
       synced = advance.end();
       ackedLines += advance.lines();
       ackedBatches = advance.seq();
@@ -187,7 +213,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private void completeFlushes() {
     flushes.removeIf(f -> {
-      if (synced.compareTo(f.target) < 0) {
+      if (!reached(f.target)) {
         return false;
       }
       vertx.cancelTimer(f.timer);
@@ -199,6 +225,23 @@ public final class BatchVerticle extends VerticleBase {
           .put(FlushRequest.OFFSET, synced.offset()));
       return true;
     });
+  }
+
+  /**
+   * Whether the acknowledged prefix covers {@code target}. Offsets compare only within one file:
+   * after a rotation the target's file may be an archive behind the file the acks are in now. The
+   * tail finishes each file before the next, so acks that reached the target's file and then moved
+   * on have covered it to its end.
+   */
+  private boolean reached(SpoolPosition target) {
+    if (target.offset() == 0) {
+      return true;
+    }
+    if (target.file().equals(FileId.UNKNOWN) || synced.file().equals(FileId.UNKNOWN)
+        || synced.file().equals(target.file())) {
+      return synced.offset() >= target.offset();
+    }
+    return ackedFiles.contains(target.file());
   }
 
   private void timedOut(PendingFlush flush, long timeoutMs) {

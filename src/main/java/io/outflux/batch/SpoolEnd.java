@@ -1,18 +1,21 @@
 package io.outflux.batch;
 
+import io.outflux.spool.FileId;
 import io.outflux.spool.SpoolPosition;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Where the spool's complete lines end right now: the offset after the last '\n'. A flush must
- * cover lines the tail has not handed over yet, so it aims at this offset rather than at what the
- * batcher holds; a half-written last line is not part of the target (the tail waits for its newline).
- * Vert.x async file system only: safe on the event loop.
+ * Where the spool's complete lines end right now: the active file's identity and the offset after
+ * its last '\n'. A flush must cover lines the tail has not handed over yet, so it aims at this
+ * position rather than at what the batcher holds; a half-written last line is not part of the
+ * target (the tail waits for its newline). The stat and read run on a worker.
  */
 public final class SpoolEnd implements BatchVerticle.SpoolEndSource {
 
@@ -29,28 +32,29 @@ public final class SpoolEnd implements BatchVerticle.SpoolEndSource {
 
   @Override
   public Future<SpoolPosition> completeLinesEnd() {
-    String file = path.toString();
-    return vertx.fileSystem().exists(file).compose(exists -> exists
-        ? vertx.fileSystem().open(file, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-            .compose(f -> lastNewline(f).eventually(f::close))
-        : Future.succeededFuture(SpoolPosition.START));
+    return vertx.executeBlocking(this::read, false);
   }
 
-  private static Future<SpoolPosition> lastNewline(AsyncFile f) {
-    return f.size().compose(size -> {
-      if (size == 0) {
-        return Future.succeededFuture(SpoolPosition.START);
-      }
+  private SpoolPosition read() throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      FileId id = FileId.of(path);
+      long size = ch.size();
       int length = (int) Math.min(LOOK_BACK, size);
       long from = size - length;
-      return f.read(Buffer.buffer(length), 0, from, length).map(buf -> {
-        for (int i = buf.length() - 1; i >= 0; i--) {
-          if (buf.getByte(i) == '\n') {
-            return new SpoolPosition(from + i + 1);
-          }
+      ByteBuffer buf = ByteBuffer.allocate(length);
+      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+        // read the whole window
+      }
+      long end = from;
+      for (int i = buf.position() - 1; i >= 0; i--) {
+        if (buf.get(i) == '\n') {
+          end = from + i + 1;
+          break;
         }
-        return new SpoolPosition(from);
-      });
-    });
+      }
+      return new SpoolPosition(id, path.getFileName().toString(), end, "");
+    } catch (NoSuchFileException e) {
+      return SpoolPosition.START;
+    }
   }
 }

@@ -42,14 +42,15 @@ public final class ClientVerticle extends VerticleBase {
   }
 
   private Future<?> deployPipeline(ClientConfig config, Checkpoint checkpoint) {
-    log.info("checkpoint {}: synced up to offset {}, last acknowledged batch {}", config.spool().checkpoint(),
-        checkpoint.synced().offset(), checkpoint.lastAckedSeq());
+    log.info("checkpoint {}: synced up to offset {} of {} ({}), last acknowledged batch {}",
+        config.spool().checkpoint(), checkpoint.synced().offset(), checkpoint.synced().name(),
+        checkpoint.synced().file(), checkpoint.lastAckedSeq());
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
             streaming, config.source()))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
             new SpoolEnd(vertx, config.spool().path()))))
-        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), checkpoint)))
+        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint)))
         .compose(id -> deployAdmin(config.admin(), config.clientId()));
   }
 

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** An outflux role running as its own JVM from the jar, as a user would start it. */
-final class ChildJvm implements AutoCloseable {
+/** An outflux role running as its own JVM from the jar, as a user would start it (demo and crash tests). */
+public final class ChildJvm implements AutoCloseable {
 
   private final String name;
   private final Process process;
@@ -24,10 +24,16 @@ final class ChildJvm implements AutoCloseable {
     this.log = log;
   }
 
-  static ChildJvm start(String name, Path jar, Path log, String... launcherArgs) throws IOException {
+  public static ChildJvm start(String name, Path jar, Path log, String... launcherArgs) throws IOException {
+    return start(name, jar, log, List.of("-Xmx256m"), launcherArgs);
+  }
+
+  /** @param jvmOptions options before {@code -jar}, e.g. the heap size */
+  public static ChildJvm start(String name, Path jar, Path log, List<String> jvmOptions, String... launcherArgs)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.addAll(List.of(launcherArgs));
@@ -35,16 +41,16 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, p, log);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** Waits until {@code url} answers 200, failing early if the process exits. */
-  void awaitHttp(String url, Duration timeout) throws InterruptedException {
+  public void awaitHttp(String url, Duration timeout) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -65,10 +71,20 @@ final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException(name + " did not answer " + url + " within " + timeout + "; see " + log);
   }
 
-  void awaitAlive(Duration settle) throws InterruptedException {
+  public void awaitAlive(Duration settle) throws InterruptedException {
     if (process.waitFor(settle.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(name + " exited with status " + process.exitValue() + "; see " + log);
     }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, no shutdown hooks, no flushing: a crash. Waits until the process is gone. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(15, TimeUnit.SECONDS);
   }
 
   @Override

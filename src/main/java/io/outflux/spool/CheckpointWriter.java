@@ -3,6 +3,7 @@ package io.outflux.spool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,27 @@ final class CheckpointWriter {
   private Checkpoint pending;
   private boolean saving;
   private Promise<Void> drained;
+  private Runnable beforeSave = () -> { };
+  private Consumer<Checkpoint> afterSave = c -> { };
 
   CheckpointWriter(CheckpointStore store, Checkpoint initial) {
     this.store = store;
     this.written = initial;
   }
 
-  void attach(Vertx vertx) {
+  /**
+   * @param beforeSave runs on the worker just before each save (the dead-letter file is forced
+   *     there, so a checkpoint never passes a line that is neither in the spool nor quarantined)
+   * @param afterSave runs on the caller's context once a checkpoint is on disk (compaction)
+   */
+  void attach(Vertx vertx, Runnable beforeSave, Consumer<Checkpoint> afterSave) {
     this.vertx = vertx;
+    this.beforeSave = beforeSave;
+    this.afterSave = afterSave;
+  }
+
+  Checkpoint written() {
+    return written;
   }
 
   void offer(Checkpoint checkpoint) {
@@ -56,12 +70,14 @@ final class CheckpointWriter {
     pending = null;
     saving = true;
     vertx.executeBlocking(() -> {
+      beforeSave.run();
       store.save(next);
       return next;
     }, true).onComplete(ar -> {
       saving = false;
       if (ar.succeeded()) {
         written = next;
+        afterSave.accept(next);
       } else {
         log.error("could not write checkpoint {} (the batch stays unsynced on disk and is re-sent after a restart): {}",
             store.file(), ar.cause().toString());

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Client memory under a large backlog: writes SIZE_MB (default 2048) of Telegraf-like lines to a
+# spool, then syncs it through a real outflux server into a real central influxd (each a separate
+# process) and prints the client's RSS (max over the run; target: < 256 MB whatever the backlog),
+# the throughput and the spool's disk use after compaction.
+# Usage: bench/backlog-rss.sh [SIZE_MB]    (CLIENT_JAVA_OPTS sets the client JVM options, default -Xmx192m
+# as in conf/outflux-client.service)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cp_file=target/bench-classpath.txt
+mvn -B -o -q package -DskipTests >/dev/null
+mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+java -Dbench.clientJavaOpts="${CLIENT_JAVA_OPTS:--Xmx192m}" -cp "target/test-classes:target/classes:$(cat "$cp_file")" io.outflux.bench.BacklogRss "${1:-2048}" target/outflux.jar

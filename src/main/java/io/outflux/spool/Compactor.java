@@ -1,0 +1,115 @@
+package io.outflux.spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Removes synced data from the spool. Blocking (unlink, fallocate): call it on a worker.
+ *
+ * <ul>
+ *   <li>A rotated archive that was read to its end and wholly acknowledged is deleted, after
+ *       checking that the name still belongs to the same inode.</li>
+ *   <li>The active file keeps its size and its offsets; the synced prefix is deallocated with
+ *       {@code fallocate --punch-hole} (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE), which the
+ *       kernel serialises with the writer's appends (both take the inode lock) and which never
+ *       touches bytes past the hole: a line Telegraf appends meanwhile cannot be lost. The hole
+ *       ends on a 4 KiB boundary and stops {@link SpoolPosition#TAIL_BYTES} before the synced
+ *       offset, so the bytes that identify the checkpoint stay readable.</li>
+ * </ul>
+ */
+final class Compactor {
+
+  static final long BLOCK = 4096;
+
+  /** Where a punch for this synced offset would end (0: nothing to punch yet). */
+  static long holeEnd(long syncedOffset) {
+    long end = syncedOffset - SpoolPosition.TAIL_BYTES;
+    return end <= 0 ? 0 : end - end % BLOCK;
+  }
+
+  /** Deletes {@code path} if it is still the file {@code id}; true if it is gone. */
+  boolean deleteArchive(Path path, FileId id) {
+    FileId now = FileId.ofOrNull(path);
+    if (now == null) {
+      return true;
+    }
+    if (!now.equals(id)) {
+      return false;
+    }
+    try {
+      Files.deleteIfExists(path);
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete synced archive " + path, e);
+    }
+  }
+
+  /**
+   * Punches out {@code [from, holeEnd(synced.offset()))} of the active file if it is still the
+   * checkpoint's file with the checkpoint's bytes before the offset (a file truncated and written
+   * again since must not lose its new lines).
+   *
+   * @return the new end of the punched prefix ({@code from} when nothing was done)
+   */
+  long punch(Path path, SpoolPosition synced, long from) {
+    long to = holeEnd(synced.offset());
+    if (to <= from || !synced.file().equals(FileId.ofOrNull(path)) || !tailMatches(path, synced)) {
+      return from;
+    }
+    runFallocate(path, from, to - from);
+    return to;
+  }
+
+  /** Whether the file holds the checkpoint's identifying bytes just before its offset. */
+  static boolean tailMatches(Path path, SpoolPosition position) {
+    byte[] expected = Base64.getDecoder().decode(position.tail());
+    long at = position.offset() - expected.length;
+    if (at < 0) {
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      if (ch.size() < position.offset()) {
+        return false;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(expected.length);
+      while (buf.hasRemaining() && ch.read(buf, at + buf.position()) > 0) {
+        // read the whole tail
+      }
+      return !buf.hasRemaining() && Arrays.equals(buf.array(), expected);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void runFallocate(Path path, long offset, long length) {
+    ProcessBuilder pb = new ProcessBuilder("fallocate", "--punch-hole", "--offset", Long.toString(offset),
+        "--length", Long.toString(length), path.toString()).redirectErrorStream(true);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      byte[] output = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("fallocate --punch-hole on " + path + " did not finish in 30 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("fallocate --punch-hole on " + path + " failed (exit " + p.exitValue() + "): "
+            + new String(output, StandardCharsets.UTF_8).trim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run fallocate (util-linux) to compact " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while compacting " + path, e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.outflux.spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The dead-letter file next to the spool: one JSON record per quarantined line, appended. It is
+ * forced to disk before any checkpoint that moves past the lines it records, so a line is always
+ * either still in the spool or in this file. Blocking: use it from a worker.
+ */
+final class DeadLetterFile implements AutoCloseable {
+
+  private final Path path;
+  private FileChannel channel;
+  private boolean dirty;
+  private long count;
+
+  DeadLetterFile(Path path) {
+    this.path = path;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Records appended by this process. */
+  long count() {
+    return count;
+  }
+
+  void append(List<DeadLetter> letters) {
+    if (letters.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (DeadLetter d : letters) {
+      sb.append(d.toJson().encode()).append('\n');
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      if (channel == null) {
+        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      }
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      dirty = true;
+      count += letters.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to the dead-letter file " + path, e);
+    }
+  }
+
+  /** fsync, if anything was appended since the last call. */
+  void force() {
+    if (!dirty) {
+      return;
+    }
+    try {
+      channel.force(false);
+      dirty = false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot fsync the dead-letter file " + path, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      try {
+        force();
+        channel.close();
+      } catch (IOException | UncheckedIOException ignored) {
+        // closing at shutdown: a failure here has already been logged by force()
+      }
+    }
+  }
+}
