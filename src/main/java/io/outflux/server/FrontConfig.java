@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param maxBodySize largest accepted batch body in bytes (after gzip decoding); larger is a 413
  * @param maxLineSize longest line accepted; a longer one is refused alone, as a per-line reject
  * @param maxInFlightPerClient batches of one client id being written at once; more get 429
+ * @param maxStreams open streaming (WebSocket) connections per node; more get 503 with Retry-After
+ * @param maxStreamsPerClient open streams of one client id; more get 429 (2 lets a reconnect in
+ *     while the server has not yet noticed that the old connection is dead)
  * @param idleTimeout a connection silent this long is closed
  * @param bodyTimeout a request whose body has not fully arrived after this long gets 408 and is closed
  * @param authCacheTtl how long a successful credential check is remembered (by salted hash)
@@ -22,7 +25,7 @@ import java.util.Optional;
  * @param authFailureWindow see {@code authMaxFailures}
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
-                          int maxInFlightPerClient, Duration idleTimeout, Duration bodyTimeout,
+                          int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
                           Duration authCacheTtl, int authMaxFailures, Duration authFailureWindow) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -30,6 +33,8 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final long DEFAULT_MAX_BODY_SIZE = 24L << 20;
   public static final long DEFAULT_MAX_LINE_SIZE = 1L << 20;
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 16;
+  public static final int DEFAULT_MAX_STREAMS = 5_000;
+  public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 2;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
@@ -43,6 +48,8 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         http.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 1024, 1L << 30),
         http.size("maxLineSize", DEFAULT_MAX_LINE_SIZE, 256, 64L << 20),
         http.integer("maxInFlightPerClient", DEFAULT_MAX_IN_FLIGHT_PER_CLIENT, 1, 10_000),
+        http.integer("maxStreams", DEFAULT_MAX_STREAMS, 1, 1_000_000),
+        http.integer("maxStreamsPerClient", DEFAULT_MAX_STREAMS_PER_CLIENT, 1, 1_000),
         http.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24)),
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)),

@@ -51,7 +51,7 @@ public final class FrontVerticle extends VerticleBase {
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
         .handler(new BatchHandler(ingest));
-    router.get(StreamProtocol.STREAM_PATH).handler(new StreamHandler(vertx, ingest, config.maxBodySize()));
+    router.get(StreamProtocol.STREAM_PATH).handler(new StreamHandler(vertx, ingest, config));
     router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
         .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
         .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));

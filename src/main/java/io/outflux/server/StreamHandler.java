@@ -39,15 +39,19 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private final BatchIngest ingest;
   private final long maxBodySize;
+  private final int maxStreams;
+  private final int maxStreamsPerClient;
   private final Set<Stream> streams = new HashSet<>();
 
   private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
                         String retentionPolicy, Precision precision) {
   }
 
-  StreamHandler(Vertx vertx, BatchIngest ingest, long maxBodySize) {
+  StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
     this.ingest = ingest;
-    this.maxBodySize = maxBodySize;
+    this.maxBodySize = config.maxBodySize();
+    this.maxStreams = config.maxStreams();
+    this.maxStreamsPerClient = config.maxStreamsPerClient();
     vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> msg.reply(flushStreams(msg.body())));
   }
 
@@ -74,6 +78,17 @@ final class StreamHandler implements Handler<RoutingContext> {
     String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
     String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    if (streams.size() >= maxStreams) {
+      refuse(ctx, 503, "this node holds " + maxStreams + " streams already (http.maxStreams); try another node",
+          Optional.of(java.time.Duration.ofSeconds(5)));
+      return;
+    }
+    long sameClient = streams.stream().filter(s -> s.clientId().equals(clientId)).count();
+    if (sameClient >= maxStreamsPerClient) {
+      refuse(ctx, 429, "client " + clientId + " has " + sameClient + " streams open already (http.maxStreamsPerClient)",
+          Optional.of(java.time.Duration.ofSeconds(5)));
+      return;
+    }
     req.pause();
     ingest.admit(credentials.get(), remote).onComplete(ar -> {
       if (ar.failed()) {
@@ -102,7 +117,14 @@ final class StreamHandler implements Handler<RoutingContext> {
     ServerWebSocket ws = stream.ws();
     ws.binaryMessageHandler(message -> onBatch(stream, message));
     ws.textMessageHandler(text -> log.debug("ignoring a text message from client {}", stream.clientId()));
-    ws.exceptionHandler(err -> log.debug("stream of client {}: {}", stream.clientId(), err.toString()));
+    // e.g. a message over http.maxBodySize: Vert.x drops it and reports here; close the stream with
+    // a status that says so, rather than leave the client waiting for an answer that never comes
+    ws.exceptionHandler(err -> {
+      log.info("closing the stream of client {}: {}", stream.clientId(), err.getMessage());
+      if (!ws.isClosed()) {
+        ws.close((short) 1009, "message too large or malformed (http.maxBodySize " + maxBodySize + " bytes)");
+      }
+    });
     ws.closeHandler(v -> {
       streams.remove(stream);
       log.info("client {} closed its stream", stream.clientId());

@@ -62,7 +62,9 @@ class HostileWebSocketIT {
   @BeforeEach
   void server(Vertx vertx) throws Exception {
     port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject().put("maxBodySize", "1MiB"));
-    wsClient = vertx.createWebSocketClient();
+    // the test client itself must be able to send an oversized message
+    wsClient = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxFrameSize(64 * 1024).setMaxMessageSize(64 << 20));
   }
 
   private WebSocketConnectOptions options(boolean withAuth) {
@@ -142,6 +144,31 @@ class HostileWebSocketIT {
     assertEquals("nack", answer.getString("type"), answer.encode());
     assertEquals(413, answer.getInteger("status"));
     goodBatchStored(c);
+  }
+
+  @Test
+  void streamsPerClientIdAreCapped() throws Exception {
+    Conn first = connect();
+    Conn second = connect();
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> wsClient.connect(options(true)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertEquals(429, ((UpgradeRejectedException) e.getCause()).getStatus(), "http.maxStreamsPerClient defaults to 2");
+    first.ws().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Thread.sleep(300);
+    goodBatchStored(connect());
+    goodBatchStored(second);
+  }
+
+  @Test
+  void aMessageOverTheSizeLimitClosesThatStreamOnly() throws Exception {
+    Conn c = connect();
+    LinkedBlockingQueue<Boolean> closed = new LinkedBlockingQueue<>();
+    c.ws().closeHandler(v -> closed.add(true));
+    byte[] big = new byte[2 << 20]; // over http.maxBodySize (1 MiB) + header
+    java.util.Arrays.fill(big, (byte) 'x');
+    c.ws().writeBinaryMessage(StreamProtocol.encodeBatch(9, 1, false, Buffer.buffer(big)));
+    assertNotNull(closed.poll(20, TimeUnit.SECONDS), "the server closes a stream that sends an oversized message");
+    goodBatchStored(connect());
   }
 
   @Test
