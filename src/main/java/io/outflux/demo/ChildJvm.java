@@ -71,6 +71,21 @@ public final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException(name + " did not answer " + url + " within " + timeout + "; see " + log);
   }
 
+  /** Waits until the process's log contains {@code text}, failing early if the process exits. */
+  public void awaitLog(String text, Duration timeout) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with status " + process.exitValue() + "; see " + log);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " did not log \"" + text + "\" within " + timeout + "; see " + log);
+  }
+
   public void awaitAlive(Duration settle) throws InterruptedException {
     if (process.waitFor(settle.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(name + " exited with status " + process.exitValue() + "; see " + log);

@@ -74,21 +74,39 @@ public final class Demo {
 
     Path jar = ownJar();
     int serverPort = freePort();
+    JsonObject http = new JsonObject().put("host", "127.0.0.1").put("port", serverPort);
+    JsonObject transport = new JsonObject();
+    String scheme = "http";
+    if (options.tls()) {
+      TestCerts certs = TestCerts.create(Files.createDirectories(dir.resolve("tls")));
+      http.put("tls", new JsonObject().put("certFile", certs.serverCert().toString())
+          .put("keyFile", certs.serverKey().toString()).put("clientCaFile", certs.caCert().toString()));
+      transport.put("tls", new JsonObject().put("caFile", certs.caCert().toString())
+          .put("certFile", certs.clientCert().toString()).put("keyFile", certs.clientKey().toString()));
+      scheme = "https";
+      say("TLS               certificates made with openssl in " + dir.resolve("tls") + "; the server requires the client's");
+    }
     Path serverConf = write(dir.resolve("server.json"), new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", serverPort))
+        .put("http", http)
         .put("influx", new JsonObject().put("url", central.url())));
     ChildJvm server = track(ChildJvm.start("server", jar, dir.resolve("server.log"), "server", "-conf", serverConf.toString()));
-    server.awaitHttp("http://127.0.0.1:" + serverPort + "/health", Duration.ofSeconds(60));
-    say("outflux server    http://127.0.0.1:" + serverPort + " (pid " + server.pid() + ", log " + server.log() + ")");
+    if (options.tls()) {
+      server.awaitLog("outflux server listening on https://", Duration.ofSeconds(60));
+    } else {
+      server.awaitHttp("http://127.0.0.1:" + serverPort + "/health", Duration.ofSeconds(60));
+    }
+    String serverUrl = scheme + "://127.0.0.1:" + serverPort;
+    say("outflux server    " + serverUrl + " (pid " + server.pid() + ", log " + server.log() + ")");
 
     Path spool = dir.resolve("spool").resolve("metrics.lp");
     Files.createDirectories(spool.getParent());
     Path clientConf = write(dir.resolve("client.json"), new JsonObject()
         .put("clientId", "demo-edge")
-        .put("servers", new JsonArray().add("http://127.0.0.1:" + serverPort))
+        .put("servers", new JsonArray().add(serverUrl))
         .put("influx", new JsonObject().put("username", USER).put("password", PASSWORD).put("database", DB))
         .put("spool", new JsonObject().put("path", spool.toString()))
-        .put("sync", new JsonObject().put("rule", "interval").put("interval", "1s")));
+        .put("sync", new JsonObject().put("rule", "interval").put("interval", "1s"))
+        .put("transport", transport));
     ChildJvm client = track(ChildJvm.start("client", jar, dir.resolve("client.log"), "client", "-conf", clientConf.toString()));
     client.awaitAlive(Duration.ofSeconds(2));
     say("outflux client    pid " + client.pid() + ", spool " + spool + ", log " + client.log());

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.demo.TestCerts;
 import io.outflux.influxd.Privilege;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
 import io.outflux.testing.ClientFixture;
 import io.outflux.testing.LogCapture;
 import io.outflux.testing.ServerFixture;
-import io.outflux.testing.TestCerts;
 import io.outflux.transport.TransportVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.outflux.testing;
+package io.outflux.demo;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Certificates the tests make for themselves with the openssl command: a CA, a server certificate
- * for 127.0.0.1/localhost signed by it, a client certificate signed by it, and an unrelated CA.
+ * Throwaway certificates made with the openssl command, for the TLS demo and the TLS tests: a CA, a
+ * server certificate for 127.0.0.1/localhost signed by it, a client certificate signed by it, and
+ * an unrelated CA. Valid for two days; never for production.
  */
 public record TestCerts(Path caCert, Path serverCert, Path serverKey, Path clientCert, Path clientKey, Path otherCaCert) {
 
