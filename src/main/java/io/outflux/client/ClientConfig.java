@@ -1,6 +1,7 @@
 package io.outflux.client;
 
 import io.outflux.admin.AdminConfig;
+import io.outflux.backfill.InfluxSource;
 import io.outflux.batch.SyncConfig;
 import io.outflux.config.ConfigReader;
 import io.outflux.config.ConfigSource;
@@ -9,15 +10,20 @@ import io.outflux.transport.InfluxTarget;
 import io.outflux.transport.TransportConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The whole client configuration (conf/client.json; every key is described in docs/configuration.md).
  *
  * @param source where it was read from, for messages that ask the user to fix something
+ * @param edge the site's own InfluxDB, read by {@code outflux backfill} (optional)
+ * @param central a read-only view of the central InfluxDB for {@code backfill --verify} (optional;
+ *     its database defaults to {@code influx.database})
  */
 public record ClientConfig(String source, String clientId, InfluxTarget influx, SpoolConfig spool, SyncConfig sync,
-                           TransportConfig transport, AdminConfig admin) {
+                           TransportConfig transport, AdminConfig admin, Optional<InfluxSource> edge,
+                           Optional<InfluxSource> central) {
 
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -27,12 +33,15 @@ public record ClientConfig(String source, String clientId, InfluxTarget influx, 
     if (!CLIENT_ID.matcher(clientId).matches()) {
       throw r.error("clientId", "\"" + clientId + "\" must be 1-128 letters, digits, '.', '_' or '-'");
     }
+    InfluxTarget influx = InfluxTarget.from(r.section("influx"));
     ClientConfig config = new ClientConfig(r.source(), clientId,
-        InfluxTarget.from(r.section("influx")),
+        influx,
         SpoolConfig.from(r.section("spool")),
         SyncConfig.from(r.section("sync")),
         TransportConfig.from(r, r.section("transport")),
-        AdminConfig.from(r.section("admin")));
+        AdminConfig.from(r.section("admin")),
+        InfluxSource.from(r, "edge", null),
+        InfluxSource.from(r, "central", influx.database()));
     r.rejectUnknownKeys();
     return config;
   }

@@ -4,6 +4,7 @@ import io.outflux.lineprotocol.LineInfo;
 import io.outflux.lineprotocol.LineKind;
 import io.outflux.lineprotocol.LineScanner;
 import io.outflux.lineprotocol.Precision;
+import io.outflux.spool.SpoolAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

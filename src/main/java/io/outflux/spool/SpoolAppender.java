@@ -1,4 +1,4 @@
-package io.outflux.deadletter;
+package io.outflux.spool;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
