@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param tls certificates; empty for plain HTTP
  * @param maxBodySize largest accepted batch body in bytes (after gzip decoding); larger is a 413
  * @param maxLineSize longest line accepted; a longer one is refused alone, as a per-line reject
+ * @param maxConnections open HTTP connections per front (streams included); more are closed at once
  * @param maxInFlightPerClient batches of one client id being written at once; more get 429
  * @param maxStreams open streaming (WebSocket) connections per node; more get 503 with Retry-After
  * @param maxStreamsPerClient open streams of one client id; more get 429 (2 lets a reconnect in
@@ -25,13 +26,14 @@ import java.util.Optional;
  * @param authFailureWindow see {@code authMaxFailures}
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
-                          int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
+                          int maxConnections, int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
                           Duration authCacheTtl, int authMaxFailures, Duration authFailureWindow) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
   public static final long DEFAULT_MAX_BODY_SIZE = 24L << 20;
   public static final long DEFAULT_MAX_LINE_SIZE = 1L << 20;
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 16;
   public static final int DEFAULT_MAX_STREAMS = 5_000;
   public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 2;
@@ -47,6 +49,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         ServerTls.from(http.section("tls")),
         http.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 1024, 1L << 30),
         http.size("maxLineSize", DEFAULT_MAX_LINE_SIZE, 256, 64L << 20),
+        http.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
         http.integer("maxInFlightPerClient", DEFAULT_MAX_IN_FLIGHT_PER_CLIENT, 1, 10_000),
         http.integer("maxStreams", DEFAULT_MAX_STREAMS, 1, 1_000_000),
         http.integer("maxStreamsPerClient", DEFAULT_MAX_STREAMS_PER_CLIENT, 1, 1_000),

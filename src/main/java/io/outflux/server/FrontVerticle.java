@@ -80,7 +80,7 @@ public final class FrontVerticle extends VerticleBase {
         // a streamed batch arrives as one message; gzip can only make it smaller than the decoded limit
         .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodySize() + 64));
     config.tls().ifPresent(tls -> tls.apply(options));
-    server = vertx.createHttpServer(options);
+    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(config.maxConnections()));
     String scheme = config.tls().isPresent() ? "https" : "http";
     return flush.start()
         .compose(v -> server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router))

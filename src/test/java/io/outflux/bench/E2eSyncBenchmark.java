@@ -92,13 +92,20 @@ public final class E2eSyncBenchmark {
   private static double outflux(Path jar, Path dir, String influxUrl, Path spool, int total) throws Exception {
     int port = freePort();
     Path serverConf = dir.resolve("server.json");
+    // knobs for tuning runs: BENCH_WRITES, BENCH_BATCH_LINES, BENCH_IN_FLIGHT (defaults as below)
+    String writes = System.getenv().getOrDefault("BENCH_WRITES", "4");
+    String batchLines = System.getenv().getOrDefault("BENCH_BATCH_LINES", "10000");
+    String inFlight = System.getenv().getOrDefault("BENCH_IN_FLIGHT", "4");
+    System.out.println("outflux settings: influx.maxConcurrentWrites " + writes + ", sync.maxBatchLines " + batchLines
+        + ", sync.maxInFlight " + inFlight);
     Files.writeString(serverConf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + "},"
-        + "\"influx\":{\"url\":\"" + influxUrl + "\",\"maxConcurrentWrites\":4}}");
+        + "\"influx\":{\"url\":\"" + influxUrl + "\",\"maxConcurrentWrites\":" + writes + "}}");
     Path clientConf = dir.resolve("client.json");
     Files.writeString(clientConf, "{\"clientId\":\"bench\",\"servers\":[\"http://127.0.0.1:" + port + "\"],"
         + "\"influx\":{\"username\":\"bench\",\"password\":\"\",\"database\":\"synced\"},"
         + "\"spool\":{\"path\":\"" + spool + "\",\"pollInterval\":\"20ms\"},"
-        + "\"sync\":{\"rule\":\"interval\",\"interval\":\"100ms\",\"maxBatchLines\":5000,\"maxInFlight\":8}}");
+        + "\"sync\":{\"rule\":\"interval\",\"interval\":\"100ms\",\"maxBatchLines\":" + batchLines
+        + ",\"maxInFlight\":" + inFlight + "}}");
     Process server = jvm(jar, dir.resolve("server.log"), "server", "-conf", serverConf.toString());
     Process client = null;
     try {

@@ -59,7 +59,7 @@ class HostileInputIT {
   @BeforeEach
   void server(Vertx vertx) throws Exception {
     port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject()
-        .put("maxBodySize", "1MiB").put("maxLineSize", "64KiB").put("bodyTimeout", "1s").put("idleTimeout", "2s"));
+        .put("maxBodySize", "1MiB").put("maxLineSize", "64KiB").put("bodyTimeout", "1s").put("idleTimeout", "2s").put("maxConnections", 200));
   }
 
   /** After each attack: a good batch is still stored. */
@@ -175,6 +175,27 @@ class HostileInputIT {
   }
 
   @Test
+  void connectionsBeyondTheCapAreClosedAtOnce() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        held.add(new Socket("127.0.0.1", port));
+      }
+      Thread.sleep(300);
+      try (Socket extra = new Socket("127.0.0.1", port)) {
+        extra.setSoTimeout(5000);
+        assertEquals(-1, extra.getInputStream().read(), "connection 201 is closed by the server");
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+    Thread.sleep(300);
+    goodClientStillServed();
+  }
+
+  @Test
   void idleConnectionsAreClosedByTheServer() throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
@@ -191,13 +212,14 @@ class HostileInputIT {
     for (int round = 0; round < 10; round++) {
       List<Socket> sockets = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        sockets.add(new Socket("127.0.0.1", port));
+        sockets.add(new Socket("127.0.0.1", port)); // more than http.maxConnections (200)
       }
       for (Socket s : sockets) {
         s.close();
       }
     }
-    Thread.sleep(500);
+    // abandoned connections count until the server notices them: at the latest after http.idleTimeout (2s)
+    Thread.sleep(3000);
     goodClientStillServed();
   }
 
