@@ -1,6 +1,7 @@
 package io.outflux.transport;
 
 import io.outflux.config.ConfigReader;
+import io.outflux.meter.LinkConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +23,11 @@ import java.util.List;
  * @param failbackAfter after failing over to a later server in the list, go back to the first one
  *     after this long
  * @param tls certificates for https:// server addresses
+ * @param link limits of a metered link (the root section {@code link}): rate, windows, daily quota
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
                               Duration retryMaxDelay, ClientTls tls, boolean gzip, Duration pingInterval,
-                              Duration authRetryInterval, Duration failbackAfter) {
+                              Duration authRetryInterval, Duration failbackAfter, LinkConfig link) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
@@ -54,6 +56,7 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
         r.bool("gzip", DEFAULT_GZIP),
         r.duration("pingInterval", DEFAULT_PING_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
         r.duration("authRetryInterval", DEFAULT_AUTH_RETRY_INTERVAL, Duration.ofMillis(100), Duration.ofDays(1)),
-        r.duration("failbackAfter", DEFAULT_FAILBACK_AFTER, Duration.ofMillis(100), Duration.ofDays(1)));
+        r.duration("failbackAfter", DEFAULT_FAILBACK_AFTER, Duration.ofMillis(100), Duration.ofDays(1)),
+        LinkConfig.from(root.section("link")));
   }
 }

@@ -3,6 +3,7 @@ package io.outflux.transport;
 import io.outflux.batch.Batch;
 import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
+import io.outflux.meter.LinkMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -13,6 +14,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,9 @@ public final class TransportVerticle extends VerticleBase {
   private int serverIndex;
   private long failedOverAt;
   private boolean stopped;
+  private final Clock clock;
+  private LinkMeter meter;
+  private boolean meterWaiting;
 
   /** Attempts parked while the credentials are refused; the probe timer releases them. */
   private final List<Attempt> parked = new ArrayList<>();
@@ -60,6 +65,13 @@ public final class TransportVerticle extends VerticleBase {
 
   public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
                            String configSource) {
+    this(clientId, target, config, streaming, configSource, Clock.systemDefaultZone());
+  }
+
+  /** @param clock the clock of the metered link's windows, quota and rate (tests move it) */
+  public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
+                           String configSource, Clock clock) {
+    this.clock = clock;
     this.clientId = clientId;
     this.target = target;
     this.config = config;
@@ -69,6 +81,7 @@ public final class TransportVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    meter = config.link().limited() ? new LinkMeter(config.link(), clock) : null;
     backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay(), ThreadLocalRandom.current()::nextDouble);
     if (streaming) {
       wsClient = vertx.createWebSocketClient(config.tls().apply(new WebSocketClientOptions()
@@ -121,6 +134,22 @@ public final class TransportVerticle extends VerticleBase {
       return;
     }
     Batch batch = a.batch();
+    if (meter != null) {
+      Duration wait = meter.delay(batch.bytes());
+      if (!wait.isZero()) {
+        // a metered link: outside a window, over the quota or the rate; the batch waits in memory,
+        // the in-flight window stays full and the tail stops reading (nothing is dropped)
+        if (!meterWaiting && wait.toSeconds() >= 1) {
+          meterWaiting = true;
+          log.info("metered link: sending pauses for {} (transfer window, daily quota or rate in link.*; quota left: {} bytes)",
+              wait.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), meter.quotaLeft() < 0 ? "unlimited" : meter.quotaLeft());
+        }
+        vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(a, probe));
+        return;
+      }
+      meterWaiting = false;
+      meter.sent(batch.bytes());
+    }
     URI server = currentServer();
     sender.send(server, batch).onSuccess(result -> {
       if (result instanceof SendResult.Acked acked) {
