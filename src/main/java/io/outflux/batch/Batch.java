@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
  * life of the client (it survives restarts through the checkpoint); the spool range tells the
  * checkpoint how far it may move once this batch and all before it are acknowledged.
  */
-public record Batch(long seq, Buffer payload, int lines, SpoolPosition start, SpoolPosition end) {
+public record Batch(long seq, Buffer payload, int lines, SpoolPosition start, SpoolPosition end, Progress progress) {
 
   public int bytes() {
     return payload.length();

@@ -41,6 +41,7 @@ public final class BatchVerticle extends VerticleBase {
   private final BatchPolicy policy;
   private final SpoolEndSource spoolEnd;
   private final AckTracker acks = new AckTracker();
+  private final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
   private final List<PendingFlush> flushes = new ArrayList<>();
   private long nextSeq;
 
@@ -95,6 +96,7 @@ public final class BatchVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
     vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
+    vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(backlog::spoolEnd));
     return Future.succeededFuture();
   }
 
@@ -112,6 +114,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private void accept(Message<SpoolChunk> msg) {
     SpoolChunk chunk = msg.body();
+    backlog.accepted(pendingLines == 0);
     if (pendingLines == 0) {
       pendingStart = chunk.start();
     }
@@ -140,7 +143,9 @@ public final class BatchVerticle extends VerticleBase {
     if (pendingLines == 0 || acks.size() >= config.maxInFlight()) {
       return;
     }
-    Batch batch = new Batch(nextSeq++, pending, pendingLines, pendingStart, pendingEnd);
+    long seq = nextSeq++;
+    backlog.sent(seq, pendingLines, pending.length());
+    Batch batch = new Batch(seq, pending, pendingLines, pendingStart, pendingEnd, backlog.progress(0, 0, synced));
     pending = Buffer.buffer();
     pendingLines = 0;
     tickDue = false;
@@ -158,6 +163,7 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onDelivered(Delivery delivery) {
+    backlog.acked(delivery.seq());
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
           log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));

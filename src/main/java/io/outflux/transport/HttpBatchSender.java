@@ -45,6 +45,9 @@ public final class HttpBatchSender implements BatchSender {
         .putHeader(HttpHeaders.CONTENT_TYPE.toString(), WireProtocol.CONTENT_TYPE_LINES)
         .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
         .putHeader(WireProtocol.HEADER_SEQ, Long.toString(batch.seq()))
+        .putHeader(WireProtocol.HEADER_BACKLOG_BYTES, Long.toString(batch.progress().backlogBytes()))
+        .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(batch.progress().backlogLines()))
+        .putHeader(WireProtocol.HEADER_LAG_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()))
         .timeout(timeout.toMillis());
     if (!target.retentionPolicy().isEmpty()) {
       request.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());

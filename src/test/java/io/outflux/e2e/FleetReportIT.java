@@ -1,0 +1,76 @@
+package io.outflux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.protocol.WireProtocol;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.outflux.testing.ClientFixture;
+import io.outflux.testing.ServerFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A client reports its backlog and lag with its batches; the server's fleet view shows them. */
+@ExtendWith(VertxExtension.class)
+class FleetReportIT {
+
+  private static CentralInflux central;
+
+  @BeforeAll
+  static void start() {
+    central = CentralInflux.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (central != null) {
+      central.close();
+    }
+  }
+
+  @Test
+  void fleetViewShowsTheBacklogAndLagTheClientReported(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
+    Path spool = dir.resolve("metrics.lp");
+    JsonObject config = ClientFixture.config("http://127.0.0.1:" + port, spool, CentralInflux.DB, CentralInflux.WRITER,
+        CentralInflux.WRITER_PASSWORD);
+    config.getJsonObject("sync").put("maxBatchLines", 500).put("maxInFlight", 1);
+    ClientFixture.deploy(vertx, config);
+    Files.write(spool, new TelegrafLikeLines("fleet", 1_700_000_000_000_000_000L).block(0, 3000));
+    assertEquals(1000, Await.value(() -> central.count(CentralInflux.DB, "cpu"), 1000, Duration.ofSeconds(30)));
+
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject entry = find(new JsonObject(r.body()), "edge-test");
+    assertTrue(entry.getLong("backlogLines") >= 500, "the last batch reports at least its own lines: " + entry);
+    assertTrue(entry.getLong("backlogBytes") > 0, entry.encode());
+    assertTrue(entry.getDouble("lagSeconds") >= 0 && entry.getDouble("lagSeconds") < 30, entry.encode());
+  }
+
+  private static JsonObject find(JsonObject fleet, String clientId) {
+    JsonArray clients = fleet.getJsonArray("clients");
+    for (int i = 0; i < clients.size(); i++) {
+      if (clientId.equals(clients.getJsonObject(i).getString("clientId"))) {
+        return clients.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("client " + clientId + " not in the fleet view: " + fleet.encode());
+  }
+}
