@@ -155,7 +155,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
         stream.retentionPolicy(), stream.precision(), lines);
-    ingest.ingest(batch, stream.remoteHost()).onSuccess(outcome -> {
+    ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         answer(stream, StreamProtocol.ack(acked.reply()));
       } else {

@@ -64,6 +64,24 @@ class FleetReportIT {
     assertTrue(entry.getDouble("lagSeconds") >= 0 && entry.getDouble("lagSeconds") < 30, entry.encode());
   }
 
+  @Test
+  void aStreamingClientIsListedWithItsTransport(Vertx vertx, @TempDir Path dir) throws Exception {
+    central.influxd.createDatabase("fleet_ws");
+    central.influxd.grant(io.outflux.influxd.Privilege.WRITE, "fleet_ws", CentralInflux.WRITER);
+    int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
+    Path spool = dir.resolve("metrics.lp");
+    JsonObject config = ClientFixture.config("http://127.0.0.1:" + port, spool, "fleet_ws", CentralInflux.WRITER,
+        CentralInflux.WRITER_PASSWORD).put("clientId", "edge-stream");
+    config.getJsonObject("sync").put("rule", "streaming");
+    ClientFixture.deploy(vertx, config);
+    Files.write(spool, new TelegrafLikeLines("fleet-ws", 1_800_000_000_000_000_000L).block(0, 30));
+    assertEquals(10, Await.value(() -> central.count("fleet_ws", "cpu"), 10, Duration.ofSeconds(30)),
+        "streamed lines arrived");
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals("websocket", find(new JsonObject(r.body()), "edge-stream").getString("transport"), r.body());
+  }
+
   private static JsonObject find(JsonObject fleet, String clientId) {
     JsonArray clients = fleet.getJsonArray("clients");
     for (int i = 0; i < clients.size(); i++) {
