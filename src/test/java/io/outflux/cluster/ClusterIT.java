@@ -32,6 +32,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,14 +46,14 @@ class ClusterIT {
 
   @TempDir
   static Path dir;
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private static ServerNode a;
   private static ServerNode b;
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
   static void startCluster() throws Exception {
-    central = CentralInflux.start();
     ServerNode.Cluster cluster = ServerNode.Cluster.of(2);
     a = ServerNode.start("node-a", cluster, 0, central.influxd.url(), dir);
     b = ServerNode.start("node-b", cluster, 1, central.influxd.url(), dir);
@@ -65,7 +66,7 @@ class ClusterIT {
 
   @AfterAll
   static void stopAll() {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, central}) {
+    for (AutoCloseable c : new AutoCloseable[] {a, b}) {
       try {
         if (c != null) {
           c.close();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,12 +41,12 @@ class BackfillIT {
   private static final String READER = "reader";
   private static final String READER_PASSWORD = "reader-pw";
 
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private static InfluxdProcess edgeInflux;
 
   @BeforeAll
   static void start() {
-    central = CentralInflux.start();
     central.influxd.createUser(READER, READER_PASSWORD, false);
     edgeInflux = InfluxdProcess.start(InfluxdOptions.builder().build());
   }
@@ -57,9 +58,6 @@ class BackfillIT {
 
   @AfterAll
   static void stop() {
-    if (central != null) {
-      central.close();
-    }
     if (edgeInflux != null) {
       edgeInflux.close();
     }

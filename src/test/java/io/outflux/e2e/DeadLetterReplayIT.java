@@ -17,11 +17,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,23 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class DeadLetterReplayIT {
 
-  private static CentralInflux central;
-
-  @BeforeAll
-  static void start() {
-    central = CentralInflux.start();
-  }
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @AfterEach
   void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
     Edge.undeployAll(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @Test

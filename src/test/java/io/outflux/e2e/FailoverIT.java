@@ -13,34 +13,22 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A list of server addresses over HTTP POST: fail over to the next, come back to the first later. */
 @ExtendWith(VertxExtension.class)
 class FailoverIT {
 
-  private static CentralInflux central;
-
-  @BeforeAll
-  static void start() {
-    central = CentralInflux.start();
-  }
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @AfterEach
   void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
     Edge.undeployAll(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @Test

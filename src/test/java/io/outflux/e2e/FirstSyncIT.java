@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,20 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 class FirstSyncIT {
 
   private static InfluxdProcess edge;
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @BeforeAll
   static void startInfluxDbs() {
     edge = InfluxdProcess.start(InfluxdOptions.defaults());
     edge.createDatabase("telegraf");
-    central = CentralInflux.start();
   }
 
   @AfterAll
   static void stopInfluxDbs() {
-    if (central != null) {
-      central.close();
-    }
     if (edge != null) {
       edge.close();
     }

@@ -20,29 +20,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A client reports its backlog and lag with its batches; the server's fleet view shows them. */
 @ExtendWith(VertxExtension.class)
 class FleetReportIT {
 
-  private static CentralInflux central;
-
-  @BeforeAll
-  static void start() {
-    central = CentralInflux.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
-  }
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @Test
   void fleetViewShowsTheBacklogAndLagTheClientReported(Vertx vertx, @TempDir Path dir) throws Exception {

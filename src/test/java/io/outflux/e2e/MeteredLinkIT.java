@@ -16,34 +16,22 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A metered link against a real central InfluxDB: the rate holds end to end; outside a window nothing is sent, and nothing is lost. */
 @ExtendWith(VertxExtension.class)
 class MeteredLinkIT {
 
-  private static CentralInflux central;
-
-  @BeforeAll
-  static void start() {
-    central = CentralInflux.start();
-  }
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @AfterEach
   void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
     Edge.undeployAll(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,13 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpoolDurabilityIT {
 
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private static Vertx vertx;
   private static int serverPort;
 
   @BeforeAll
   static void start() throws Exception {
-    central = CentralInflux.start();
     vertx = Vertx.vertx();
     ServerVerticle server = new ServerVerticle();
     vertx.deployVerticle(server, new DeploymentOptions().setConfig(new JsonObject()
@@ -58,9 +59,6 @@ class SpoolDurabilityIT {
   static void stop() throws Exception {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-    if (central != null) {
-      central.close();
     }
   }
 

@@ -11,11 +11,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,23 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class SyncRulesIT {
 
-  private static CentralInflux central;
-
-  @BeforeAll
-  static void start() {
-    central = CentralInflux.start();
-  }
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @AfterEach
   void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
     Edge.undeployAll(vertx);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @Test

@@ -21,10 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thousands of generated hostile batches (seeded, reproducible) into a running server backed by a
@@ -35,20 +35,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BatchEndpointFuzzIT {
 
   private static final long SEED = 424242L;
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
 
   @BeforeAll
   static void start() {
-    central = CentralInflux.start();
     central.influxd.createDatabase("fuzz");
     central.influxd.grant(Privilege.WRITE, "fuzz", CentralInflux.WRITER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @Test

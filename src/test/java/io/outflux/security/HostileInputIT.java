@@ -23,11 +23,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile and broken input against a running server: each is answered with a clear 4xx or a closed
@@ -37,23 +37,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileInputIT {
 
   private static final String DB = "hostile";
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private HttpClient http = HttpClient.newHttpClient();
   private int port;
   private int goodBatches;
 
   @BeforeAll
   static void start() {
-    central = CentralInflux.start();
     central.influxd.createDatabase(DB);
     central.influxd.grant(Privilege.WRITE, DB, CentralInflux.WRITER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @BeforeEach

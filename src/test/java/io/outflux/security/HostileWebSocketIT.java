@@ -24,11 +24,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile input on the streaming endpoint: a WebSocket that never authenticates, random bytes,
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HostileWebSocketIT {
 
   private static final String DB = "hostile_ws";
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private int port;
   private WebSocketClient wsClient;
   private long goodSeq = 1_000_000;
@@ -47,16 +48,8 @@ class HostileWebSocketIT {
 
   @BeforeAll
   static void start() {
-    central = CentralInflux.start();
     central.influxd.createDatabase(DB);
     central.influxd.grant(Privilege.WRITE, DB, CentralInflux.WRITER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @BeforeEach

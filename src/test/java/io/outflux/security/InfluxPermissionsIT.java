@@ -18,10 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The central InfluxDB's permissions are the only authority, and lines that would crash it never
@@ -34,21 +34,14 @@ class InfluxPermissionsIT {
   private static final String POISON_1 = "0 \\\\=\"=\"";
   private static final String POISON_2 = "m \\0=\",\"=3,\"=\"";
 
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    central = CentralInflux.start();
     central.influxd.createDatabase("other");
     central.influxd.createUser("nobody", "nobody-pw", false);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
-    }
   }
 
   @Test

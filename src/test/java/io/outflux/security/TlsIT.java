@@ -23,33 +23,26 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS between client and server, with a client-certificate requirement, using certificates made here. */
 @ExtendWith(VertxExtension.class)
 class TlsIT {
 
-  private static CentralInflux central;
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
   private static TestCerts certs;
 
   @BeforeAll
   static void start(@TempDir Path certDir) throws Exception {
     certs = TestCerts.create(certDir);
-    central = CentralInflux.start();
     for (String db : new String[] {"tls_ok", "tls_nocert", "tls_wrongca", "tls_stream"}) {
       central.influxd.createDatabase(db);
       central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (central != null) {
-      central.close();
     }
   }
 
