@@ -1,13 +1,10 @@
 package io.outflux.testing;
 
+import io.outflux.demo.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -28,13 +24,13 @@ public final class ServerNode implements AutoCloseable {
   public final String name;
   public final int httpPort;
   public final Path log;
-  private final Process process;
+  private final ChildJvm jvm;
 
-  private ServerNode(String name, int httpPort, Path log, Process process) {
+  private ServerNode(String name, int httpPort, Path log, ChildJvm jvm) {
     this.name = name;
     this.httpPort = httpPort;
     this.log = log;
-    this.process = process;
+    this.jvm = jvm;
   }
 
   /** Member ports and a cluster name for a cluster of {@code size} nodes. */
@@ -71,12 +67,11 @@ public final class ServerNode implements AutoCloseable {
         + "\"cluster\":{\"flushTimeout\":\"3s\"}}";
     Path confFile = dir.resolve(name + ".json");
     Files.writeString(confFile, conf);
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-Dvertx.hazelcast.config=" + cluster.xmlFor(index, dir),
-        "-jar", jar().toString(), "server", "-cluster", "-cluster-host", "127.0.0.1", "-conf", confFile.toString());
     Path log = dir.resolve(name + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new ServerNode(name, httpPort, log, p);
+    ChildJvm jvm = ChildJvm.start(name, jar(), log,
+        List.of("-Xmx256m", "-Dvertx.hazelcast.config=" + cluster.xmlFor(index, dir)),
+        "server", "-cluster", "-cluster-host", "127.0.0.1", "-conf", confFile.toString());
+    return new ServerNode(name, httpPort, log, jvm);
   }
 
   public static Path jar() {
@@ -93,23 +88,11 @@ public final class ServerNode implements AutoCloseable {
   }
 
   public void awaitHealthy(Duration timeout) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with status " + process.exitValue() + ":\n" + logText());
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
+    try {
+      jvm.awaitHttp(url() + "/health", timeout);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + ":\n" + logText(), e);
     }
-    throw new IllegalStateException(name + " not healthy within " + timeout + ":\n" + logText());
   }
 
   public String logText() {
@@ -121,26 +104,17 @@ public final class ServerNode implements AutoCloseable {
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return jvm.isAlive();
   }
 
   /** SIGKILL: no shutdown hook, no goodbye to the cluster. */
   public void kill9() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    jvm.kill9();
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    jvm.close();
   }
 
   static int freePort() {
