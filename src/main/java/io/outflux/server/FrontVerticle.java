@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +26,16 @@ public final class FrontVerticle extends VerticleBase {
   private final FrontConfig config;
   private final Duration backendTimeout;
   private final ClusterConfig cluster;
+  private final URI influxUrl;
   private HttpServer server;
   private BatchIngest ingest;
   private ClusterFlush flush;
 
-  public FrontVerticle(FrontConfig config, Duration backendTimeout) {
-    this(config, backendTimeout, ClusterConfig.defaults());
-  }
-
-  public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster) {
+  public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
     this.config = config;
     this.backendTimeout = backendTimeout;
     this.cluster = cluster;
+    this.influxUrl = influxUrl;
   }
 
   @Override
@@ -48,6 +47,7 @@ public final class FrontVerticle extends VerticleBase {
     flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl));
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
         .handler(new BatchHandler(ingest));

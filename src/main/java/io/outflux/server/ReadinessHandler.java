@@ -1,0 +1,43 @@
+package io.outflux.server;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+
+/**
+ * {@code GET /ready}: 200 when this node can do its job (InfluxDB answers its {@code /ping}, which
+ * needs no credentials on 1.x and 2.x alike), 503 with the reason otherwise, so a load balancer
+ * sends clients to other nodes while this one's InfluxDB is away. Liveness is {@code /health}.
+ */
+final class ReadinessHandler implements Handler<RoutingContext> {
+
+  private static final long PING_TIMEOUT_MS = 2000;
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final String pingUrl;
+
+  ReadinessHandler(Vertx vertx, URI influxUrl) {
+    this.vertx = vertx;
+    this.client = WebClient.create(vertx);
+    String base = influxUrl.toString();
+    this.pingUrl = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/ping";
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    JsonObject status = new JsonObject().put("cluster", vertx.isClustered() ? "joined" : "standalone");
+    client.getAbs(pingUrl).timeout(PING_TIMEOUT_MS).send()
+        .map(r -> r.statusCode() / 100 == 2 ? "UP" : "answered " + r.statusCode())
+        .otherwise(err -> "unreachable: " + err.getMessage())
+        .onSuccess(influx -> {
+          boolean ready = influx.equals("UP");
+          ctx.response().setStatusCode(ready ? 200 : 503);
+          ctx.json(status.put("status", ready ? "UP" : "DOWN").put("influxdb", influx));
+        });
+  }
+
+}
