@@ -8,7 +8,13 @@ import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import java.nio.file.Files;
+import io.outflux.batch.FlushRequest;
+import io.outflux.client.ClientBus;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.spi.VerticleFactory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -20,6 +26,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class Main extends VertxApplication implements VertxApplicationHooks {
 
   public static final int EXIT_CONFIG = 2;
+  /** How long a stopping client waits for its last flush to be acknowledged. */
+  static final Duration SHUTDOWN_FLUSH_TIMEOUT = Duration.ofSeconds(10);
   public static final String HAZELCAST_CONFIG_PROPERTY = "vertx.hazelcast.config";
 
   private final String confSource;
@@ -96,6 +104,33 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   @Override
   public void afterVertxStarted(HookContext context) {
     context.vertx().registerVerticleFactory(new OutfluxVerticleFactory());
+  }
+
+  /**
+   * SIGTERM (the launcher's shutdown hook closes Vert.x): before the pipeline is undeployed, a client
+   * sends what it has read and waits, bounded, for the server's acknowledgement, so a service stop
+   * leaves nothing behind that could have been synced. Runs on the shutdown thread, never on an event
+   * loop, so waiting here is allowed.
+   */
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    if (context.mainVerticle() == null || Roles.find(VerticleFactory.removePrefix(context.mainVerticle()))
+        .filter(r -> r == Roles.CLIENT).isEmpty() || context.deploymentId() == null) {
+      return;
+    }
+    Duration timeout = SHUTDOWN_FLUSH_TIMEOUT;
+    try {
+      JsonObject reply = context.vertx().eventBus()
+          .<JsonObject>request(ClientBus.FLUSH, FlushRequest.of(timeout),
+              new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeout.toMillis() + 1000))
+          .toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS).body();
+      System.err.println("outflux: stopping: flushed " + reply.getLong(FlushRequest.LINES, 0L)
+          + " lines; the checkpoint is on disk");
+    } catch (Exception e) {
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.toString();
+      System.err.println("outflux: stopping without a complete flush (" + why
+          + "); what is left stays in the spool and is sent after the next start");
+    }
   }
 
   @Override
