@@ -43,6 +43,7 @@ public final class AdminVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get(HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("clientId", clientId)));
     router.post(FLUSH_PATH).handler(this::flush);
+    router.get(io.outflux.protocol.WireProtocol.METRICS_PATH).handler(io.outflux.metrics.Metrics.handler());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> log.info("admin endpoint on http://{}:{} (POST {} to flush)", config.host(), s.actualPort(),

@@ -1,6 +1,7 @@
 package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
+import io.outflux.client.ClientMeters;
 import io.outflux.spool.Checkpoint;
 import io.outflux.spool.SpoolChunk;
 import io.outflux.spool.SpoolPosition;
@@ -96,7 +97,10 @@ public final class BatchVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
     vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
-    vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(backlog::spoolEnd));
+    vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
+      backlog.spoolEnd(end);
+      ClientMeters.INSTANCE.progress(backlog.progress(pendingLines, pending.length(), synced));
+    }));
     return Future.succeededFuture();
   }
 
@@ -164,6 +168,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private void onDelivered(Delivery delivery) {
     backlog.acked(delivery.seq());
+    ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
           log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));
@@ -183,6 +188,7 @@ public final class BatchVerticle extends VerticleBase {
       }
       synced = advance.end();
       ackedLines += advance.lines();
+      ClientMeters.INSTANCE.linesAcked.increment(advance.lines());
       ackedBatches = advance.seq();
       lastProblem = null;
       vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(advance.end(), advance.seq()), ClientBus.UNBOUNDED_WAIT);

@@ -1,5 +1,7 @@
 package io.outflux.ingest;
 
+import io.micrometer.core.instrument.Timer;
+import io.outflux.metrics.Metrics;
 import io.outflux.protocol.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +20,12 @@ import java.util.List;
  * the client's own credentials, and a credential check that asks InfluxDB a harmless question.
  */
 public final class InfluxV1Backend implements InfluxBackend {
+
+  /** Time of one InfluxDB write request, whatever its answer. */
+  private static final Timer WRITE_LATENCY = Timer.builder("outflux_server_influxdb_write_seconds")
+      .description("duration of write requests to InfluxDB")
+      .publishPercentileHistogram()
+      .register(Metrics.registry());
 
   private final WebClient client;
   private final InfluxBackendConfig config;
@@ -86,7 +94,9 @@ public final class InfluxV1Backend implements InfluxBackend {
     if (!request.retentionPolicy().isEmpty()) {
       http.addQueryParam("rp", request.retentionPolicy());
     }
+    Timer.Sample sample = Timer.start(Metrics.registry());
     return http.sendBuffer(request.lines())
+        .onComplete(ar -> sample.stop(WRITE_LATENCY))
         .map(response -> V1ResponseClassifier.classify(response.statusCode(), errorText(response), request.lineCount()))
         .otherwise(err -> new WriteResult.Retryable("cannot reach InfluxDB at " + base + ": " + err.getMessage(),
             V1ResponseClassifier.RETRY_AFTER));

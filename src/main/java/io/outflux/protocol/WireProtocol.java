@@ -12,6 +12,7 @@ public final class WireProtocol {
   public static final String BATCHES_PATH = "/api/v1/batches";
   public static final String HEALTH_PATH = "/health";
   public static final String READY_PATH = "/ready";
+  public static final String METRICS_PATH = "/metrics";
 
   public static final String HEADER_CLIENT_ID = "Outflux-Client-Id";
   public static final String HEADER_SEQ = "Outflux-Seq";

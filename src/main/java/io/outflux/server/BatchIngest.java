@@ -42,6 +42,7 @@ public final class BatchIngest {
   private final AtomicLong deduplicated = new AtomicLong();
   private final LineGate gate;
   private final AuthThrottle throttle;
+  private final ServerMeters meters = ServerMeters.INSTANCE;
   private final int maxInFlightPerClient;
   private final Map<String, Integer> inFlightPerClient = new HashMap<>();
 
@@ -75,6 +76,23 @@ public final class BatchIngest {
    * what it reported ({@code transport}: "http" or "websocket") once its credentials are accepted.
    */
   public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
+    (transport.equals("websocket") ? meters.batchesStream : meters.batchesHttp).increment();
+    return admitAndWrite(batch, remoteHost, report, transport).onSuccess(this::count);
+  }
+
+  private void count(IngestOutcome outcome) {
+    if (outcome instanceof IngestOutcome.Acked acked) {
+      meters.linesWritten.increment(acked.reply().written());
+      for (RejectedLine r : acked.reply().rejected()) {
+        (r.reason().startsWith(LineGate.INVALID) ? meters.rejectedInvalid : meters.rejectedByInfluxDb).increment();
+      }
+    } else {
+      meters.notStored.increment();
+    }
+  }
+
+  private Future<IngestOutcome> admitAndWrite(IncomingBatch batch, String remoteHost, ClientReport report,
+                                              String transport) {
     Optional<Duration> throttled = throttle.check(remoteHost);
     if (throttled.isPresent()) {
       return Future.succeededFuture(new IngestOutcome.NotStored(429,
@@ -98,6 +116,7 @@ public final class BatchIngest {
     return authenticate(batch.credentials()).compose(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
         throttle.failed(remoteHost);
+        meters.authFailures.increment();
         log.info("refused {} of client {} from {}: InfluxDB answered {}", batch.credentials().principal(),
             batch.clientId(), remoteHost, r.status());
         return Future.succeededFuture(notStored(401,
@@ -124,6 +143,7 @@ public final class BatchIngest {
     return authenticate(credentials).map(auth -> {
       if (auth instanceof AuthResult.Rejected r) {
         throttle.failed(remoteHost);
+        meters.authFailures.increment();
         log.info("refused {} from {}: InfluxDB answered {}", credentials.principal(), remoteHost, r.status());
         return Optional.of(new IngestOutcome.NotStored(401,
             "InfluxDB refused the credentials of " + credentials.principal() + ": " + r.message(), Optional.empty()));
@@ -202,6 +222,7 @@ public final class BatchIngest {
 
   private Future<IngestOutcome> write(IncomingBatch batch) {
     LineGate.Result valid = gate.filter(batch.lines(), batch.precision());
+    meters.linesIn.increment(valid.count() + valid.rejected().size());
     if (valid.count() == 0) {
       return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, valid.rejected())));
     }

@@ -5,6 +5,7 @@ import io.outflux.cluster.ClusterConfig;
 import io.outflux.cluster.ClusterFlush;
 import io.outflux.cluster.FleetView;
 import io.outflux.protocol.StreamProtocol;
+import io.outflux.metrics.Metrics;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,6 +49,7 @@ public final class FrontVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl));
+    router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
         .handler(new BatchHandler(ingest));

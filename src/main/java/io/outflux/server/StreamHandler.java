@@ -53,6 +53,8 @@ final class StreamHandler implements Handler<RoutingContext> {
     this.maxStreams = config.maxStreams();
     this.maxStreamsPerClient = config.maxStreamsPerClient();
     vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> msg.reply(flushStreams(msg.body())));
+    io.micrometer.core.instrument.Gauge.builder("outflux_server_streams", streams, Set::size)
+        .description("streaming clients connected to this front").register(io.outflux.metrics.Metrics.registry());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.outflux.transport;
 import io.outflux.batch.Batch;
 import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
+import io.outflux.client.ClientMeters;
 import io.outflux.meter.LinkMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -160,11 +161,14 @@ public final class TransportVerticle extends VerticleBase {
         var reply = acked.reply();
         a.delivered().complete(new Delivery(batch.seq(), reply.written(), reply.rejected()));
       } else if (result instanceof SendResult.Retryable r) {
+        ClientMeters.INSTANCE.retriesUnavailable.increment();
         failOver(server);
         retry(a.failedOnce(), probe, r.retryAfter(), r.reason());
       } else if (result instanceof SendResult.AuthRejected rejected) {
+        ClientMeters.INSTANCE.retriesAuth.increment();
         block(a.failedOnce(), rejected);
       } else if (result instanceof SendResult.Refused f) {
+        ClientMeters.INSTANCE.retriesRefused.increment();
         retry(a.failedOnce(), probe, Optional.empty(),
             "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
       }

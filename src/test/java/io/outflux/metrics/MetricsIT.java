@@ -1,0 +1,89 @@
+package io.outflux.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.outflux.testing.ClientFixture;
+import io.outflux.testing.ServerFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Metric values after a known sync: 3,000 good lines and one poison line through a real client and
+ * server into a real influxd. Counters are process-wide, so the test compares before and after.
+ */
+@ExtendWith(VertxExtension.class)
+class MetricsIT {
+
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void countersAfterAKnownSync(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
+    String before = scrape(port);
+    Path spool = dir.resolve("metrics.lp");
+    ClientFixture.deploy(vertx, ClientFixture.config("http://127.0.0.1:" + port, spool, CentralInflux.DB,
+        CentralInflux.WRITER, CentralInflux.WRITER_PASSWORD));
+    Files.write(spool, new TelegrafLikeLines("metrics", 1_700_000_000_000_000_000L).block(0, 3000));
+    // a line the client's own scanner lets through but InfluxDB 1.x refuses: an unsigned integer
+    Files.writeString(spool, "metrics_unsigned v=42u 1700000000000000000\n", StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
+    assertEquals(1000, Await.value(() -> central.count(CentralInflux.DB, "cpu"), 1000, Duration.ofSeconds(30)));
+    Thread.sleep(1500); // the batcher publishes its backlog figures once a second
+
+    String after = scrape(port);
+    assertEquals(3000, delta(before, after, "outflux_server_lines_written_total"), after);
+    assertEquals(3001, delta(before, after, "outflux_server_lines_received_total"));
+    assertEquals(1, delta(before, after, "outflux_server_lines_rejected_total{reason=\"influxdb\""));
+    assertEquals(3001, delta(before, after, "outflux_client_lines_acked_total"));
+    assertTrue(delta(before, after, "outflux_client_batches_acked_total") >= 1);
+    assertTrue(delta(before, after, "outflux_server_influxdb_write_seconds_count") >= 1);
+    assertEquals(0, value(after, "outflux_client_backlog_lines"), "everything is acknowledged");
+    assertFalse(after.contains(CentralInflux.WRITER_PASSWORD), "no secret in the metrics");
+  }
+
+  private String scrape(int port) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    return r.body();
+  }
+
+  private static double delta(String before, String after, String prefix) {
+    return value(after, prefix) - value(before, prefix);
+  }
+
+  /** Sum of the samples whose line starts with {@code prefix} (a name, optionally with the start of its labels). */
+  private static double value(String text, String prefix) {
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(prefix) && (line.charAt(prefix.length()) == ' ' || line.charAt(prefix.length()) == '{'
+          || prefix.endsWith("\""))) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+}
