@@ -38,12 +38,14 @@ class GracefulShutdownIT {
     Path conf = Files.writeString(dir.resolve("client.json"), config.encode());
     Path jar = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));
     ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client.log"), "client", "-conf", conf.toString());
-    client.awaitLog("Succeeded in deploying verticle", Duration.ofSeconds(60));
-    Files.write(spool, new TelegrafLikeLines("term", 1_700_000_000_000_000_000L).block(0, 3000));
-    Thread.sleep(1500); // the tail reads them; the hour-long interval keeps them back
-    assertEquals(0, central.count(CentralInflux.DB, "cpu"), "nothing sent before the stop");
-
-    client.close(); // SIGTERM, then waits for the exit
+    try {
+      client.awaitLog("Succeeded in deploying verticle", Duration.ofSeconds(60));
+      Files.write(spool, new TelegrafLikeLines("term", 1_700_000_000_000_000_000L).block(0, 3000));
+      Thread.sleep(1500); // the tail reads them; the hour-long interval keeps them back
+      assertEquals(0, central.count(CentralInflux.DB, "cpu"), "nothing sent before the stop");
+    } finally {
+      client.close(); // SIGTERM, then waits for the exit (also when an assertion above failed)
+    }
     assertFalse(client.isAlive());
     assertEquals(1000, central.count(CentralInflux.DB, "cpu"), "the shutdown flush sent every line that was read");
     assertEquals(3000, central.count(CentralInflux.DB, "cpu") + central.count(CentralInflux.DB, "mem")
