@@ -3,12 +3,9 @@ package io.outflux.cli;
 import io.outflux.backfill.Backfill;
 import io.outflux.backfill.InfluxQuery;
 import io.outflux.client.ClientConfig;
-import io.outflux.config.ConfigException;
-import io.outflux.config.ConfigSource;
 import io.outflux.config.Units;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -91,13 +88,11 @@ public final class BackfillCommand {
       err.println("outflux backfill: " + e.getMessage() + "\n" + USAGE);
       return EXIT_USAGE;
     }
-    ClientConfig config;
-    try {
-      config = ClientConfig.parse(ConfigSource.readFile(Path.of(conf)), env);
-    } catch (ConfigException e) {
-      err.println("outflux: config error: " + e.getMessage());
+    Optional<ClientConfig> loaded = CommandConfig.load(conf, env, err);
+    if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }
+    ClientConfig config = loaded.get();
     if (config.edge().isEmpty()) {
       err.println("outflux backfill: " + conf + " has no \"edge\" section (url, username, password, database of the site's InfluxDB)");
       return EXIT_USAGE;

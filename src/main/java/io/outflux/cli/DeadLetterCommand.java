@@ -1,8 +1,6 @@
 package io.outflux.cli;
 
 import io.outflux.client.ClientConfig;
-import io.outflux.config.ConfigException;
-import io.outflux.config.ConfigSource;
 import io.outflux.deadletter.DeadLetterReader;
 import io.outflux.deadletter.DeadLetterRecord;
 import io.outflux.deadletter.ReplayMarks;
@@ -63,13 +61,11 @@ public final class DeadLetterCommand {
       out.println(USAGE);
       return EXIT_OK;
     }
-    ClientConfig config;
-    try {
-      config = ClientConfig.parse(ConfigSource.readFile(Path.of(args.conf())), env);
-    } catch (ConfigException e) {
-      err.println("outflux: config error: " + e.getMessage());
+    Optional<ClientConfig> loaded = CommandConfig.load(args.conf(), env, err);
+    if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }
+    ClientConfig config = loaded.get();
     Path deadLetter = config.spool().deadLetter();
     try {
       switch (args.action()) {

@@ -2,8 +2,6 @@ package io.outflux.cli;
 
 import io.outflux.admin.AdminVerticle;
 import io.outflux.client.ClientConfig;
-import io.outflux.config.ConfigException;
-import io.outflux.config.ConfigSource;
 import io.outflux.config.Units;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -13,10 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code outflux flush [--conf FILE] [--timeout 30s]}: asks the running client (through its local
@@ -68,13 +66,11 @@ public final class FlushCommand {
       err.println("outflux flush: " + e.getMessage() + "\n" + USAGE);
       return EXIT_USAGE;
     }
-    ClientConfig config;
-    try {
-      config = ClientConfig.parse(ConfigSource.readFile(Path.of(conf)), env);
-    } catch (ConfigException e) {
-      err.println("outflux: config error: " + e.getMessage());
+    Optional<ClientConfig> loaded = CommandConfig.load(conf, env, err);
+    if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }
+    ClientConfig config = loaded.get();
     if (!config.admin().enabled()) {
       err.println("outflux flush: admin.enabled is false in " + conf + ": the client has no admin endpoint to ask");
       return EXIT_USAGE;
