@@ -9,7 +9,6 @@ import io.outflux.transport.Delivery;
 import io.outflux.transport.TransportProblem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.outflux.spool.FileId;
@@ -41,23 +40,24 @@ public final class BatchVerticle extends VerticleBase {
   private final SyncConfig config;
   private final BatchPolicy policy;
   private final SpoolEndSource spoolEnd;
-  private final AckTracker acks = new AckTracker();
   private final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
   private final List<PendingFlush> flushes = new ArrayList<>();
   private long nextSeq;
+  private long lastAckedSeq;
 
-  private Buffer pending = Buffer.buffer();
-  private int pendingLines;
-  private SpoolPosition pendingStart;
-  private SpoolPosition pendingEnd;
-  private Message<SpoolChunk> held;
+  /** The lines read from the spool's end on; during a catch-up, from the boundary on. */
+  private Lane live;
+  /** During a newest-first catch-up: the backlog up to the boundary; null otherwise. */
+  private Lane history;
+  private SpoolPosition boundary;
+  /** The history reader reached the boundary: once its lane is idle, the two segments merge. */
+  private boolean historyRead;
+  private final Map<Long, Lane> laneOf = new HashMap<>();
   private boolean tickDue;
-  private SpoolPosition synced;
   private long ackedLines;
   private long ackedBatches;
   private TransportProblem lastProblem;
-  /** Spool files of the pending batch, and of each batch in flight: to know which files acks moved past. */
-  private Set<FileId> pendingFiles = new HashSet<>();
+  /** Spool files of each live batch in flight: to know which files acks moved past. */
   private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
   /** Files the acknowledged prefix has reached (bounded: only recent ones matter to a flush). */
   private final Set<FileId> ackedFiles = new LinkedHashSet<>();
@@ -88,81 +88,106 @@ public final class BatchVerticle extends VerticleBase {
     this.policy = BatchPolicy.of(config);
     this.spoolEnd = spoolEnd;
     this.nextSeq = start.lastAckedSeq() + 1;
-    this.synced = start.synced();
+    this.lastAckedSeq = start.lastAckedSeq();
+    this.live = new Lane(start.synced());
   }
 
   @Override
   public Future<?> start() {
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
+    vertx.eventBus().<Checkpoint.CatchUp>localConsumer(ClientBus.CATCH_UP, this::onCatchUp);
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
     vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
     vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
       backlog.spoolEnd(end);
-      ClientMeters.INSTANCE.progress(backlog.progress(pendingLines, pending.length(), synced));
+      ClientMeters.INSTANCE.progress(progress());
     }));
     return Future.succeededFuture();
   }
 
+  /**
+   * The tail split the spool: what this lane holds so far (nothing at start) becomes the history
+   * lane, which keeps the checkpoint's synced position; a new live lane starts at the live position.
+   */
+  private void onCatchUp(Message<Checkpoint.CatchUp> msg) {
+    history = live;
+    live = new Lane(msg.body().live());
+    boundary = msg.body().boundary();
+    historyRead = false;
+    log.info("newest-first catch-up: live lines from {} offset {} go first, the backlog up to there fills in",
+        boundary.name(), boundary.offset());
+    msg.reply(null);
+  }
+
   private void onChunk(Message<SpoolChunk> msg) {
-    if (isFull()) {
-      held = msg;
+    SpoolChunk chunk = msg.body();
+    Lane lane = chunk.history() && history != null ? history : live;
+    if (chunk.history() && chunk.lineCount() == 0) {
+      historyRead = true;
+      msg.reply(null);
+      mergeIfDone();
       return;
     }
-    accept(msg);
-  }
-
-  private boolean isFull() {
-    return pendingLines >= config.maxBatchLines() || pending.length() >= config.maxBatchSize();
-  }
-
-  private void accept(Message<SpoolChunk> msg) {
-    SpoolChunk chunk = msg.body();
-    backlog.accepted(pendingLines == 0);
-    if (pendingLines == 0) {
-      pendingStart = chunk.start();
+    if (lane.isFull(config)) {
+      lane.held = msg;
+      return;
     }
-    pendingFiles.add(chunk.start().file());
-    pendingFiles.add(chunk.end().file());
-    pending.appendBuffer(chunk.lines());
-    pendingLines += chunk.lineCount();
-    pendingEnd = chunk.end();
+    accept(lane, msg);
+  }
+
+  private void accept(Lane lane, Message<SpoolChunk> msg) {
+    backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
+    lane.add(msg.body());
     msg.reply(null);
-    if (flushing() || policy.isDue(pendingLines, pending.length())) {
-      sendPending();
-    }
+    schedule();
   }
 
   private void onTick() {
-    tickDue = pendingLines > 0;
-    sendPending();
+    tickDue = live.pendingLines > 0;
+    schedule();
   }
 
   private boolean flushing() {
     return !flushes.isEmpty();
   }
 
-  /** Sends the pending lines if a window slot is free; otherwise they go when an ack frees one. */
-  private void sendPending() {
-    if (pendingLines == 0 || acks.size() >= config.maxInFlight()) {
-      return;
+  private boolean liveDue() {
+    return live.pendingLines > 0 && (tickDue || live.held != null || flushing()
+        || policy.isDue(live.pendingLines, live.pending.length()));
+  }
+
+  /** Sends batches while window slots are free: live lines when due, history lines in the slots left (see {@link CatchUpScheduler}). */
+  private void schedule() {
+    while (true) {
+      CatchUpScheduler.Next next = CatchUpScheduler.next(liveDue(), history != null && history.pendingLines > 0,
+          live.acks.size(), history == null ? 0 : history.acks.size(), config.maxInFlight());
+      if (next == CatchUpScheduler.Next.NONE) {
+        return;
+      }
+      send(next == CatchUpScheduler.Next.LIVE ? live : history);
     }
+  }
+
+  private void send(Lane lane) {
     long seq = nextSeq++;
-    backlog.sent(seq, pendingLines, pending.length());
-    Batch batch = new Batch(seq, pending, pendingLines, pendingStart, pendingEnd, backlog.progress(0, 0, synced));
-    pending = Buffer.buffer();
-    pendingLines = 0;
-    tickDue = false;
-    acks.sent(batch.seq(), batch.end(), batch.lines());
-    filesInFlight.put(batch.seq(), pendingFiles);
-    pendingFiles = new HashSet<>();
+    backlog.sent(seq, lane.pendingLines, lane.pending.length());
+    Batch batch = new Batch(seq, lane.pending, lane.pendingLines, lane.pendingStart, lane.pendingEnd,
+        backlog.progress(0, 0, checkpointSynced()));
+    lane.acks.sent(batch.seq(), batch.end(), batch.lines());
+    laneOf.put(seq, lane);
+    if (lane == live) {
+      tickDue = false;
+      filesInFlight.put(seq, lane.pendingFiles);
+    }
+    lane.clearPending();
     vertx.eventBus().<Delivery>request(ClientBus.BATCHES, batch, ClientBus.UNBOUNDED_WAIT)
         .onSuccess(reply -> onDelivered(reply.body()))
         .onFailure(err -> log.error("batch {} was not delivered by the transport: {}", batch.seq(), err.toString()));
-    if (held != null) {
-      Message<SpoolChunk> next = held;
-      held = null;
-      accept(next);
+    if (lane.held != null) {
+      Message<SpoolChunk> next = lane.held;
+      lane.held = null;
+      accept(lane, next);
     }
   }
 
@@ -175,7 +200,16 @@ public final class BatchVerticle extends VerticleBase {
       vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected()),
           ClientBus.UNBOUNDED_WAIT);
     }
-    acks.acked(delivery.seq()).ifPresent(advance -> {
+    Lane lane = laneOf.remove(delivery.seq());
+    if (lane != null) {
+      lane.acks.acked(delivery.seq()).ifPresent(advance -> advanced(lane, advance));
+    }
+    mergeIfDone();
+    schedule();
+  }
+
+  private void advanced(Lane lane, AckTracker.Advance advance) {
+    if (lane == live) {
       filesInFlight.keySet().removeIf(seq -> {
         if (seq > advance.seq()) {
           return false;
@@ -186,17 +220,48 @@ public final class BatchVerticle extends VerticleBase {
       while (ackedFiles.size() > MAX_ACKED_FILES) {
         ackedFiles.remove(ackedFiles.iterator().next());
       }
-      synced = advance.end();
-      ackedLines += advance.lines();
-      ClientMeters.INSTANCE.linesAcked.increment(advance.lines());
-      ackedBatches = advance.seq();
-      lastProblem = null;
-      vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(advance.end(), advance.seq()), ClientBus.UNBOUNDED_WAIT);
-      completeFlushes();
-    });
-    if (tickDue || held != null || flushing() || policy.isDue(pendingLines, pending.length())) {
-      sendPending();
     }
+    lane.synced = advance.end();
+    lastAckedSeq = Math.max(lastAckedSeq, advance.seq());
+    ackedLines += advance.lines();
+    ClientMeters.INSTANCE.linesAcked.increment(advance.lines());
+    ackedBatches = lastAckedSeq;
+    lastProblem = null;
+    publishCheckpoint();
+    completeFlushes();
+  }
+
+  /** History is acknowledged up to the boundary: the live lane's position is the checkpoint again. */
+  private void mergeIfDone() {
+    if (history == null || !historyRead || !history.idle()) {
+      return;
+    }
+    history = null;
+    historyRead = false;
+    log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", boundary.name(),
+        boundary.offset());
+    publishCheckpoint();
+    completeFlushes();
+  }
+
+  /**
+   * The durable checkpoint: one position, or during a catch-up the history lane's (before which
+   * everything is stored, so compaction never goes further) with the boundary and the live lane's.
+   */
+  private void publishCheckpoint() {
+    Checkpoint checkpoint = history == null ? new Checkpoint(live.synced, lastAckedSeq)
+        : new Checkpoint(history.synced, lastAckedSeq, new Checkpoint.CatchUp(boundary, live.synced));
+    vertx.eventBus().publish(ClientBus.ACKED, checkpoint, ClientBus.UNBOUNDED_WAIT);
+  }
+
+  private SpoolPosition checkpointSynced() {
+    return history == null ? live.synced : history.synced;
+  }
+
+  private Progress progress() {
+    int lines = live.pendingLines + (history == null ? 0 : history.pendingLines);
+    int bytes = live.pending.length() + (history == null ? 0 : history.pending.length());
+    return backlog.progress(lines, bytes, checkpointSynced());
   }
 
   private void onFlush(Message<Object> request) {
@@ -214,12 +279,12 @@ public final class BatchVerticle extends VerticleBase {
       flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
       flushes.add(flush);
       log.info("flush requested: sending everything up to spool offset {} (synced up to {})",
-          flush.target.offset(), synced.offset());
+          flush.target.offset(), live.synced.offset());
       completeFlushes();
       if (flushing()) {
         vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
       }
-      sendPending();
+      schedule();
     });
   }
 
@@ -230,11 +295,11 @@ public final class BatchVerticle extends VerticleBase {
       }
       vertx.cancelTimer(f.timer);
       long lines = ackedLines - f.linesAtStart;
-      log.info("flush done: {} lines acknowledged by the server, synced up to offset {}", lines, synced.offset());
+      log.info("flush done: {} lines acknowledged by the server, synced up to offset {}", lines, live.synced.offset());
       f.request.reply(new JsonObject()
           .put(FlushRequest.LINES, lines)
           .put(FlushRequest.BATCHES, ackedBatches - f.batchesAtStart)
-          .put(FlushRequest.OFFSET, synced.offset()));
+          .put(FlushRequest.OFFSET, live.synced.offset()));
       return true;
     });
   }
@@ -243,12 +308,16 @@ public final class BatchVerticle extends VerticleBase {
    * Whether the acknowledged prefix covers {@code target}. Offsets compare only within one file:
    * after a rotation the target's file may be an archive behind the file the acks are in now. The
    * tail finishes each file before the next, so acks that reached the target's file and then moved
-   * on have covered it to its end.
+   * on have covered it to its end. During a catch-up the backlog before the boundary counts too.
    */
   private boolean reached(SpoolPosition target) {
+    if (history != null) {
+      return false;
+    }
     if (target.offset() == 0) {
       return true;
     }
+    SpoolPosition synced = live.synced;
     if (target.file().equals(FileId.UNKNOWN) || synced.file().equals(FileId.UNKNOWN)
         || synced.file().equals(target.file())) {
       return synced.offset() >= target.offset();
@@ -262,7 +331,7 @@ public final class BatchVerticle extends VerticleBase {
     }
     String why = lastProblem == null ? "" : "; last problem: " + lastProblem.reason();
     flush.request.fail(FlushRequest.FAILED_TIMEOUT, "not flushed within " + timeoutMs + " ms: synced up to offset "
-        + synced.offset() + " of " + flush.target.offset() + why);
+        + live.synced.offset() + " of " + flush.target.offset() + why);
   }
 
   private void onProblem(TransportProblem problem) {

@@ -1,6 +1,7 @@
 package io.outflux.batch;
 
 import io.outflux.config.ConfigReader;
+import io.outflux.spool.CatchUpOrder;
 import java.time.Duration;
 
 /**
@@ -15,9 +16,11 @@ import java.time.Duration;
  * @param maxBatchLines a batch is sent as soon as it holds this many lines, whatever the rule
  * @param maxBatchSize a batch is sent as soon as it holds this many bytes, whatever the rule
  * @param maxInFlight batches sent and not yet acknowledged; when reached, reading pauses
+ * @param catchUp the order in which a backlog of at least {@code catchUpThreshold} bytes at start is synced
+ * @param catchUpThreshold unsynced spool bytes at start from which {@code catchUp} newest-first splits the spool
  */
 public record SyncConfig(SyncRule rule, Duration interval, int sizeLines, long sizeBytes, int maxBatchLines,
-                         long maxBatchSize, int maxInFlight) {
+                         long maxBatchSize, int maxInFlight, CatchUpOrder catchUp, long catchUpThreshold) {
 
   public static final SyncRule DEFAULT_RULE = SyncRule.INTERVAL;
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -28,6 +31,9 @@ public record SyncConfig(SyncRule rule, Duration interval, int sizeLines, long s
   public static final int DEFAULT_MAX_BATCH_LINES = 10_000;
   public static final long DEFAULT_MAX_BATCH_SIZE = 4L << 20;
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+  public static final CatchUpOrder DEFAULT_CATCH_UP = CatchUpOrder.OLDEST_FIRST;
+  // about 360,000 Telegraf lines: below that, oldest first catches up within seconds anyway
+  public static final long DEFAULT_CATCH_UP_THRESHOLD = 64L << 20;
 
   public static SyncConfig from(ConfigReader r) {
     SyncRule rule = r.enumValue("rule", SyncRule.class, DEFAULT_RULE);
@@ -44,6 +50,8 @@ public record SyncConfig(SyncRule rule, Duration interval, int sizeLines, long s
       throw r.error("sizeBytes", sizeBytes + " bytes is larger than sync.maxBatchSize (" + maxBatchSize + " bytes)");
     }
     return new SyncConfig(rule, interval, sizeLines, sizeBytes, maxBatchLines, maxBatchSize,
-        r.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 64));
+        r.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 64),
+        r.enumValue("catchUp", CatchUpOrder.class, DEFAULT_CATCH_UP),
+        r.size("catchUpThreshold", DEFAULT_CATCH_UP_THRESHOLD, 0, 1L << 50));
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   tail --LINES(SpoolChunk)--> batch --BATCHES(Batch)--> transport
  *   tail <--ACKED(Checkpoint)-- batch <--reply(Delivery)-- transport
+ *   tail --CATCH_UP(Checkpoint.CatchUp)--> batch, before the first chunk of a newest-first catch-up
  *                               batch <--TRANSPORT_PROBLEM-- transport
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
@@ -39,6 +40,12 @@ public final class ClientBus {
   public static final String READ_NOW = "outflux.client.read-now";
   /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */
   public static final String DEAD_LETTER = "outflux.client.dead-letter";
+  /**
+   * request {@link io.outflux.spool.Checkpoint.CatchUp}: the tail split the spool for a newest-first
+   * catch-up (sent before the first chunk of either segment); the reply says the batcher has set up
+   * its history and live lanes.
+   */
+  public static final String CATCH_UP = "outflux.client.catch-up";
   /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */
   public static final String TRANSPORT_PROBLEM = "outflux.client.transport-problem";
 
@@ -57,6 +64,7 @@ public final class ClientBus {
     LocalCodec.register(vertx, Batch.class);
     LocalCodec.register(vertx, Delivery.class);
     LocalCodec.register(vertx, Checkpoint.class);
+    LocalCodec.register(vertx, Checkpoint.CatchUp.class);
     LocalCodec.register(vertx, RejectedLines.class);
     LocalCodec.register(vertx, TransportProblem.class);
   }

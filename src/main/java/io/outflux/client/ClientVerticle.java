@@ -50,7 +50,8 @@ public final class ClientVerticle extends VerticleBase {
             streaming, config.source()))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
             new SpoolEnd(vertx, config.spool().path()))))
-        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint)))
+        .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
+            config.sync().catchUp(), config.sync().catchUpThreshold())))
         .compose(id -> deployAdmin(config.admin(), config.clientId()));
   }
 

@@ -7,30 +7,35 @@ import io.vertx.core.json.JsonObject;
  * every line is stored centrally, and the sequence number of the last acknowledged batch (so
  * sequence numbers survive restarts). Files before {@code synced.file()} in rotation order are
  * wholly synced.
+ *
+ * <p>During a newest-first catch-up ({@code catchUp} not null) {@code synced} is the history
+ * segment's acknowledged prefix, still the point before which everything is stored (compaction
+ * never goes further); the live segment from the boundary is synced up to {@code catchUp.live()}.
+ * The file format is in {@link CheckpointCodec}.
  */
-public record Checkpoint(SpoolPosition synced, long lastAckedSeq) {
+public record Checkpoint(SpoolPosition synced, long lastAckedSeq, CatchUp catchUp) {
 
   public static final Checkpoint EMPTY = new Checkpoint(SpoolPosition.START, 0);
-  static final int VERSION = 2;
 
-  public JsonObject toJson() {
-    SpoolPosition p = synced;
-    return new JsonObject().put("version", VERSION)
-        .put("file", new JsonObject().put("dev", p.file().dev()).put("ino", p.file().ino()).put("name", p.name()))
-        .put("offset", p.offset())
-        .put("tail", p.tail())
-        .put("lastAckedSeq", lastAckedSeq);
+  /**
+   * The two segments of a newest-first catch-up.
+   *
+   * @param boundary where the spool was split: history reads up to it, live from it
+   * @param live the live segment's acknowledged prefix (the boundary until a live batch is acknowledged)
+   */
+  public record CatchUp(SpoolPosition boundary, SpoolPosition live) {
   }
 
-  /** Reads both formats; version 1 (offset only) has no file identity, so the spool is read again. */
+  public Checkpoint(SpoolPosition synced, long lastAckedSeq) {
+    this(synced, lastAckedSeq, null);
+  }
+
+  public JsonObject toJson() {
+    return CheckpointCodec.encode(this);
+  }
+
+  /** Reads every format (see {@link CheckpointCodec}). */
   public static Checkpoint fromJson(JsonObject json) {
-    long seq = json.getLong("lastAckedSeq", 0L);
-    JsonObject file = json.getJsonObject("file");
-    if (file == null) {
-      return new Checkpoint(new SpoolPosition(json.getLong("offset")), seq);
-    }
-    FileId id = new FileId(file.getLong("dev"), file.getLong("ino"));
-    return new Checkpoint(new SpoolPosition(id, file.getString("name", ""), json.getLong("offset"),
-        json.getString("tail", "")), seq);
+    return CheckpointCodec.decode(json);
   }
 }

@@ -7,124 +7,75 @@ import io.outflux.spool.ResumePlanner.ResumePoint;
 import io.outflux.spool.SpoolFiles.SpoolFile;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the spool like {@code tail -F}, from the durable checkpoint: Telegraf's rotated archives
- * oldest first, then the active file; when the active path is renamed away (rotation) the old
- * inode is read to its end before the next file. Each read is validated ({@link LineFilter}):
- * valid lines go to the batcher one chunk at a time (the next read starts only after the batcher
- * accepted the previous chunk, so a backlog of any size never sits in memory), invalid ones to the
- * dead-letter file. When batches are acknowledged it persists the checkpoint and compacts: deletes
- * wholly synced archives, punches the synced prefix out of the active file (see {@link Compactor}).
+ * Follows the spool like {@code tail -F}, from the durable checkpoint, with a {@link SpoolReader}:
+ * Telegraf's rotated archives oldest first, then the active file. Valid lines go to the batcher one
+ * chunk at a time (the next read starts only after the batcher accepted the previous chunk, so a
+ * backlog of any size never sits in memory), invalid ones to the dead-letter file. When batches are
+ * acknowledged it persists the checkpoint and compacts: deletes wholly synced archives, punches the
+ * synced prefix out of the active file (see {@link Compactor}).
+ *
+ * <p>With {@code sync.catchUp} newest-first and a backlog of at least {@code sync.catchUpThreshold}
+ * at start ({@link CatchUpPlan}), a second reader, the history reader, syncs the backlog up to the
+ * boundary while the live reader follows the spool from there. The checkpoint's synced position is
+ * then the history segment's (compaction never passes it); the two segments merge back into one
+ * once history is acknowledged up to the boundary.
  *
  * <p>Every file operation is asynchronous (Vert.x file system) or runs on this verticle's ordered
  * worker queue, so dead-letter appends, checkpoint saves and compaction happen in the order asked.
  */
-public final class SpoolTailVerticle extends VerticleBase {
+public final class SpoolTailVerticle extends VerticleBase implements SpoolReader.Host {
 
   private static final Logger log = LoggerFactory.getLogger(SpoolTailVerticle.class);
-  private static final int OVERSIZED_KEEP = 4096;
-
-  /** The file being read. */
-  private static final class Reading {
-    final SpoolFile file;
-    final AsyncFile handle;
-    final String name;
-    long readPos;
-    boolean draining;
-    boolean skippingOversized;
-    long punched;
-
-    Reading(SpoolFile file, AsyncFile handle, long readPos) {
-      this.file = file;
-      this.handle = handle;
-      this.name = file.path().getFileName().toString();
-      this.readPos = readPos;
-    }
-  }
-
-  /** A file read to its end and no longer written: deleted once acknowledged up to {@code size}. */
-  private record Finished(FileId id, long size) {
-  }
 
   private final SpoolConfig config;
   private final Precision precision;
   private final Checkpoint start;
+  private final CatchUpOrder catchUpOrder;
+  private final long catchUpThreshold;
   private final SpoolFiles files;
-  private final LineFilter filter;
   private final Compactor compactor = new Compactor();
   private final CheckpointWriter checkpointWriter;
   private final DeadLetterFile deadLetters;
   private final StampJournal stamps;
-  private final FreshStamps freshStamps = new FreshStamps();
-  /**
-   * Files read to their end in this run. Touched on the event loop and in ordered worker tasks,
-   * hence concurrent. An inode leaves the set as soon as its file is deleted: the writer may create
-   * the next file with the same inode number at once.
-   */
-  private final Set<FileId> done = ConcurrentHashMap.newKeySet();
-  private final ArrayDeque<Finished> finished = new ArrayDeque<>();
-  private Reading current;
-  private ResumePoint resume;
+  /** Follows the spool; from the boundary during a catch-up. */
+  private volatile SpoolReader live;
+  /** The backlog up to the boundary during a newest-first catch-up; null otherwise. */
+  private volatile SpoolReader history;
   private boolean punchDisabled;
   private boolean stopped;
   private long pollTimer = -1;
-  private boolean waitingForFileLogged;
   private volatile long deadLettered;
-  private volatile long readOffset;
 
   public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start) {
+    this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE);
+  }
+
+  public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start, CatchUpOrder catchUpOrder,
+      long catchUpThreshold) {
     this.config = config;
     this.precision = precision;
     this.start = start;
+    this.catchUpOrder = catchUpOrder;
+    this.catchUpThreshold = catchUpThreshold;
     this.files = new SpoolFiles(config.path());
-    this.filter = new LineFilter(precision, config.readChunkLines());
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start);
     this.deadLetters = new DeadLetterFile(config.deadLetter());
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
   }
 
-  /** Stamps of one read: earlier stamps of re-read lines from the journal, else the read time. */
-  private final class FreshStamps implements LineFilter.Stamper {
-    FileId file;
-    long fresh;
-    long firstFresh;
-
-    void reset(FileId file, long fresh) {
-      this.file = file;
-      this.fresh = fresh;
-      this.firstFresh = -1;
-    }
-
-    @Override
-    public long stampFor(long lineOffset) {
-      if (!stamps.isEmpty()) {
-        long earlier = stamps.stampOf(file, lineOffset);
-        if (earlier != Long.MIN_VALUE) {
-          return earlier;
-        }
-      }
-      if (firstFresh < 0) {
-        firstFresh = lineOffset;
-      }
-      return fresh;
-    }
+  /** Where the readers start: the resume point and, for a catch-up, the live segment. */
+  private record Plan(ResumePoint resume, Set<FileId> done, CatchUpPlan.Segments segments) {
   }
 
   /** Lines quarantined by this process (validation, oversized and InfluxDB rejects). */
@@ -132,9 +83,15 @@ public final class SpoolTailVerticle extends VerticleBase {
     return deadLettered;
   }
 
-  /** The read offset in the current file: everything before it was handed on (for tests and metrics). */
+  /** The live read offset in the current file: everything before it was handed on (for tests and metrics). */
   public long readOffset() {
-    return readOffset;
+    SpoolReader r = live;
+    return r == null ? 0 : r.readOffset();
+  }
+
+  /** Whether a newest-first catch-up is running (its history segment not yet merged back). */
+  public boolean catchingUp() {
+    return history != null;
   }
 
   @Override
@@ -146,50 +103,86 @@ public final class SpoolTailVerticle extends VerticleBase {
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
-          return vertx.executeBlocking(() -> ResumePlanner.plan(files, start, stamps, compactor, done), true);
+          return vertx.executeBlocking(this::plan, true);
         })
-        .onSuccess(r -> {
-          resume = r;
-          vertx.runOnContext(v -> pump());
-        });
+        .compose(this::startReaders);
+  }
+
+  /** Blocking. */
+  private Plan plan() {
+    Set<FileId> done = new HashSet<>();
+    ResumePoint resume = ResumePlanner.plan(files, start, stamps, compactor, done);
+    return new Plan(resume, done, CatchUpPlan.plan(files, start, resume, catchUpOrder, catchUpThreshold));
+  }
+
+  private Future<Void> startReaders(Plan plan) {
+    CatchUpPlan.Segments s = plan.segments();
+    if (s == null) {
+      live = new SpoolReader(vertx, config, precision, files, stamps, this, null, plan.resume(), plan.done());
+      vertx.runOnContext(v -> pump(live));
+      return Future.succeededFuture();
+    }
+    history = new SpoolReader(vertx, config, precision, files, stamps, this, s.boundary(), plan.resume(), plan.done());
+    live = new SpoolReader(vertx, config, precision, files, stamps, this, null, s.liveResume(), s.liveDone());
+    live.finished.addAll(s.liveFinished());
+    // the batcher learns the segments before the first chunk of either
+    return vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
+            ClientBus.UNBOUNDED_WAIT)
+        .onSuccess(reply -> {
+          pump(live);
+          pump(history);
+        })
+        .mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
-    Future<Void> closed = current == null ? Future.succeededFuture() : current.handle.close();
-    return Future.all(closed, checkpointWriter.drain())
+    List<Future<?>> closing = new ArrayList<>();
+    closing.add(checkpointWriter.drain());
+    if (live != null) {
+      closing.add(live.close());
+    }
+    if (history != null) {
+      closing.add(history.close());
+    }
+    return Future.all(closing)
         .compose(v -> vertx.executeBlocking(() -> {
           deadLetters.close();
           return null;
         }, true));
   }
 
-  // ---- the read loop
+  // ---- the read loops, one per reader
 
-  private void pump() {
-    if (stopped) {
+  private void pump(SpoolReader reader) {
+    if (stopped || (reader != live && reader != history)) {
       return;
     }
-    Future<Boolean> step = current == null ? openNext() : readOnce(current);
-    step.onComplete(ar -> {
+    reader.step().onComplete(ar -> {
       if (ar.failed()) {
         log.warn("reading the spool {} failed, retrying: {}", config.path(), ar.cause().toString());
-        later();
+        later(reader);
       } else if (ar.result()) {
-        pump();
-      } else {
-        later();
+        pump(reader);
+      } else if (!reader.complete()) {
+        later(reader);
       }
     });
   }
 
-  private void later() {
-    if (!stopped) {
-      pollTimer = vertx.setTimer(config.pollInterval().toMillis(), id -> {
+  private void later(SpoolReader reader) {
+    if (stopped) {
+      return;
+    }
+    long id = vertx.setTimer(config.pollInterval().toMillis(), t -> {
+      if (reader == live) {
         pollTimer = -1;
-        pump();
-      });
+      }
+      pump(reader);
+    });
+    if (reader == live) {
+      pollTimer = id;
     }
   }
 
@@ -197,150 +190,19 @@ public final class SpoolTailVerticle extends VerticleBase {
   private void readNow() {
     if (pollTimer >= 0 && vertx.cancelTimer(pollTimer)) {
       pollTimer = -1;
-      pump();
+      pump(live);
     }
   }
 
-  /** Opens the resume point, else the oldest file not read yet; false when there is none. */
-  private Future<Boolean> openNext() {
-    ResumePoint r = resume;
-    resume = null;
-    Future<ResumePoint> next = r != null ? Future.succeededFuture(r) : vertx.executeBlocking(this::oldestUnread, true);
-    return next.compose(n -> {
-      if (n == null) {
-        if (!waitingForFileLogged) {
-          log.info("spool {} does not exist yet; waiting for the writer to create it", config.path());
-          waitingForFileLogged = true;
-        }
-        return Future.succeededFuture(false);
-      }
-      waitingForFileLogged = false;
-      return open(n);
-    });
+  // ---- SpoolReader.Host
+
+  @Override
+  public Future<Void> send(SpoolChunk chunk) {
+    return vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.UNBOUNDED_WAIT).mapEmpty();
   }
 
-  private ResumePoint oldestUnread() {
-    List<SpoolFile> list = files.scan();
-    Set<FileId> present = new HashSet<>();
-    list.forEach(f -> present.add(f.id()));
-    done.retainAll(present); // a deleted file's inode may be reused by a new file
-    for (SpoolFile f : list) {
-      if (!done.contains(f.id())) {
-        return new ResumePoint(f, 0);
-      }
-    }
-    return null;
-  }
-
-  /** Opens the file and checks that its path still names the inode chosen (it may have rotated meanwhile). */
-  private Future<Boolean> open(ResumePoint r) {
-    String path = r.file().path().toString();
-    return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .compose(handle -> vertx.executeBlocking(() -> FileId.ofOrNull(r.file().path()), true).compose(id -> {
-          if (!r.file().id().equals(id)) {
-            return handle.close().map(v -> true); // rotated between listing and opening: list again
-          }
-          current = new Reading(r.file(), handle, r.offset());
-          readOffset = r.offset();
-          log.info("reading {} ({}) from offset {}", r.file().path().getFileName(), r.file().id(), r.offset());
-          return Future.succeededFuture(true);
-        }), err -> {
-          log.warn("cannot open spool file {}: {}", path, err.toString()); // e.g. gone since listing: list again later
-          return Future.succeededFuture(false);
-        });
-  }
-
-  /** @return true when it made progress (read again at once), false when there is nothing new yet */
-  private Future<Boolean> readOnce(Reading r) {
-    return r.handle.size().compose(size -> {
-      if (size < r.readPos) {
-        log.warn("spool file {} shrank to {} bytes below the read offset {}: it was truncated; reading it from the "
-            + "start (lines written before the truncation and not read yet are gone)", r.name, size, r.readPos);
-        r.readPos = 0;
-        r.punched = 0;
-        r.skippingOversized = false;
-        pruneStamps(SpoolPosition.START, Set.of(r.file.id())); // its offsets now hold other lines
-      }
-      if (size == r.readPos) {
-        return atEnd(r);
-      }
-      int length = (int) Math.min(config.readChunkSize(), size - r.readPos);
-      return r.handle.read(Buffer.buffer(length), 0, r.readPos, length).compose(buf -> handOn(r, buf));
-    });
-  }
-
-  /**
-   * At the end of the file. An archive is finished. The active file is finished once its path names
-   * another inode (Telegraf closed and renamed it): it is then read once more to its end first.
-   */
-  private Future<Boolean> atEnd(Reading r) {
-    if (!r.file.active() || r.draining) {
-      return finish(r);
-    }
-    return checkRotated(r);
-  }
-
-  /** True (and draining) when the active path now names another inode; false: wait for more data. */
-  private Future<Boolean> checkRotated(Reading r) {
-    return vertx.executeBlocking(() -> FileId.ofOrNull(r.file.path()), true).map(id -> {
-      if (r.file.id().equals(id)) {
-        return false;
-      }
-      log.info("spool {} was rotated (the path now names {}); finishing the old file first",
-          config.path(), id == null ? "nothing" : id);
-      r.draining = true;
-      return true;
-    });
-  }
-
-  private Future<Boolean> finish(Reading r) {
-    current = null;
-    done.add(r.file.id());
-    finished.addLast(new Finished(r.file.id(), r.readPos));
-    log.info("finished reading {} ({}) at offset {}", r.name, r.file.id(), r.readPos);
-    return r.handle.close().map(v -> true);
-  }
-
-  private Future<Boolean> handOn(Reading r, Buffer buf) {
-    int length = buf.length();
-    if (r.skippingOversized) {
-      return skipOversized(r, buf, length);
-    }
-    Instant now = Instant.now();
-    freshStamps.reset(r.file.id(), precision.of(now));
-    filter.filter(buf, length, r.readPos, r.name, freshStamps, now);
-    if (filter.consumed == 0) {
-      if (length < config.readChunkSize()) {
-        return incompleteLastLine(r, buf, length, now);
-      }
-      DeadLetter letter = LineFilter.oversized(buf, OVERSIZED_KEEP, r.readPos, r.name, config.readChunkSize(), now);
-      r.skippingOversized = true;
-      return skipOversized(r, buf, length).compose(progress -> quarantine(List.of(letter)).map(progress));
-    }
-    long from = r.readPos;
-    r.readPos += filter.consumed;
-    readOffset = r.readPos;
-    if (filter.holeBytes > 0) {
-      log.info("skipped {} bytes of a compacted region of {} at offset {}", filter.holeBytes, r.name, from);
-    }
-    List<DeadLetter> dead = List.copyOf(filter.dead);
-    if (filter.lines == 0) {
-      return quarantine(dead).map(true);
-    }
-    SpoolChunk chunk = new SpoolChunk(position(r, from, null, 0), position(r, r.readPos, buf, filter.consumed),
-        filter.out, filter.lines);
-    return quarantine(dead).compose(v -> journalStamps(r))
-        .compose(v -> vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.UNBOUNDED_WAIT))
-        .map(reply -> true);
-  }
-
-  /** Makes the stamps given in this read durable before the lines leave (a re-read after a crash reuses them). */
-  private Future<Void> journalStamps(Reading r) {
-    if (freshStamps.firstFresh < 0) {
-      return Future.succeededFuture();
-    }
-    StampJournal.Entry entry = new StampJournal.Entry(r.file.id(), freshStamps.firstFresh, r.readPos,
-        freshStamps.fresh);
+  @Override
+  public Future<Void> journal(StampJournal.Entry entry) {
     stamps.add(entry);
     return vertx.executeBlocking(() -> {
       stamps.append(entry);
@@ -348,51 +210,9 @@ public final class SpoolTailVerticle extends VerticleBase {
     }, true);
   }
 
-  /**
-   * A last line without its newline. In the active file it is being written: wait for the newline
-   * (but notice a rotation meanwhile). In a file that was rotated away nobody will finish it: it is
-   * dead-lettered, so the files behind it are not blocked.
-   */
-  private Future<Boolean> incompleteLastLine(Reading r, Buffer buf, int length, Instant now) {
-    if (r.file.active() && !r.draining) {
-      return checkRotated(r);
-    }
-    DeadLetter letter = new DeadLetter(now, "validation", "incomplete last line of a rotated file (no newline at its "
-        + "end)", r.name, r.readPos, -1, buf.getBytes(0, Math.min(length, OVERSIZED_KEEP)), length > OVERSIZED_KEEP);
-    r.readPos += length;
-    readOffset = r.readPos;
-    return quarantine(List.of(letter)).map(true);
-  }
-
-  /** Skips the rest of a line longer than the read size, up to and including its newline. */
-  private Future<Boolean> skipOversized(Reading r, Buffer buf, int length) {
-    int nl = -1;
-    for (int i = 0; i < length; i++) {
-      if (buf.getByte(i) == '\n') {
-        nl = i;
-        break;
-      }
-    }
-    if (nl < 0) {
-      if (length < config.readChunkSize() && r.file.active() && !r.draining) {
-        return checkRotated(r); // the long line is still being written
-      }
-      r.readPos += length;
-    } else {
-      r.readPos += nl + 1;
-      r.skippingOversized = false;
-    }
-    readOffset = r.readPos;
-    return Future.succeededFuture(true);
-  }
-
-  private static SpoolPosition position(Reading r, long offset, Buffer buf, int end) {
-    String tail = "";
-    if (buf != null) {
-      int from = Math.max(0, end - SpoolPosition.TAIL_BYTES);
-      tail = Base64.getEncoder().encodeToString(buf.getBytes(from, end));
-    }
-    return new SpoolPosition(r.file.id(), r.name, offset, tail);
+  @Override
+  public void truncated(FileId file) {
+    pruneStamps(SpoolPosition.START, Set.of(file)); // its offsets now hold other lines
   }
 
   // ---- dead letters
@@ -406,7 +226,8 @@ public final class SpoolTailVerticle extends VerticleBase {
   }
 
   /** Appends to the dead-letter file (ordered before any later checkpoint save). */
-  private Future<Void> quarantine(List<DeadLetter> letters) {
+  @Override
+  public Future<Void> quarantine(List<DeadLetter> letters) {
     if (letters.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -427,33 +248,34 @@ public final class SpoolTailVerticle extends VerticleBase {
 
   // ---- compaction, after each durable checkpoint
 
+  /**
+   * Deletes and punches only what the checkpoint's synced position covers: during a catch-up that is
+   * the history segment's acknowledged prefix, so nothing after it (the rest of the history, the
+   * boundary's file, anything live read) goes before history has passed it.
+   */
   private void compact(Checkpoint checkpoint) {
+    if (history != null && history.complete() && checkpoint.catchUp() == null) {
+      merge();
+    }
     SpoolPosition synced = checkpoint.synced();
     pruneStamps(synced, Set.of());
-    List<FileId> deletable = new ArrayList<>();
-    boolean onCurrent = current != null && current.file.id().equals(synced.file());
-    boolean onFinished = finished.stream().anyMatch(f -> f.id().equals(synced.file()));
-    if (onCurrent || onFinished) {
-      for (Finished f : finished) {
-        if (f.id().equals(synced.file())) {
-          if (synced.offset() >= f.size()) {
-            deletable.add(f.id());
-          }
-          break;
-        }
-        deletable.add(f.id());
-      }
+    List<FileId> deletable = new ArrayList<>(live.deletable(synced));
+    if (history != null) {
+      deletable.addAll(history.deletable(synced));
     }
     if (!deletable.isEmpty()) {
       vertx.executeBlocking(() -> deleteArchives(deletable), true)
           .onSuccess(gone -> {
-            finished.removeIf(f -> gone.contains(f.id()));
+            live.forget(gone);
+            if (history != null) {
+              history.forget(gone);
+            }
             pruneStamps(synced, gone);
           })
           .onFailure(err -> log.warn("could not delete synced archives: {}", err.toString()));
     }
-    Reading r = current;
-    if (onCurrent && r.file.active() && !punchDisabled && config.compactEvery() > 0
+    SpoolReader.Reading r = live.current;
+    if (r != null && r.file.id().equals(synced.file()) && r.file.active() && !punchDisabled && config.compactEvery() > 0
         && Compactor.holeEnd(synced.offset()) - r.punched >= config.compactEvery()) {
       long from = r.punched;
       vertx.executeBlocking(() -> compactor.punch(r.file.path(), synced, from), true)
@@ -464,6 +286,17 @@ public final class SpoolTailVerticle extends VerticleBase {
                 + "active file now only shrinks when Telegraf rotates it: set rotation_max_size", err.getMessage());
           });
     }
+  }
+
+  /** History is acknowledged up to the boundary: one segment again; the files history read come first. */
+  private void merge() {
+    List<SpoolReader.Finished> read = new ArrayList<>(history.finished);
+    for (int i = read.size() - 1; i >= 0; i--) {
+      live.finished.addFirst(read.get(i));
+    }
+    history.close();
+    history = null;
+    log.info("newest-first catch-up done: the backlog is synced up to the boundary; one segment again");
   }
 
   private void pruneStamps(SpoolPosition synced, Set<FileId> gone) {
@@ -488,7 +321,12 @@ public final class SpoolTailVerticle extends VerticleBase {
         }
       }
     }
-    done.removeAll(gone); // gone, whoever deleted them: their inodes may already name new files
+    // gone, whoever deleted them: their inodes may already name new files
+    live.done.removeAll(gone);
+    SpoolReader h = history;
+    if (h != null) {
+      h.done.removeAll(gone);
+    }
     return gone;
   }
 }

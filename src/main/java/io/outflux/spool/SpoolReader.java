@@ -1,0 +1,402 @@
+package io.outflux.spool;
+
+import io.outflux.lineprotocol.Precision;
+import io.outflux.spool.ResumePlanner.ResumePoint;
+import io.outflux.spool.SpoolFiles.SpoolFile;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one segment of the spool like {@code tail -F}: Telegraf's rotated archives oldest first,
+ * then the active file; when the active path is renamed away (rotation) the old inode is read to
+ * its end before the next file. Normally there is one reader, without a limit. During a
+ * newest-first catch-up there are two: the live reader, from the boundary on, and the history
+ * reader, whose {@code limit} is the boundary: it stops there, wherever that file has been renamed
+ * to meanwhile, and says so with a history chunk without lines.
+ *
+ * <p>Event-loop confined, except {@link #done}, which worker tasks also touch. Each step is one
+ * file operation; the chunk it reads is handed on through the {@link Host} and the step completes
+ * once the batcher accepted it (backpressure).
+ */
+final class SpoolReader {
+
+  private static final Logger log = LoggerFactory.getLogger(SpoolTailVerticle.class);
+  private static final int OVERSIZED_KEEP = 4096;
+
+  /** What a reader needs from the tail: quarantine, stamp journal, the batcher. */
+  interface Host {
+    Future<Void> quarantine(List<DeadLetter> letters);
+
+    /** Makes the stamps given by a read durable before its lines leave. */
+    Future<Void> journal(StampJournal.Entry entry);
+
+    /** Hands a chunk to the batcher; completes when it accepted it. */
+    Future<Void> send(SpoolChunk chunk);
+
+    /** A file was truncated: its offsets now hold other lines. */
+    void truncated(FileId file);
+  }
+
+  /** The file being read. */
+  static final class Reading {
+    final SpoolFile file;
+    final AsyncFile handle;
+    final String name;
+    long readPos;
+    boolean draining;
+    boolean skippingOversized;
+    long punched;
+
+    Reading(SpoolFile file, AsyncFile handle, long readPos) {
+      this.file = file;
+      this.handle = handle;
+      this.name = file.path().getFileName().toString();
+      this.readPos = readPos;
+    }
+  }
+
+  /** A file read to its end and no longer written: deleted once acknowledged up to {@code size}. */
+  record Finished(FileId id, long size) {
+  }
+
+  private final Vertx vertx;
+  private final SpoolConfig config;
+  private final Precision precision;
+  private final SpoolFiles files;
+  private final StampJournal stamps;
+  private final Host host;
+  private final SpoolPosition limit;
+  private final LineFilter filter;
+  private final FreshStamps freshStamps = new FreshStamps();
+  /**
+   * Files read to their end (or not this reader's business). Touched on the event loop and in
+   * worker tasks, hence concurrent. An inode leaves the set as soon as its file is deleted: the
+   * writer may create the next file with the same inode number at once.
+   */
+  final Set<FileId> done = ConcurrentHashMap.newKeySet();
+  final ArrayDeque<Finished> finished = new ArrayDeque<>();
+  Reading current;
+  private ResumePoint resume;
+  private boolean complete;
+  private boolean waitingForFileLogged;
+  private volatile long readOffset;
+
+  /**
+   * @param limit null to follow the spool forever; else the boundary this (history) reader stops at
+   * @param resume where to start; null: the oldest file not in {@code done}, from its start
+   */
+  SpoolReader(Vertx vertx, SpoolConfig config, Precision precision, SpoolFiles files, StampJournal stamps, Host host,
+      SpoolPosition limit, ResumePoint resume, Collection<FileId> done) {
+    this.vertx = vertx;
+    this.config = config;
+    this.precision = precision;
+    this.files = files;
+    this.stamps = stamps;
+    this.host = host;
+    this.limit = limit;
+    this.resume = resume;
+    this.done.addAll(done);
+    this.filter = new LineFilter(precision, config.readChunkLines());
+  }
+
+  boolean history() {
+    return limit != null;
+  }
+
+  /** A history reader that reached its boundary (and said so). */
+  boolean complete() {
+    return complete;
+  }
+
+  long readOffset() {
+    return readOffset;
+  }
+
+  Future<Void> close() {
+    Reading r = current;
+    current = null;
+    return r == null ? Future.succeededFuture() : r.handle.close();
+  }
+
+  /** @return true when it made progress (step again at once), false when there is nothing new yet */
+  Future<Boolean> step() {
+    if (complete) {
+      return Future.succeededFuture(false);
+    }
+    return current == null ? openNext() : readOnce(current);
+  }
+
+  /** Archives of {@link #finished} wholly acknowledged by {@code synced}. */
+  List<FileId> deletable(SpoolPosition synced) {
+    List<FileId> deletable = new ArrayList<>();
+    boolean onCurrent = current != null && current.file.id().equals(synced.file());
+    boolean onFinished = finished.stream().anyMatch(f -> f.id().equals(synced.file()));
+    if (onCurrent || onFinished) {
+      for (Finished f : finished) {
+        if (f.id().equals(synced.file())) {
+          if (synced.offset() >= f.size()) {
+            deletable.add(f.id());
+          }
+          break;
+        }
+        deletable.add(f.id());
+      }
+    }
+    return deletable;
+  }
+
+  void forget(Set<FileId> gone) {
+    finished.removeIf(f -> gone.contains(f.id()));
+    done.removeAll(gone);
+  }
+
+  // ---- opening files
+
+  /** Opens the resume point, else the oldest file not read yet; false when there is none. */
+  private Future<Boolean> openNext() {
+    ResumePoint r = resume;
+    resume = null;
+    Future<ResumePoint> next = r != null ? Future.succeededFuture(r) : vertx.executeBlocking(this::oldestUnread, true);
+    return next.compose(n -> {
+      if (n == null && limit != null) {
+        return reachedLimit();
+      }
+      if (n == null) {
+        if (!waitingForFileLogged) {
+          log.info("spool {} does not exist yet; waiting for the writer to create it", config.path());
+          waitingForFileLogged = true;
+        }
+        return Future.succeededFuture(false);
+      }
+      waitingForFileLogged = false;
+      return open(n);
+    });
+  }
+
+  /** Blocking. A history reader never goes past its boundary's file: null once that file is done (or gone). */
+  private ResumePoint oldestUnread() {
+    List<SpoolFile> list = files.scan();
+    Set<FileId> present = new HashSet<>();
+    list.forEach(f -> present.add(f.id()));
+    done.retainAll(present); // a deleted file's inode may be reused by a new file
+    for (SpoolFile f : list) {
+      boolean limitFile = limit != null && f.id().equals(limit.file());
+      if (!done.contains(f.id())) {
+        return new ResumePoint(f, 0);
+      }
+      if (limitFile) {
+        return null;
+      }
+    }
+    if (limit != null) {
+      log.warn("the catch-up boundary's file {} ({}) is no longer in the spool; the history segment ends here",
+          limit.name(), limit.file());
+    }
+    return null;
+  }
+
+  /** Opens the file and checks that its path still names the inode chosen (it may have rotated meanwhile). */
+  private Future<Boolean> open(ResumePoint r) {
+    String path = r.file().path().toString();
+    return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+        .compose(handle -> vertx.executeBlocking(() -> FileId.ofOrNull(r.file().path()), true).compose(id -> {
+          if (!r.file().id().equals(id)) {
+            return handle.close().map(v -> true); // rotated between listing and opening: list again
+          }
+          current = new Reading(r.file(), handle, r.offset());
+          readOffset = r.offset();
+          log.info("reading {} ({}) from offset {}{}", r.file().path().getFileName(), r.file().id(), r.offset(),
+              limit == null ? "" : " (history segment, up to " + limit.name() + " offset " + limit.offset() + ")");
+          return Future.succeededFuture(true);
+        }), err -> {
+          log.warn("cannot open spool file {}: {}", path, err.toString()); // e.g. gone since listing: list again later
+          return Future.succeededFuture(false);
+        });
+  }
+
+  // ---- reading
+
+  private Future<Boolean> readOnce(Reading r) {
+    boolean limitFile = limit != null && r.file.id().equals(limit.file());
+    return r.handle.size().compose(fileSize -> {
+      if (fileSize < r.readPos) {
+        log.warn("spool file {} shrank to {} bytes below the read offset {}: it was truncated; reading it from the "
+            + "start (lines written before the truncation and not read yet are gone)", r.name, fileSize, r.readPos);
+        r.readPos = 0;
+        r.punched = 0;
+        r.skippingOversized = false;
+        host.truncated(r.file.id());
+      }
+      long size = limitFile ? Math.min(fileSize, limit.offset()) : fileSize;
+      if (size <= r.readPos) {
+        return limitFile ? reachedLimit() : atEnd(r);
+      }
+      int length = (int) Math.min(config.readChunkSize(), size - r.readPos);
+      return r.handle.read(Buffer.buffer(length), 0, r.readPos, length).compose(buf -> handOn(r, buf));
+    });
+  }
+
+  /** The history segment is read: the batcher hears it with a chunk without lines. */
+  private Future<Boolean> reachedLimit() {
+    log.info("history segment read up to the catch-up boundary ({} offset {})", limit.name(), limit.offset());
+    return close()
+        .compose(v -> host.send(new SpoolChunk(limit, limit, Buffer.buffer(), 0, true)))
+        .map(v -> {
+          complete = true;
+          return false;
+        });
+  }
+
+  /**
+   * At the end of the file. An archive is finished. The active file is finished once its path names
+   * another inode (Telegraf closed and renamed it): it is then read once more to its end first.
+   */
+  private Future<Boolean> atEnd(Reading r) {
+    if (!r.file.active() || r.draining) {
+      return finish(r);
+    }
+    return checkRotated(r);
+  }
+
+  /** True (and draining) when the active path now names another inode; false: wait for more data. */
+  private Future<Boolean> checkRotated(Reading r) {
+    return vertx.executeBlocking(() -> FileId.ofOrNull(r.file.path()), true).map(id -> {
+      if (r.file.id().equals(id)) {
+        return false;
+      }
+      log.info("spool {} was rotated (the path now names {}); finishing the old file first",
+          config.path(), id == null ? "nothing" : id);
+      r.draining = true;
+      return true;
+    });
+  }
+
+  private Future<Boolean> finish(Reading r) {
+    current = null;
+    done.add(r.file.id());
+    finished.addLast(new Finished(r.file.id(), r.readPos));
+    log.info("finished reading {} ({}) at offset {}", r.name, r.file.id(), r.readPos);
+    return r.handle.close().map(v -> true);
+  }
+
+  private Future<Boolean> handOn(Reading r, Buffer buf) {
+    int length = buf.length();
+    if (r.skippingOversized) {
+      return skipOversized(r, buf, length);
+    }
+    Instant now = Instant.now();
+    freshStamps.reset(r.file.id(), precision.of(now));
+    filter.filter(buf, length, r.readPos, r.name, freshStamps, now);
+    if (filter.consumed == 0) {
+      if (length < config.readChunkSize()) {
+        return incompleteLastLine(r, buf, length, now);
+      }
+      DeadLetter letter = LineFilter.oversized(buf, OVERSIZED_KEEP, r.readPos, r.name, config.readChunkSize(), now);
+      r.skippingOversized = true;
+      return skipOversized(r, buf, length).compose(progress -> host.quarantine(List.of(letter)).map(progress));
+    }
+    long from = r.readPos;
+    r.readPos += filter.consumed;
+    readOffset = r.readPos;
+    if (filter.holeBytes > 0) {
+      log.info("skipped {} bytes of a compacted region of {} at offset {}", filter.holeBytes, r.name, from);
+    }
+    List<DeadLetter> dead = List.copyOf(filter.dead);
+    if (filter.lines == 0) {
+      return host.quarantine(dead).map(true);
+    }
+    SpoolChunk chunk = new SpoolChunk(position(r, from, null, 0), position(r, r.readPos, buf, filter.consumed),
+        filter.out, filter.lines, limit != null);
+    Future<Void> journaled = freshStamps.firstFresh < 0 ? Future.succeededFuture()
+        : host.journal(new StampJournal.Entry(r.file.id(), freshStamps.firstFresh, r.readPos, freshStamps.fresh));
+    return host.quarantine(dead).compose(v -> journaled).compose(v -> host.send(chunk)).map(true);
+  }
+
+  /**
+   * A last line without its newline. In the active file it is being written: wait for the newline
+   * (but notice a rotation meanwhile). In a file that was rotated away nobody will finish it: it is
+   * dead-lettered, so the files behind it are not blocked.
+   */
+  private Future<Boolean> incompleteLastLine(Reading r, Buffer buf, int length, Instant now) {
+    if (r.file.active() && !r.draining) {
+      return checkRotated(r);
+    }
+    DeadLetter letter = new DeadLetter(now, "validation", "incomplete last line of a rotated file (no newline at its "
+        + "end)", r.name, r.readPos, -1, buf.getBytes(0, Math.min(length, OVERSIZED_KEEP)), length > OVERSIZED_KEEP);
+    r.readPos += length;
+    readOffset = r.readPos;
+    return host.quarantine(List.of(letter)).map(true);
+  }
+
+  /** Skips the rest of a line longer than the read size, up to and including its newline. */
+  private Future<Boolean> skipOversized(Reading r, Buffer buf, int length) {
+    int nl = -1;
+    for (int i = 0; i < length; i++) {
+      if (buf.getByte(i) == '\n') {
+        nl = i;
+        break;
+      }
+    }
+    if (nl < 0) {
+      if (length < config.readChunkSize() && r.file.active() && !r.draining) {
+        return checkRotated(r); // the long line is still being written
+      }
+      r.readPos += length;
+    } else {
+      r.readPos += nl + 1;
+      r.skippingOversized = false;
+    }
+    readOffset = r.readPos;
+    return Future.succeededFuture(true);
+  }
+
+  private static SpoolPosition position(Reading r, long offset, Buffer buf, int end) {
+    String tail = "";
+    if (buf != null) {
+      int from = Math.max(0, end - SpoolPosition.TAIL_BYTES);
+      tail = Base64.getEncoder().encodeToString(buf.getBytes(from, end));
+    }
+    return new SpoolPosition(r.file.id(), r.name, offset, tail);
+  }
+
+  /** Stamps of one read: earlier stamps of re-read lines from the journal, else the read time. */
+  private final class FreshStamps implements LineFilter.Stamper {
+    FileId file;
+    long fresh;
+    long firstFresh;
+
+    void reset(FileId file, long fresh) {
+      this.file = file;
+      this.fresh = fresh;
+      this.firstFresh = -1;
+    }
+
+    @Override
+    public long stampFor(long lineOffset) {
+      if (!stamps.isEmpty()) {
+        long earlier = stamps.stampOf(file, lineOffset);
+        if (earlier != Long.MIN_VALUE) {
+          return earlier;
+        }
+      }
+      if (firstFresh < 0) {
+        firstFresh = lineOffset;
+      }
+      return fresh;
+    }
+  }
+}
