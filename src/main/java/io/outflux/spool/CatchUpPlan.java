@@ -66,7 +66,16 @@ final class CatchUpPlan {
       log.warn("the checkpoint's catch-up boundary or live position no longer matches the spool; splitting it anew "
           + "(lines after the old boundary are sent again)");
     }
-    return split(list, resume, threshold);
+    return resume == null ? split(list, null, 0, threshold)
+        : split(list, resume.file().id(), resume.offset(), threshold);
+  }
+
+  /**
+   * While the client runs: the segments if the spool holds at least {@code threshold} bytes after
+   * {@code read}, the position the (single) reader has read up to; null otherwise.
+   */
+  static Segments splitWhileRunning(SpoolFiles files, SpoolPosition read, long threshold) {
+    return split(files.scan(), read.file(), read.offset(), threshold);
   }
 
   private static Segments resume(List<SpoolFile> list, Checkpoint.CatchUp catchUp, ResumePoint resume) {
@@ -89,35 +98,47 @@ final class CatchUpPlan {
         liveDone, liveFinished);
   }
 
-  private static Segments split(List<SpoolFile> list, ResumePoint resume, long threshold) {
+  /** @param file where the backlog starts, null: at the first file's start */
+  private static Segments split(List<SpoolFile> list, FileId file, long offset, long threshold) {
     if (list.isEmpty() || !list.get(list.size() - 1).active()) {
       return null;
     }
     SpoolFile active = list.get(list.size() - 1);
-    int from = resume == null ? 0 : indexOf(list, resume.file().id());
+    int from = file == null ? 0 : indexOf(list, file);
     if (from < 0) {
       return null;
     }
-    long backlog = -(resume == null ? 0 : resume.offset());
-    for (int i = from; i < list.size(); i++) {
-      backlog += sizeOf(list.get(i).path());
-    }
+    long backlog = backlog(list, from, offset);
     if (backlog < threshold) {
       return null;
     }
     SpoolPosition boundary = completeLinesEnd(active);
-    if (boundary == null || (resume != null && resume.file().id().equals(active.id())
-        && boundary.offset() <= resume.offset())) {
+    if (boundary == null || (active.id().equals(file) && boundary.offset() <= offset)) {
       return null;
     }
     Set<FileId> liveDone = new HashSet<>();
     for (int i = 0; i < list.size() - 1; i++) {
       liveDone.add(list.get(i).id());
     }
-    log.info("{} bytes of the spool are not synced (sync.catchUpThreshold {}): newest first, new lines from {} "
+    log.info("{} bytes of the spool wait to be synced (sync.catchUpThreshold {}): newest first, new lines from {} "
         + "offset {} on are sent first, the backlog fills in behind", backlog, threshold, boundary.name(),
         boundary.offset());
     return new Segments(boundary, boundary, new ResumePoint(active, boundary.offset()), liveDone, List.of());
+  }
+
+  /** Blocking: the spool's bytes after {@code read} (0 if its file is no longer there). */
+  static long backlogAfter(SpoolFiles files, SpoolPosition read) {
+    List<SpoolFile> list = files.scan();
+    int from = indexOf(list, read.file());
+    return from < 0 ? 0 : backlog(list, from, read.offset());
+  }
+
+  private static long backlog(List<SpoolFile> list, int from, long offset) {
+    long backlog = -offset;
+    for (int i = from; i < list.size(); i++) {
+      backlog += sizeOf(list.get(i).path());
+    }
+    return backlog;
   }
 
   /** The end of the active file's complete lines, with the bytes before it; null if no newline is near the end. */

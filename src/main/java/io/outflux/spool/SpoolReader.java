@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * its end before the next file. Normally there is one reader, without a limit. During a
  * newest-first catch-up there are two: the live reader, from the boundary on, and the history
  * reader, whose {@code limit} is the boundary: it stops there, wherever that file has been renamed
- * to meanwhile, and says so with a history chunk without lines.
+ * to meanwhile, and says so with a history chunk without lines. A catch-up that starts while the
+ * client runs turns the reader that was following the spool into the history reader
+ * ({@link #limitTo}).
  *
  * <p>Event-loop confined, except {@link #done}, which worker tasks also touch. Each step is one
  * file operation; the chunk it reads is handed on through the {@link Host} and the step completes
@@ -79,7 +81,7 @@ final class SpoolReader {
   private final SpoolFiles files;
   private final StampJournal stamps;
   private final Host host;
-  private final SpoolPosition limit;
+  private SpoolPosition limit;
   private final LineFilter filter;
   private final FreshStamps freshStamps = new FreshStamps();
   /**
@@ -115,6 +117,17 @@ final class SpoolReader {
 
   boolean history() {
     return limit != null;
+  }
+
+  /** From now on this reader reads only up to {@code boundary} (at or after its read position), as history. */
+  void limitTo(SpoolPosition boundary) {
+    this.limit = boundary;
+  }
+
+  /** The file being read and the offset read up to; null between files. */
+  SpoolPosition readPosition() {
+    Reading r = current;
+    return r == null ? null : new SpoolPosition(r.file.id(), r.name, r.readPos, "");
   }
 
   /** A history reader that reached its boundary (and said so). */
@@ -253,12 +266,10 @@ final class SpoolReader {
   /** The history segment is read: the batcher hears it with a chunk without lines. */
   private Future<Boolean> reachedLimit() {
     log.info("history segment read up to the catch-up boundary ({} offset {})", limit.name(), limit.offset());
+    complete = true; // before the batcher hears it: the merged checkpoint must find this reader complete
     return close()
         .compose(v -> host.send(new SpoolChunk(limit, limit, Buffer.buffer(), 0, true)))
-        .map(v -> {
-          complete = true;
-          return false;
-        });
+        .map(false);
   }
 
   /**

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * synced prefix out of the active file (see {@link Compactor}).
  *
  * <p>With {@code sync.catchUp} newest-first and a backlog of at least {@code sync.catchUpThreshold}
- * at start ({@link CatchUpPlan}), a second reader, the history reader, syncs the backlog up to the
- * boundary while the live reader follows the spool from there. The checkpoint's synced position is
+ * at start ({@link CatchUpPlan}), or later (after a server outage, the backlog that built up while
+ * the window was full), a second reader, the history reader, syncs the backlog up to the boundary
+ * while the live reader follows the spool from there. The checkpoint's synced position is
  * then the history segment's (compaction never passes it); the two segments merge back into one
  * once history is acknowledged up to the boundary.
  *
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class SpoolTailVerticle extends VerticleBase implements SpoolReader.Host {
 
   private static final Logger log = LoggerFactory.getLogger(SpoolTailVerticle.class);
+  /** How often a running client looks whether the backlog grew past the threshold (e.g. during an outage). */
+  private static final long BACKLOG_CHECK_MS = 2_000;
 
   private final SpoolConfig config;
   private final Precision precision;
@@ -55,6 +58,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private boolean punchDisabled;
   private boolean stopped;
   private long pollTimer = -1;
+  private boolean splitDue;
+  private boolean backlogChecking;
   private volatile long deadLettered;
 
   public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start) {
@@ -116,6 +121,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   }
 
   private Future<Void> startReaders(Plan plan) {
+    if (catchUpOrder == CatchUpOrder.NEWEST_FIRST) {
+      vertx.setPeriodic(BACKLOG_CHECK_MS, id -> checkBacklog());
+    }
     CatchUpPlan.Segments s = plan.segments();
     if (s == null) {
       live = new SpoolReader(vertx, config, precision, files, stamps, this, null, plan.resume(), plan.done());
@@ -159,6 +167,11 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (stopped || (reader != live && reader != history)) {
       return;
     }
+    if (reader == live && splitDue && history == null) {
+      splitDue = false;
+      splitWhileRunning(reader);
+      return;
+    }
     reader.step().onComplete(ar -> {
       if (ar.failed()) {
         log.warn("reading the spool {} failed, retrying: {}", config.path(), ar.cause().toString());
@@ -184,6 +197,51 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (reader == live) {
       pollTimer = id;
     }
+  }
+
+  // ---- a catch-up that starts while the client runs
+
+  /** Notes a backlog past the threshold after the live read position; the live reader splits at its next step. */
+  private void checkBacklog() {
+    SpoolReader reader = live;
+    SpoolPosition read = reader == null ? null : reader.readPosition();
+    if (stopped || history != null || splitDue || backlogChecking || read == null) {
+      return;
+    }
+    backlogChecking = true;
+    vertx.executeBlocking(() -> CatchUpPlan.backlogAfter(files, read), true).onComplete(ar -> {
+      backlogChecking = false;
+      splitDue = ar.succeeded() && ar.result() >= catchUpThreshold;
+    });
+  }
+
+  /**
+   * Between two steps of the reader (nothing of it is held by the batcher): it becomes the history
+   * reader, up to the spool's end now; what the batcher holds of it, pending or in flight, becomes
+   * the history lane; a new live reader starts at the end.
+   */
+  private void splitWhileRunning(SpoolReader reader) {
+    SpoolPosition read = reader.readPosition();
+    if (read == null) {
+      pump(reader);
+      return;
+    }
+    vertx.executeBlocking(() -> CatchUpPlan.splitWhileRunning(files, read, catchUpThreshold), true)
+        .compose(s -> s == null ? Future.<CatchUpPlan.Segments>succeededFuture(null)
+            : vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
+                ClientBus.UNBOUNDED_WAIT).map(s))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            log.warn("could not start a newest-first catch-up, reading on in order: {}", ar.cause().toString());
+          } else if (ar.result() != null) {
+            CatchUpPlan.Segments s = ar.result();
+            reader.limitTo(s.boundary());
+            history = reader;
+            live = new SpoolReader(vertx, config, precision, files, stamps, this, null, s.liveResume(), s.liveDone());
+            pump(history);
+          }
+          pump(live);
+        });
   }
 
   /** A flush is waiting: look for new lines now instead of at the next poll (no-op while reading). */

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -164,6 +165,52 @@ class CatchUpOrderIT {
       assertCatchUpMergedAndNothingSyncedLeft(dir, spool);
     } finally {
       undeploy(deployment);
+    }
+  }
+
+  @Test
+  void aBacklogThatBuiltUpDuringAServerOutageIsCaughtUpNewestFirstOnceTheServerIsBack(@TempDir Path dir)
+      throws Exception {
+    String db = database("outage");
+    Path spool = dir.resolve("metrics.lp");
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    JsonObject config = clientConfig(spool, db);
+    config.put("servers", new JsonArray().add("http://127.0.0.1:" + port)); // nothing listens there yet
+    Files.write(spool, new TelegrafLikeLines("old", OLD_START).block(0, 100)); // far below the threshold at start
+    String client = deployClient(config);
+    String server = null;
+    try {
+      int backlog = 200_000;
+      TelegrafLikeLines old = new TelegrafLikeLines("old", OLD_START);
+      for (int i = 100; i < backlog; i += 20_000) {
+        Files.write(spool, old.block(i, Math.min(backlog, i + 20_000)), StandardOpenOption.APPEND);
+      }
+      Thread.sleep(3_000); // the client notices the backlog (it looks every 2 s)
+      server = vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+              .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+              .put("influx", new JsonObject().put("url", central.influxd.url()))))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Thread.sleep(1_000); // reconnected: the backlog is split at the spool's end
+      int fresh = 1_000;
+      TelegrafLikeLines newLines = new TelegrafLikeLines("new", NEW_START);
+      for (int i = 0; i < fresh; i += 100) {
+        Files.write(spool, newLines.block(i, i + 100), StandardOpenOption.APPEND);
+        Thread.sleep(50);
+      }
+      assertEquals(fresh, Await.value(() -> countHost(db, "new"), fresh, Duration.ofSeconds(30)));
+      long oldSynced = countHost(db, "old");
+      assertTrue(oldSynced < backlog, "the new lines are in InfluxDB while the backlog is not yet: " + oldSynced
+          + " of " + backlog + " old points");
+      assertEquals(backlog + fresh, Await.value(() -> countAll(db), backlog + fresh, Duration.ofSeconds(120)));
+      assertCatchUpMergedAndNothingSyncedLeft(dir, spool);
+    } finally {
+      undeploy(client);
+      if (server != null) {
+        undeploy(server);
+      }
     }
   }
 
