@@ -283,6 +283,8 @@ public final class ConfigReader {
   }
 
   private static <E extends Enum<E>> String choices(Class<E> type) {
-    return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList().toString();
+    // the documented spelling ("interval-size"); the underscore form is accepted too
+    return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()
+        .toString();
   }
 }

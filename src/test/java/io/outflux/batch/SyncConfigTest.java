@@ -1,0 +1,41 @@
+package io.outflux.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outflux.config.ConfigException;
+import io.outflux.config.ConfigReader;
+import io.outflux.spool.CatchUpOrder;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SyncConfigTest {
+
+  private static SyncConfig parse(JsonObject sync) {
+    return SyncConfig.from(ConfigReader.root(new JsonObject().put("sync", sync), "test", "client", Map.of())
+        .section("sync"));
+  }
+
+  @Test
+  void catchUpIsOldestFirstByDefaultWithA64MiBThreshold() {
+    SyncConfig c = parse(new JsonObject());
+    assertEquals(CatchUpOrder.OLDEST_FIRST, c.catchUp());
+    assertEquals(64L << 20, c.catchUpThreshold());
+  }
+
+  @Test
+  void newestFirstAndItsThresholdAreReadInConfigSpelling() {
+    SyncConfig c = parse(new JsonObject().put("catchUp", "newest-first").put("catchUpThreshold", "8MiB"));
+    assertEquals(CatchUpOrder.NEWEST_FIRST, c.catchUp());
+    assertEquals(8L << 20, c.catchUpThreshold());
+  }
+
+  @Test
+  void anUnknownOrderIsRefusedNamingTheKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(new JsonObject().put("catchUp", "random")));
+    assertEquals("sync.catchUp", e.key());
+    assertTrue(e.getMessage().contains("newest-first"), e.getMessage());
+  }
+}
