@@ -65,7 +65,14 @@ final class Compactor {
     if (to <= from || !synced.file().equals(FileId.ofOrNull(path)) || !tailMatches(path, synced)) {
       return from;
     }
-    runFallocate(path, from, to - from);
+    try {
+      runFallocate(path, from, to - from);
+    } catch (RuntimeException e) {
+      if (!synced.file().equals(FileId.ofOrNull(path))) {
+        return from; // Telegraf rotated the file meanwhile: not a reason to stop punching for good
+      }
+      throw e;
+    }
     return to;
   }
 
