@@ -65,13 +65,8 @@ final class Compactor {
     if (to <= from || !synced.file().equals(FileId.ofOrNull(path)) || !tailMatches(path, synced)) {
       return from;
     }
-    try {
-      runFallocate(path, from, to - from);
-    } catch (RuntimeException e) {
-      if (!synced.file().equals(FileId.ofOrNull(path))) {
-        return from; // Telegraf rotated the file meanwhile: not a reason to stop punching for good
-      }
-      throw e;
+    if (!runFallocate(path, synced.file(), from, to - from)) {
+      return from; // Telegraf rotated the file between the checks and the punch: nothing was done
     }
     return to;
   }
@@ -97,9 +92,19 @@ final class Compactor {
     }
   }
 
-  private static void runFallocate(Path path, long offset, long length) {
-    ProcessBuilder pb = new ProcessBuilder("fallocate", "--punch-hole", "--offset", Long.toString(offset),
-        "--length", Long.toString(length), path.toString()).redirectErrorStream(true);
+  /**
+   * The check by path above and a punch by path would leave a window in which Telegraf renames the
+   * file and creates a new one under the name: the new file's first lines would be punched. So a
+   * shell opens the path once, checks the identity of what it opened, and has fallocate punch that
+   * very open file (through {@code /proc/self/fd/3}, which names the inode, not the path).
+   *
+   * @return false when the path named another file by then (nothing was punched)
+   */
+  private static boolean runFallocate(Path path, FileId id, long offset, long length) {
+    String script = "exec 3<\"$1\" || exit 3; [ \"$(stat -L -c %d:%i /proc/self/fd/3)\" = \"$2\" ] || exit 3; "
+        + "exec fallocate --punch-hole --offset \"$3\" --length \"$4\" /proc/self/fd/3";
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", script, "sh", path.toString(), id.dev() + ":" + id.ino(),
+        Long.toString(offset), Long.toString(length)).redirectErrorStream(true);
     try {
       Process p = pb.start();
       p.getOutputStream().close();
@@ -108,10 +113,14 @@ final class Compactor {
         p.destroyForcibly();
         throw new IllegalStateException("fallocate --punch-hole on " + path + " did not finish in 30 s");
       }
+      if (p.exitValue() == 3) {
+        return false;
+      }
       if (p.exitValue() != 0) {
         throw new IllegalStateException("fallocate --punch-hole on " + path + " failed (exit " + p.exitValue() + "): "
             + new String(output, StandardCharsets.UTF_8).trim());
       }
+      return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run fallocate (util-linux) to compact " + path, e);
     } catch (InterruptedException e) {
