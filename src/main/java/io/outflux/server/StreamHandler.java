@@ -42,6 +42,7 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
 
+  private final Vertx vertx;
   private final BatchIngest ingest;
   private final long maxBodySize;
   private final int maxStreams;
@@ -56,6 +57,7 @@ final class StreamHandler implements Handler<RoutingContext> {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
+    this.vertx = vertx;
     this.ingest = ingest;
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
@@ -184,40 +186,43 @@ final class StreamHandler implements Handler<RoutingContext> {
       answer(stream, StreamProtocol.nack(seq, 400, e.getMessage(), Optional.empty()));
       return;
     }
-    Buffer lines;
-    try {
-      lines = frame.gzip() ? gunzip(frame.payload()) : frame.payload();
-    } catch (IOException | PayloadTooLarge e) {
-      int status = e instanceof PayloadTooLarge ? 413 : 400;
-      answer(stream, StreamProtocol.nack(frame.seq(), status, e.getMessage(), Optional.empty()));
-      return;
-    }
-    if (lines.length() > maxBodySize) {
-      answer(stream, StreamProtocol.nack(frame.seq(), 413,
-          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
-      return;
-    }
     if (drained != null) {
       answer(stream, StreamProtocol.nack(frame.seq(), 503, "server stopping; send to another node",
           Optional.of(java.time.Duration.ofSeconds(1))));
       return;
     }
-    IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
-        stream.retentionPolicy(), stream.precision(), lines);
     inFlight.merge(stream, 1, Integer::sum);
-    ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").onSuccess(outcome -> {
+    // inflating up to http.maxBodySize is CPU work of many milliseconds: not on the event loop
+    Future<Buffer> lines = frame.gzip()
+        ? vertx.executeBlocking(() -> gunzip(frame.payload()), false)
+        : Future.succeededFuture(frame.payload());
+    lines.compose(payload -> ingest(stream, frame.seq(), payload))
+        .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
+            err instanceof PayloadTooLarge ? 413 : 400, err.getMessage(), Optional.empty())))
+        .onSuccess(reply -> answer(stream, reply))
+        .onComplete(done -> {
+          // after the answer above, so a stopping node closes the stream behind its last ack
+          inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
+          if (drained != null) {
+            closeIfIdle(stream);
+          }
+        });
+  }
+
+  /** The ack or nack for one decoded batch. */
+  private Future<JsonObject> ingest(Stream stream, long seq, Buffer lines) {
+    if (lines.length() > maxBodySize) {
+      return Future.succeededFuture(StreamProtocol.nack(seq, 413,
+          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
+    }
+    IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
+        stream.retentionPolicy(), stream.precision(), lines);
+    return ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
-        answer(stream, StreamProtocol.ack(acked.reply()));
-      } else {
-        IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
-        answer(stream, StreamProtocol.nack(frame.seq(), n.status(), n.message(), n.retryAfter()));
+        return StreamProtocol.ack(acked.reply());
       }
-    }).onComplete(done -> {
-      // after the answer above, so a stopping node closes the stream behind its last ack
-      inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
-      if (drained != null) {
-        closeIfIdle(stream);
-      }
+      IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
+      return StreamProtocol.nack(seq, n.status(), n.message(), n.retryAfter());
     });
   }
 
