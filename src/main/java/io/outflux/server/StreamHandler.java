@@ -14,15 +14,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,13 +189,12 @@ final class StreamHandler implements Handler<RoutingContext> {
       return;
     }
     inFlight.merge(stream, 1, Integer::sum);
-    // inflating up to http.maxBodySize is CPU work of many milliseconds: not on the event loop
     Future<Buffer> lines = frame.gzip()
-        ? vertx.executeBlocking(() -> gunzip(frame.payload()), false)
+        ? GzipBody.inflate(vertx, frame.payload(), maxBodySize)
         : Future.succeededFuture(frame.payload());
     lines.compose(payload -> ingest(stream, frame.seq(), payload))
         .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
-            err instanceof PayloadTooLarge ? 413 : 400, err.getMessage(), Optional.empty())))
+            GzipBody.status(err), err.getMessage(), Optional.empty())))
         .onSuccess(reply -> answer(stream, reply))
         .onComplete(done -> {
           // after the answer above, so a stopping node closes the stream behind its last ack
@@ -246,26 +242,5 @@ final class StreamHandler implements Handler<RoutingContext> {
       log.info("asked {} streaming clients to flush", sent);
     }
     return sent;
-  }
-
-  private static final class PayloadTooLarge extends Exception {
-    PayloadTooLarge(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private Buffer gunzip(Buffer gz) throws IOException, PayloadTooLarge {
-    Buffer out = Buffer.buffer(gz.length() * 6);
-    byte[] chunk = new byte[64 * 1024];
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.getBytes()))) {
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        out.appendBytes(chunk, 0, n);
-        if (out.length() > maxBodySize) {
-          throw new PayloadTooLarge("batch larger than http.maxBodySize (" + maxBodySize + " bytes) once decompressed");
-        }
-      }
-    }
-    return out;
   }
 }
