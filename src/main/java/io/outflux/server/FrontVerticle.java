@@ -60,6 +60,8 @@ public final class FrontVerticle extends VerticleBase {
             v -> ClusterMembers.count(v).orElse(0))
         .description("cluster members this node sees, itself included (0 when not clustered)")
         .register(Metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder("outflux_server_clients", fleet, FleetView::clientsHere)
+        .description("distinct clients that sent to this node within cluster.fleetTtl").register(Metrics.registry());
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
     vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
