@@ -139,6 +139,7 @@ public final class BatchVerticle extends VerticleBase {
   private void accept(Lane lane, Message<SpoolChunk> msg) {
     backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
     lane.add(msg.body());
+    ClientMeters.INSTANCE.linesRead.increment(msg.body().lineCount());
     msg.reply(null);
     schedule();
   }

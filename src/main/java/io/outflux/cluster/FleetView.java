@@ -8,7 +8,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -37,7 +37,8 @@ public final class FleetView {
   private final long ttlMs;
   private final long minIntervalMs;
   private final LongSupplier clockMs;
-  private final Map<String, Long> lastPut = new HashMap<>();
+  // read by the metrics scrape on another thread
+  private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
   private Future<AsyncMap<String, String>> map;
 
   public FleetView(Vertx vertx, Supplier<String> node, Duration ttl, Duration minInterval, LongSupplier clockMs) {
@@ -75,6 +76,12 @@ public final class FleetView {
     s.backlogLines().ifPresent(v -> entry.put("backlogLines", v));
     s.lagSeconds().ifPresent(v -> entry.put("lagSeconds", v));
     return map().compose(m -> m.put(s.clientId(), entry.encode(), ttlMs));
+  }
+
+  /** Distinct clients that sent to this node within the TTL. */
+  public long clientsHere() {
+    long since = clockMs.getAsLong() - ttlMs;
+    return lastPut.values().stream().filter(t -> t >= since).count();
   }
 
   /** Every client seen within the TTL, sorted by client id. */

@@ -5,19 +5,21 @@ import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.StreamProtocol.BatchFrame;
 import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +39,22 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
 
+  private final Vertx vertx;
   private final BatchIngest ingest;
   private final long maxBodySize;
   private final int maxStreams;
   private final int maxStreamsPerClient;
   private final Set<Stream> streams = new HashSet<>();
+  /** Batches of each stream handed to ingest and not answered yet. */
+  private final Map<Stream, Integer> inFlight = new HashMap<>();
+  private Promise<Integer> drained;
 
   private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
                         String retentionPolicy, Precision precision) {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
+    this.vertx = vertx;
     this.ingest = ingest;
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
@@ -80,6 +87,10 @@ final class StreamHandler implements Handler<RoutingContext> {
     String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
     String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    if (drained != null) {
+      refuse(ctx, 503, "this node is stopping; connect to another node", Optional.of(java.time.Duration.ofSeconds(1)));
+      return;
+    }
     if (streams.size() >= maxStreams) {
       refuse(ctx, 503, "this node holds " + maxStreams + " streams already (http.maxStreams); try another node",
           Optional.of(java.time.Duration.ofSeconds(5)));
@@ -129,8 +140,38 @@ final class StreamHandler implements Handler<RoutingContext> {
     });
     ws.closeHandler(v -> {
       streams.remove(stream);
+      inFlight.remove(stream);
       log.info("client {} closed its stream", stream.clientId());
+      if (drained != null && streams.isEmpty()) {
+        drained.tryComplete(0);
+      }
     });
+  }
+
+  /**
+   * A stopping node: no new streams; each open stream answers the batches it already received,
+   * refuses further ones (503, so the client sends them to another node) and is closed with 1001
+   * once nothing of it is in flight. Completes when every stream is closed, with how many there were.
+   */
+  Future<Integer> drain() {
+    if (drained == null) {
+      drained = Promise.promise();
+      int open = streams.size();
+      for (Stream s : List.copyOf(streams)) {
+        closeIfIdle(s);
+      }
+      if (streams.isEmpty()) {
+        drained.tryComplete(open);
+      }
+      return drained.future().map(ignored -> open);
+    }
+    return drained.future();
+  }
+
+  private void closeIfIdle(Stream stream) {
+    if (inFlight.getOrDefault(stream, 0) == 0 && !stream.ws().isClosed()) {
+      stream.ws().close((short) 1001, "server stopping");
+    }
   }
 
   private void onBatch(Stream stream, Buffer message) {
@@ -142,28 +183,42 @@ final class StreamHandler implements Handler<RoutingContext> {
       answer(stream, StreamProtocol.nack(seq, 400, e.getMessage(), Optional.empty()));
       return;
     }
-    Buffer lines;
-    try {
-      lines = frame.gzip() ? gunzip(frame.payload()) : frame.payload();
-    } catch (IOException | PayloadTooLarge e) {
-      int status = e instanceof PayloadTooLarge ? 413 : 400;
-      answer(stream, StreamProtocol.nack(frame.seq(), status, e.getMessage(), Optional.empty()));
+    if (drained != null) {
+      answer(stream, StreamProtocol.nack(frame.seq(), 503, "server stopping; send to another node",
+          Optional.of(java.time.Duration.ofSeconds(1))));
       return;
     }
+    inFlight.merge(stream, 1, Integer::sum);
+    Future<Buffer> lines = frame.gzip()
+        ? GzipBody.inflate(vertx, frame.payload(), maxBodySize)
+        : Future.succeededFuture(frame.payload());
+    lines.compose(payload -> ingest(stream, frame.seq(), payload))
+        .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
+            GzipBody.status(err), err.getMessage(), Optional.empty())))
+        .onSuccess(reply -> answer(stream, reply))
+        .onComplete(done -> {
+          // after the answer above, so a stopping node closes the stream behind its last ack
+          inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
+          if (drained != null) {
+            closeIfIdle(stream);
+          }
+        });
+  }
+
+  /** The ack or nack for one decoded batch. */
+  private Future<JsonObject> ingest(Stream stream, long seq, Buffer lines) {
     if (lines.length() > maxBodySize) {
-      answer(stream, StreamProtocol.nack(frame.seq(), 413,
+      return Future.succeededFuture(StreamProtocol.nack(seq, 413,
           "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
-      return;
     }
-    IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
+    IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
         stream.retentionPolicy(), stream.precision(), lines);
-    ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").onSuccess(outcome -> {
+    return ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
-        answer(stream, StreamProtocol.ack(acked.reply()));
-      } else {
-        IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
-        answer(stream, StreamProtocol.nack(frame.seq(), n.status(), n.message(), n.retryAfter()));
+        return StreamProtocol.ack(acked.reply());
       }
+      IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
+      return StreamProtocol.nack(seq, n.status(), n.message(), n.retryAfter());
     });
   }
 
@@ -187,26 +242,5 @@ final class StreamHandler implements Handler<RoutingContext> {
       log.info("asked {} streaming clients to flush", sent);
     }
     return sent;
-  }
-
-  private static final class PayloadTooLarge extends Exception {
-    PayloadTooLarge(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private Buffer gunzip(Buffer gz) throws IOException, PayloadTooLarge {
-    Buffer out = Buffer.buffer(gz.length() * 6);
-    byte[] chunk = new byte[64 * 1024];
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.getBytes()))) {
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        out.appendBytes(chunk, 0, n);
-        if (out.length() > maxBodySize) {
-          throw new PayloadTooLarge("batch larger than http.maxBodySize (" + maxBodySize + " bytes) once decompressed");
-        }
-      }
-    }
-    return out;
   }
 }
