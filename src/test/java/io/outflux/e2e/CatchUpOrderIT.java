@@ -71,7 +71,7 @@ class CatchUpOrderIT {
   void newLinesReachInfluxDbWhileTheBacklogIsStillSyncingAndThenEveryPointIsThere(@TempDir Path dir) throws Exception {
     String db = database("newest");
     Path spool = dir.resolve("metrics.lp");
-    int backlog = 200_000;
+    int backlog = 300_000;
     writeBacklog(dir, spool, new TelegrafLikeLines("old", OLD_START), backlog, 2);
     String deployment = deployClient(clientConfig(spool, db)); // deployed: the boundary is decided
     try {
@@ -155,12 +155,12 @@ class CatchUpOrderIT {
     String deployment = deployClient(clientConfig(spool, db));
     try {
       int fresh = 30_000;
-      // the first rotation renames the boundary's file while history is still reading it
-      new SpoolWriter(spool, new TelegrafLikeLines("new", NEW_START), 4_000).write(0, fresh, 500, Duration.ofMillis(40));
-      long newSynced = countHost(db, "new");
+      SpoolWriter writer = new SpoolWriter(spool, new TelegrafLikeLines("new", NEW_START), 4_000);
+      writer.write(0, 4_000, 500, Duration.ofMillis(40)); // ends with the rotation of the boundary's file
       long oldSynced = countHost(db, "old");
-      assertTrue(newSynced > 0 && oldSynced < backlog, "new lines went first: " + newSynced + " new, " + oldSynced
-          + " old points synced when the writer stopped");
+      assertTrue(oldSynced < backlog, "the boundary's file was renamed while the history was still syncing: "
+          + oldSynced + " of " + backlog + " old points synced");
+      writer.write(4_000, fresh, 500, Duration.ofMillis(40)); // and a rotation every 4,000 lines after it
       assertEquals(backlog + fresh, Await.value(() -> countAll(db), backlog + fresh, Duration.ofSeconds(120)));
       assertCatchUpMergedAndNothingSyncedLeft(dir, spool);
     } finally {
@@ -183,7 +183,7 @@ class CatchUpOrderIT {
     String client = deployClient(config);
     String server = null;
     try {
-      int backlog = 200_000;
+      int backlog = 300_000;
       TelegrafLikeLines old = new TelegrafLikeLines("old", OLD_START);
       for (int i = 100; i < backlog; i += 20_000) {
         Files.write(spool, old.block(i, Math.min(backlog, i + 20_000)), StandardOpenOption.APPEND);
