@@ -127,6 +127,7 @@ public final class BatchVerticle extends VerticleBase {
       historyRead = true;
       msg.reply(null);
       mergeIfDone();
+      schedule(); // the last history lines need not make a full batch
       return;
     }
     if (lane.isFull(config)) {
@@ -158,10 +159,15 @@ public final class BatchVerticle extends VerticleBase {
         || policy.isDue(live.pendingLines, live.pending.length()));
   }
 
+  /** History lines leave in full batches (the reader fills them from disk at once), the last ones when all is read. */
+  private boolean historyDue() {
+    return history != null && history.pendingLines > 0 && (history.isFull(config) || historyRead);
+  }
+
   /** Sends batches while window slots are free: live lines when due, history lines in the slots left (see {@link CatchUpScheduler}). */
   private void schedule() {
     while (true) {
-      CatchUpScheduler.Next next = CatchUpScheduler.next(liveDue(), history != null && history.pendingLines > 0,
+      CatchUpScheduler.Next next = CatchUpScheduler.next(liveDue(), historyDue(),
           live.acks.size(), history == null ? 0 : history.acks.size(), config.maxInFlight());
       if (next == CatchUpScheduler.Next.NONE) {
         return;
