@@ -99,7 +99,9 @@ public final class BatchVerticle extends VerticleBase {
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
     vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
       backlog.spoolEnd(end);
-      ClientMeters.INSTANCE.progress(backlog.progress(pendingLines, pending.length(), synced));
+      Progress progress = backlog.progress(pendingLines, pending.length(), synced);
+      ClientMeters.INSTANCE.progress(progress);
+      vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
     }));
     return Future.succeededFuture();
   }

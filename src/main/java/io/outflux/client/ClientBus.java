@@ -1,6 +1,7 @@
 package io.outflux.client;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.Progress;
 import io.outflux.batch.RejectedLines;
 import io.outflux.bus.LocalCodec;
 import io.outflux.spool.Checkpoint;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *                               batch <--TRANSPORT_PROBLEM-- transport
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
+ *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
  */
 public final class ClientBus {
@@ -42,6 +44,9 @@ public final class ClientBus {
   /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */
   public static final String TRANSPORT_PROBLEM = "outflux.client.transport-problem";
 
+  /** publish {@link Progress}, about once a second: backlog and lag, for the server's fleet view. */
+  public static final String PROGRESS = "outflux.client.progress";
+
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an
    * event-bus timeout would only make the sender resend what is already queued.
@@ -59,5 +64,6 @@ public final class ClientBus {
     LocalCodec.register(vertx, Checkpoint.class);
     LocalCodec.register(vertx, RejectedLines.class);
     LocalCodec.register(vertx, TransportProblem.class);
+    LocalCodec.register(vertx, Progress.class);
   }
 }

@@ -2,6 +2,7 @@ package io.outflux.transport;
 
 import io.outflux.batch.Batch;
 import io.outflux.batch.FlushRequest;
+import io.outflux.batch.Progress;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
 import io.outflux.meter.LinkMeter;
@@ -98,6 +99,9 @@ public final class TransportVerticle extends VerticleBase {
       sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
+    if (wsSender != null) {
+      vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
+    }
     return Future.succeededFuture();
   }
 
