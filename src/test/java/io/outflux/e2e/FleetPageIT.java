@@ -118,10 +118,10 @@ class FleetPageIT {
           "some client shows a throughput: " + later);
 
       // let the chart collect some history, then check it was drawn: a line per client, colored pixels
-      Thread.sleep(15_000);
-      JsonObject chart = new JsonObject((String) chromium.evaluate("JSON.stringify(window.outfluxFleet)"));
-      assertTrue(chart.getInteger("chartSeries") >= 3, chart.encode());
-      assertTrue(chart.getInteger("chartPoints") >= 3 * 10, chart.encode());
+      // (about 15 s of history at one poll a second: enough for a readable screenshot)
+      JsonObject chart = Await.until(
+          () -> new JsonObject((String) chromium.evaluate("JSON.stringify(window.outfluxFleet)")),
+          c -> c.getInteger("chartSeries") >= 3 && c.getInteger("chartPoints") >= 3 * 15, Duration.ofSeconds(40));
       assertEquals(0, chart.getInteger("errors"), chart.encode());
       long colored = ((Number) chromium.evaluate(COLORED_PIXELS)).longValue();
       assertTrue(colored > 500, "the lag lines are drawn: " + colored + " colored pixels");
