@@ -53,16 +53,25 @@ public final class HeadlessChromium implements AutoCloseable {
 
   /** Starts the browser with a {@code width} x {@code height} viewport and attaches to its page. */
   public static HeadlessChromium start(Vertx vertx, int width, int height) throws Exception {
-    if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " is missing: the browser tests need Debian's chromium "
+    return start(vertx, BINARY, width, height);
+  }
+
+  /** @throws IllegalStateException when {@code binary} is not there: a browser test fails, it never skips */
+  static HeadlessChromium start(Vertx vertx, Path binary, int width, int height) throws Exception {
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(binary + " is missing: the browser tests need Debian's chromium "
           + "(apt-get install -y chromium; scripts/setup.sh installs it)");
     }
     Path profile = Files.createTempDirectory("outflux-chromium-");
-    List<String> command = List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+    List<String> command = List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=" + width + "," + height,
         "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank");
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // its singleton socket and shared-memory files go to TMPDIR: keep them in the profile we delete
+    Path tmp = Files.createDirectories(profile.resolve("tmp"));
+    builder.environment().put("TMPDIR", tmp.toString());
+    Process process = builder
         .redirectErrorStream(true)
         .redirectOutput(profile.resolve("chromium.log").toFile())
         .start();
