@@ -128,6 +128,7 @@ public final class BatchVerticle extends VerticleBase {
     pendingFiles.add(chunk.end().file());
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
+    ClientMeters.INSTANCE.linesRead.increment(chunk.lineCount());
     pendingEnd = chunk.end();
     msg.reply(null);
     if (flushing() || policy.isDue(pendingLines, pending.length())) {

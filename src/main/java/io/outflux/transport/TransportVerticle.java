@@ -156,7 +156,9 @@ public final class TransportVerticle extends VerticleBase {
       meter.sent(batch.bytes());
     }
     URI server = currentServer();
+    ClientMeters.INSTANCE.linesSent.increment(batch.lines());
     sender.send(server, batch).onSuccess(result -> {
+      ClientMeters.INSTANCE.connection(connectionState(result), server.toString());
       if (result instanceof SendResult.Acked acked) {
         if (a.failures() > 0) {
           log.info("batch {} delivered to {} after {} failed attempts", batch.seq(), server, a.failures());
@@ -177,6 +179,14 @@ public final class TransportVerticle extends VerticleBase {
             "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
       }
     });
+  }
+
+  private static ClientMeters.Connection connectionState(SendResult result) {
+    if (result instanceof SendResult.Acked) {
+      return ClientMeters.Connection.CONNECTED;
+    }
+    return result instanceof SendResult.AuthRejected ? ClientMeters.Connection.AUTH_REFUSED
+        : ClientMeters.Connection.RETRYING;
   }
 
   private URI currentServer() {
