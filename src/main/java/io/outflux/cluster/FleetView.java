@@ -8,7 +8,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -46,7 +46,8 @@ public final class FleetView {
   private final long ttlMs;
   private final long minIntervalMs;
   private final LongSupplier clockMs;
-  private final Map<String, Long> lastPut = new HashMap<>();
+  // read by the metrics scrape on another thread
+  private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
   private final ClientRates rates = new ClientRates();
   private Future<AsyncMap<String, String>> map;
 
@@ -95,6 +96,12 @@ public final class FleetView {
     if (!clientId.isEmpty()) {
       rates.stored(clientId, lines);
     }
+  }
+
+  /** Distinct clients that sent to this node within the TTL. */
+  public long clientsHere() {
+    long since = clockMs.getAsLong() - ttlMs;
+    return lastPut.values().stream().filter(t -> t >= since).count();
   }
 
   /** Every client seen within the TTL, sorted by client id, with its state as of now. */

@@ -15,8 +15,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +43,7 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private static final String TRANSPORT = "websocket";
 
+  private final Vertx vertx;
   private final BatchIngest ingest;
   private final long maxBodySize;
   private final int maxStreams;
@@ -61,6 +59,7 @@ final class StreamHandler implements Handler<RoutingContext> {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
+    this.vertx = vertx;
     this.ingest = ingest;
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
@@ -190,40 +189,42 @@ final class StreamHandler implements Handler<RoutingContext> {
       answer(stream, StreamProtocol.nack(seq, 400, e.getMessage(), Optional.empty()));
       return;
     }
-    Buffer lines;
-    try {
-      lines = frame.gzip() ? gunzip(frame.payload()) : frame.payload();
-    } catch (IOException | PayloadTooLarge e) {
-      int status = e instanceof PayloadTooLarge ? 413 : 400;
-      answer(stream, StreamProtocol.nack(frame.seq(), status, e.getMessage(), Optional.empty()));
-      return;
-    }
-    if (lines.length() > maxBodySize) {
-      answer(stream, StreamProtocol.nack(frame.seq(), 413,
-          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
-      return;
-    }
     if (drained != null) {
       answer(stream, StreamProtocol.nack(frame.seq(), 503, "server stopping; send to another node",
           Optional.of(java.time.Duration.ofSeconds(1))));
       return;
     }
-    IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
-        stream.retentionPolicy(), stream.precision(), lines);
     inFlight.merge(stream, 1, Integer::sum);
-    ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).onSuccess(outcome -> {
+    Future<Buffer> lines = frame.gzip()
+        ? GzipBody.inflate(vertx, frame.payload(), maxBodySize)
+        : Future.succeededFuture(frame.payload());
+    lines.compose(payload -> ingest(stream, frame.seq(), payload))
+        .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
+            GzipBody.status(err), err.getMessage(), Optional.empty())))
+        .onSuccess(reply -> answer(stream, reply))
+        .onComplete(done -> {
+          // after the answer above, so a stopping node closes the stream behind its last ack
+          inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
+          if (drained != null) {
+            closeIfIdle(stream);
+          }
+        });
+  }
+
+  /** The ack or nack for one decoded batch. */
+  private Future<JsonObject> ingest(Stream stream, long seq, Buffer lines) {
+    if (lines.length() > maxBodySize) {
+      return Future.succeededFuture(StreamProtocol.nack(seq, 413,
+          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
+    }
+    IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
+        stream.retentionPolicy(), stream.precision(), lines);
+    return ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
-        answer(stream, StreamProtocol.ack(acked.reply()));
-      } else {
-        IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
-        answer(stream, StreamProtocol.nack(frame.seq(), n.status(), n.message(), n.retryAfter()));
+        return StreamProtocol.ack(acked.reply());
       }
-    }).onComplete(done -> {
-      // after the answer above, so a stopping node closes the stream behind its last ack
-      inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
-      if (drained != null) {
-        closeIfIdle(stream);
-      }
+      IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
+      return StreamProtocol.nack(seq, n.status(), n.message(), n.retryAfter());
     });
   }
 
@@ -269,26 +270,5 @@ final class StreamHandler implements Handler<RoutingContext> {
       log.info("asked {} streaming clients to flush", sent);
     }
     return sent;
-  }
-
-  private static final class PayloadTooLarge extends Exception {
-    PayloadTooLarge(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private Buffer gunzip(Buffer gz) throws IOException, PayloadTooLarge {
-    Buffer out = Buffer.buffer(gz.length() * 6);
-    byte[] chunk = new byte[64 * 1024];
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.getBytes()))) {
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        out.appendBytes(chunk, 0, n);
-        if (out.length() > maxBodySize) {
-          throw new PayloadTooLarge("batch larger than http.maxBodySize (" + maxBodySize + " bytes) once decompressed");
-        }
-      }
-    }
-    return out;
   }
 }
