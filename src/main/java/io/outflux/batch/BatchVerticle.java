@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.outflux.spool.FileId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +38,11 @@ public final class BatchVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(BatchVerticle.class);
   private static final int MAX_ACKED_FILES = 64;
+  /** While a backlog drains, its progress is logged this often. */
+  private static final long CATCH_UP_LOG_EVERY_MS = 10_000;
+  /** A backlog counts as catching up (and is logged) from this many unacknowledged bytes, or this lag. */
+  private static final long CATCH_UP_BYTES = 8L << 20;
+  private static final double CATCH_UP_LAG_SECONDS = 60;
 
   private final SyncConfig config;
   private final BatchPolicy policy;
@@ -55,7 +61,13 @@ public final class BatchVerticle extends VerticleBase {
   private SpoolPosition synced;
   private long ackedLines;
   private long ackedBatches;
+  private long linesRead;
+  private long bytesAcked;
+  private java.time.Instant lastAckAt;
   private TransportProblem lastProblem;
+  private final io.outflux.metrics.ProgressLine catchUp = io.outflux.metrics.ProgressLine.systemClock();
+  private boolean catchingUp;
+  private long lastCatchUpLog;
   /** Spool files of the pending batch, and of each batch in flight: to know which files acks moved past. */
   private Set<FileId> pendingFiles = new HashSet<>();
   private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
@@ -73,9 +85,11 @@ public final class BatchVerticle extends VerticleBase {
     final SpoolPosition target;
     final long linesAtStart;
     final long batchesAtStart;
+    final boolean force;
     long timer;
 
-    PendingFlush(Message<Object> request, SpoolPosition target, long linesAtStart, long batchesAtStart) {
+    PendingFlush(Message<Object> request, SpoolPosition target, long linesAtStart, long batchesAtStart, boolean force) {
+      this.force = force;
       this.request = request;
       this.target = target;
       this.linesAtStart = linesAtStart;
@@ -97,11 +111,57 @@ public final class BatchVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
     vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
+    vertx.eventBus().localConsumer(ClientBus.STATUS_BATCH, msg -> msg.reply(status()));
     vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
       backlog.spoolEnd(end);
-      ClientMeters.INSTANCE.progress(backlog.progress(pendingLines, pending.length(), synced));
+      Progress progress = backlog.progress(pendingLines, pending.length(), synced);
+      ClientMeters.INSTANCE.progress(progress);
+      logCatchUp(progress);
     }));
     return Future.succeededFuture();
+  }
+
+  /** Every {@value #CATCH_UP_LOG_EVERY_MS} ms while a large backlog drains: what is left, the rate, the time left. */
+  private void logCatchUp(Progress p) {
+    boolean large = p.backlogBytes() >= CATCH_UP_BYTES || p.lagSeconds() >= CATCH_UP_LAG_SECONDS;
+    catchUp.sample(ackedLines, bytesAcked);
+    long now = System.currentTimeMillis();
+    if (large && !catchingUp) {
+      catchingUp = true;
+      lastCatchUpLog = now;
+    } else if (large && now - lastCatchUpLog >= CATCH_UP_LOG_EVERY_MS) {
+      lastCatchUpLog = now;
+      log.info("catching up: {}", catchUp.format(p.backlogLines(), p.backlogBytes()));
+    } else if (!large && catchingUp) {
+      catchingUp = false;
+      log.info("caught up: {} lines acknowledged so far, lag {} s", io.outflux.metrics.ProgressLine.count(ackedLines),
+          String.format(java.util.Locale.ROOT, "%.1f", p.lagSeconds()));
+    }
+  }
+
+  private JsonObject status() {
+    Progress p = backlog.progress(pendingLines, pending.length(), synced);
+    JsonObject rule = new JsonObject().put("rule", config.rule().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+        .put("interval", config.interval().toMillis() + "ms")
+        .put("sizeLines", config.sizeLines()).put("sizeBytes", config.sizeBytes())
+        .put("maxBatchLines", config.maxBatchLines()).put("maxBatchSize", config.maxBatchSize())
+        .put("maxInFlight", config.maxInFlight());
+    JsonObject json = new JsonObject()
+        .put("sync", rule)
+        .put("backlogLines", p.backlogLines())
+        .put("backlogBytes", p.backlogBytes())
+        .put("lagSeconds", p.lagSeconds())
+        .put("linesRead", linesRead)
+        .put("linesAcked", ackedLines)
+        .put("bytesAcked", bytesAcked)
+        .put("batchesInFlight", acks.size())
+        .put("lastAckedSeq", ackedBatches)
+        .put("syncedOffset", synced.offset())
+        .put("flushesWaiting", flushes.size());
+    if (lastAckAt != null) {
+      json.put("lastAckAt", lastAckAt.toString());
+    }
+    return json;
   }
 
   private void onChunk(Message<SpoolChunk> msg) {
@@ -126,6 +186,7 @@ public final class BatchVerticle extends VerticleBase {
     pendingFiles.add(chunk.end().file());
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
+    linesRead += chunk.lineCount();
     pendingEnd = chunk.end();
     msg.reply(null);
     if (flushing() || policy.isDue(pendingLines, pending.length())) {
@@ -167,7 +228,8 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onDelivered(Delivery delivery) {
-    backlog.acked(delivery.seq());
+    bytesAcked += backlog.acked(delivery.seq());
+    lastAckAt = java.time.Instant.now();
     ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
@@ -200,21 +262,38 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onFlush(Message<Object> request) {
-    spoolEnd.completeLinesEnd().onComplete(ar -> {
+    boolean force = FlushRequest.forceOf(request.body());
+    Duration timeout = FlushRequest.timeoutOf(request.body());
+    spoolEnd.completeLinesEnd()
+        .compose(end -> force || reached(end) ? Future.succeededFuture(end) : linkClosedFor(timeout).map(closed -> {
+          closed.ifPresent(why -> {
+            throw new LinkClosed(why);
+          });
+          return end;
+        }))
+        .onComplete(ar -> {
       if (ar.failed()) {
-        request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
+        if (ar.cause() instanceof LinkClosed closed) {
+          request.fail(FlushRequest.FAILED_LINK_CLOSED, "not flushed: " + closed.getMessage()
+              + "; outflux flush --force (POST /flush?force=true) sends outside the windows");
+        } else {
+          request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
+        }
         return;
       }
       if (lastProblem != null && lastProblem.blocked()) {
         request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
         return;
       }
-      PendingFlush flush = new PendingFlush(request, ar.result(), ackedLines, ackedBatches);
-      long timeoutMs = FlushRequest.timeoutOf(request.body()).toMillis();
+      PendingFlush flush = new PendingFlush(request, ar.result(), ackedLines, ackedBatches, force);
+      long timeoutMs = timeout.toMillis();
       flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
       flushes.add(flush);
-      log.info("flush requested: sending everything up to spool offset {} (synced up to {})",
-          flush.target.offset(), synced.offset());
+      log.info("{}flush requested: sending everything up to spool offset {} (synced up to {})",
+          force ? "forced " : "", flush.target.offset(), synced.offset());
+      if (force) {
+        overrideLink();
+      }
       completeFlushes();
       if (flushing()) {
         vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
@@ -223,7 +302,40 @@ public final class BatchVerticle extends VerticleBase {
     });
   }
 
+  /** Why the metered link will stay closed longer than {@code timeout} (window or interface), if it will. */
+  private Future<java.util.Optional<String>> linkClosedFor(Duration timeout) {
+    return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_TRANSPORT, null,
+            new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
+        .map(reply -> io.outflux.meter.LinkStatusJson.closedBeyond(reply.body().getJsonObject("link"), java.time.Instant.now(), timeout))
+        .otherwise(java.util.Optional.empty());
+  }
+
+  private static final class LinkClosed extends RuntimeException {
+    LinkClosed(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** Tells the transport whether a forced flush is running (it then ignores the transfer windows). */
+  private void overrideLink() {
+    boolean on = flushes.stream().anyMatch(f -> f.force);
+    if (on != linkOverridden) {
+      linkOverridden = on;
+      vertx.eventBus().publish(ClientBus.LINK_OVERRIDE, on, ClientBus.UNBOUNDED_WAIT);
+    }
+  }
+
+  private boolean linkOverridden;
+
   private void completeFlushes() {
+    try {
+      completeReachedFlushes();
+    } finally {
+      overrideLink();
+    }
+  }
+
+  private void completeReachedFlushes() {
     flushes.removeIf(f -> {
       if (!reached(f.target)) {
         return false;
@@ -263,6 +375,7 @@ public final class BatchVerticle extends VerticleBase {
     String why = lastProblem == null ? "" : "; last problem: " + lastProblem.reason();
     flush.request.fail(FlushRequest.FAILED_TIMEOUT, "not flushed within " + timeoutMs + " ms: synced up to offset "
         + synced.offset() + " of " + flush.target.offset() + why);
+    overrideLink();
   }
 
   private void onProblem(TransportProblem problem) {
@@ -273,6 +386,7 @@ public final class BatchVerticle extends VerticleBase {
         f.request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + problem.reason());
       }
       flushes.clear();
+      overrideLink();
     }
   }
 }

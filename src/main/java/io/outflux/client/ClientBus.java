@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  *                               batch <--TRANSPORT_PROBLEM-- transport
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
+ *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
+ *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT--> each stage answers its part (JsonObject)
  * </pre>
  */
 public final class ClientBus {
@@ -41,6 +43,15 @@ public final class ClientBus {
   public static final String DEAD_LETTER = "outflux.client.dead-letter";
   /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */
   public static final String TRANSPORT_PROBLEM = "outflux.client.transport-problem";
+
+  /** publish {@code Boolean}: true while a forced flush runs (transfer windows and interface ignored), then false. */
+  public static final String LINK_OVERRIDE = "outflux.client.link-override";
+  /** request (no body), reply {@code JsonObject}: the tail's part of the status (spool, dead letters). */
+  public static final String STATUS_SPOOL = "outflux.client.status.spool";
+  /** request (no body), reply {@code JsonObject}: the batcher's part (rule, backlog, lag, acks). */
+  public static final String STATUS_BATCH = "outflux.client.status.batch";
+  /** request (no body), reply {@code JsonObject}: the transport's part (server, connection, metered link). */
+  public static final String STATUS_TRANSPORT = "outflux.client.status.transport";
 
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an

@@ -9,7 +9,11 @@ import io.outflux.spool.Checkpoint;
 import io.outflux.spool.CheckpointStore;
 import io.outflux.spool.SpoolTailVerticle;
 import io.outflux.transport.TransportVerticle;
+import io.outflux.meter.QuotaStore;
 import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,19 +50,20 @@ public final class ClientVerticle extends VerticleBase {
         config.spool().checkpoint(), checkpoint.synced().offset(), checkpoint.synced().name(),
         checkpoint.synced().file(), checkpoint.lastAckedSeq());
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
+    Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
-            streaming, config.source()))
+            streaming, config.source(), Clock.systemDefaultZone(), null, quota))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint)))
-        .compose(id -> deployAdmin(config.admin(), config.clientId()));
+        .compose(id -> deployAdmin(config.admin(), config.clientId(), config.transport()));
   }
 
-  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId) {
+  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId, io.outflux.transport.TransportConfig transport) {
     if (!adminConfig.enabled()) {
       return Future.succeededFuture();
     }
-    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId);
+    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId, transport);
     // syncing matters more than the admin endpoint: a taken port is reported, not fatal
     return vertx.deployVerticle(verticle)
         .onSuccess(id -> admin = verticle)
