@@ -153,23 +153,38 @@ public final class LinkMeter {
     return config.windows().isEmpty() || config.windows().stream().anyMatch(w -> w.contains(local.toLocalTime()));
   }
 
-  /** The latest end among the windows that contain now (overlapping windows chain only once). */
+  /** When the link closes: the end of the windows that contain now, following windows that overlap it. */
   private Optional<ZonedDateTime> windowEnd(ZonedDateTime now) {
+    ZonedDateTime end = null;
+    ZonedDateTime at = now;
+    // each step moves to the end of a window containing `at`; windows that chain are followed, a bounded number of times
+    for (int i = 0; i <= config.windows().size(); i++) {
+      ZonedDateTime next = latestEndContaining(at);
+      if (next == null || (end != null && !next.isAfter(end))) {
+        break;
+      }
+      end = next;
+      at = next;
+    }
+    return Optional.ofNullable(end);
+  }
+
+  private ZonedDateTime latestEndContaining(ZonedDateTime t) {
     ZonedDateTime best = null;
     for (LinkConfig.Window w : config.windows()) {
-      if (!w.contains(now.toLocalTime())) {
+      if (!w.contains(t.toLocalTime())) {
         continue;
       }
-      LocalDateTime end = now.toLocalDate().atTime(w.end());
+      LocalDateTime end = t.toLocalDate().atTime(w.end());
       ZonedDateTime candidate = end.atZone(config.zone());
-      if (!candidate.isAfter(now)) {
+      if (!candidate.isAfter(t)) {
         candidate = end.plusDays(1).atZone(config.zone());
       }
       if (best == null || candidate.isAfter(best)) {
         best = candidate;
       }
     }
-    return Optional.ofNullable(best);
+    return best;
   }
 
   private void refill(Instant now) {
