@@ -9,6 +9,7 @@ import io.outflux.spool.Checkpoint;
 import io.outflux.spool.CheckpointStore;
 import io.outflux.spool.SpoolTailVerticle;
 import io.outflux.transport.TransportVerticle;
+import io.outflux.meter.InterfaceState;
 import io.outflux.meter.QuotaStore;
 import io.vertx.core.Future;
 import java.nio.file.Path;
@@ -28,6 +29,16 @@ public final class ClientVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ClientVerticle.class);
 
   private AdminVerticle admin;
+  private final InterfaceState interfaces;
+
+  public ClientVerticle() {
+    this(null);
+  }
+
+  /** @param interfaces reads the state of {@code link.interface} (tests switch it); null: {@code /sys/class/net} */
+  public ClientVerticle(InterfaceState interfaces) {
+    this.interfaces = interfaces;
+  }
 
   @Override
   public Future<?> start() {
@@ -52,7 +63,7 @@ public final class ClientVerticle extends VerticleBase {
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
     Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
-            streaming, config.source(), Clock.systemDefaultZone(), null, quota))
+            streaming, config.source(), Clock.systemDefaultZone(), interfaces, quota))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint)))

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -153,5 +154,54 @@ class MeteredLinkIT {
     config.getJsonObject("link").put("dailyQuota", "1GiB");
     Edge.deployClient(vertx, config);
     assertEquals(1_000, Await.value(edge::count, 1_000, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void whileTheLinksInterfaceIsDownNothingIsSentAndEverythingFollowsWhenItComesUp(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    Edge edge = new Edge(central, "metered_interface", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    int adminPort = Edge.freePort();
+    JsonObject config = edge.clientConfig("interval", server.actualPort());
+    config.getJsonObject("sync").put("interval", "50ms");
+    config.getJsonObject("admin").put("port", adminPort);
+    config.put("link", new JsonObject().put("interface", "lo")); // exists everywhere; its state is the test's
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
+    Edge.deploy(vertx, new io.outflux.client.ClientVerticle(name -> io.vertx.core.Future.succeededFuture(up.get())), config);
+    edge.append(250);
+    Thread.sleep(1_500);
+    assertEquals(0, edge.count(), "the interface is down");
+    JsonObject link = Edge.admin(adminPort, "/status").getValue().getJsonObject("link");
+    assertEquals(false, link.getBoolean("interfaceUp"), link.encode());
+    Map.Entry<Integer, JsonObject> flush = Edge.postAdmin(adminPort, "/flush?timeout=20s");
+    assertEquals(409, flush.getKey(), flush.getValue().encode());
+    assertTrue(flush.getValue().getString("error").contains("network interface lo is down"), flush.getValue().encode());
+
+    up.set(true);
+    assertEquals(250, Await.value(edge::count, 250, Duration.ofSeconds(20)), "the lines waited in the spool");
+    edge.append(50);
+    assertEquals(300, Await.value(edge::count, 300, Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void aFlushOverASlowLinkShowsItsProgress(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "metered_progress", dir);
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    int adminPort = Edge.freePort();
+    JsonObject config = edge.clientConfig("interval", server.actualPort());
+    config.getJsonObject("sync").put("interval", "1h").put("maxBatchLines", 100);
+    config.getJsonObject("admin").put("port", adminPort);
+    config.getJsonObject("spool").put("readChunkLines", 50);
+    config.put("link", new JsonObject().put("maxRate", "16KiB"));
+    Path conf = Files.writeString(dir.resolve("client.json"), config.encodePrettily());
+    Edge.deployClient(vertx, config);
+    edge.append(1_000); // about 160 KB: some 10 s at 16 KiB/s
+
+    Edge.Cli flush = Edge.cli("flush", "--conf", conf.toString(), "--timeout", "60s");
+    assertEquals(0, flush.exit(), flush.out());
+    assertTrue(flush.out().contains("flushing: ") && flush.out().contains(" lines/s (") && flush.out().contains(" left"),
+        flush.out());
+    assertTrue(flush.out().contains("flushed: "), flush.out());
+    assertEquals(1_000, edge.count(), "everything is in InfluxDB when the flush answers");
   }
 }
