@@ -38,11 +38,6 @@ public final class BatchVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(BatchVerticle.class);
   private static final int MAX_ACKED_FILES = 64;
-  /** While a backlog drains, its progress is logged this often. */
-  private static final long CATCH_UP_LOG_EVERY_MS = 10_000;
-  /** A backlog counts as catching up (and is logged) from this many unacknowledged bytes, or this lag. */
-  private static final long CATCH_UP_BYTES = 8L << 20;
-  private static final double CATCH_UP_LAG_SECONDS = 60;
 
   private final SyncConfig config;
   private final BatchPolicy policy;
@@ -65,9 +60,7 @@ public final class BatchVerticle extends VerticleBase {
   private long bytesAcked;
   private java.time.Instant lastAckAt;
   private TransportProblem lastProblem;
-  private final io.outflux.metrics.ProgressLine catchUp = io.outflux.metrics.ProgressLine.systemClock();
-  private boolean catchingUp;
-  private long lastCatchUpLog;
+  private final CatchUpLog catchUp = new CatchUpLog(System::nanoTime, log::info);
   /** Spool files of the pending batch, and of each batch in flight: to know which files acks moved past. */
   private Set<FileId> pendingFiles = new HashSet<>();
   private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
@@ -116,27 +109,9 @@ public final class BatchVerticle extends VerticleBase {
       backlog.spoolEnd(end);
       Progress progress = backlog.progress(pendingLines, pending.length(), synced);
       ClientMeters.INSTANCE.progress(progress);
-      logCatchUp(progress);
+      catchUp.update(progress, ackedLines, bytesAcked);
     }));
     return Future.succeededFuture();
-  }
-
-  /** Every {@value #CATCH_UP_LOG_EVERY_MS} ms while a large backlog drains: what is left, the rate, the time left. */
-  private void logCatchUp(Progress p) {
-    boolean large = p.backlogBytes() >= CATCH_UP_BYTES || p.lagSeconds() >= CATCH_UP_LAG_SECONDS;
-    catchUp.sample(ackedLines, bytesAcked);
-    long now = System.currentTimeMillis();
-    if (large && !catchingUp) {
-      catchingUp = true;
-      lastCatchUpLog = now;
-    } else if (large && now - lastCatchUpLog >= CATCH_UP_LOG_EVERY_MS) {
-      lastCatchUpLog = now;
-      log.info("catching up: {}", catchUp.format(p.backlogLines(), p.backlogBytes()));
-    } else if (!large && catchingUp) {
-      catchingUp = false;
-      log.info("caught up: {} lines acknowledged so far, lag {} s", io.outflux.metrics.ProgressLine.count(ackedLines),
-          String.format(java.util.Locale.ROOT, "%.1f", p.lagSeconds()));
-    }
   }
 
   private JsonObject status() {
