@@ -2,7 +2,9 @@ package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
+import io.outflux.meter.LinkStatusJson;
 import io.outflux.spool.Checkpoint;
+import io.outflux.spool.FileId;
 import io.outflux.spool.SpoolChunk;
 import io.outflux.spool.SpoolPosition;
 import io.outflux.transport.Delivery;
@@ -10,16 +12,18 @@ import io.outflux.transport.TransportProblem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.outflux.spool.FileId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +62,7 @@ public final class BatchVerticle extends VerticleBase {
   private long ackedBatches;
   private long linesRead;
   private long bytesAcked;
-  private java.time.Instant lastAckAt;
+  private Instant lastAckAt;
   private TransportProblem lastProblem;
   private final CatchUpLog catchUp = new CatchUpLog(System::nanoTime, log::info);
   /** Spool files of the pending batch, and of each batch in flight: to know which files acks moved past. */
@@ -204,7 +208,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private void onDelivered(Delivery delivery) {
     bytesAcked += backlog.acked(delivery.seq());
-    lastAckAt = java.time.Instant.now();
+    lastAckAt = Instant.now();
     ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
@@ -239,56 +243,49 @@ public final class BatchVerticle extends VerticleBase {
   private void onFlush(Message<Object> request) {
     boolean force = FlushRequest.forceOf(request.body());
     Duration timeout = FlushRequest.timeoutOf(request.body());
-    spoolEnd.completeLinesEnd()
-        .compose(end -> force || reached(end) ? Future.succeededFuture(end) : linkClosedFor(timeout).map(closed -> {
-          closed.ifPresent(why -> {
-            throw new LinkClosed(why);
-          });
-          return end;
-        }))
-        .onComplete(ar -> {
+    spoolEnd.completeLinesEnd().onComplete(ar -> {
       if (ar.failed()) {
-        if (ar.cause() instanceof LinkClosed closed) {
-          request.fail(FlushRequest.FAILED_LINK_CLOSED, "not flushed: " + closed.getMessage()
+        request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
+        return;
+      }
+      SpoolPosition end = ar.result();
+      Future<Optional<String>> closed = force || reached(end) ? Future.succeededFuture(Optional.empty())
+          : linkClosedFor(timeout);
+      closed.onSuccess(why -> {
+        if (why.isPresent()) {
+          request.fail(FlushRequest.FAILED_LINK_CLOSED, "not flushed: " + why.get()
               + "; outflux flush --force (POST /flush?force=true) sends outside the windows");
         } else {
-          request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
+          startFlush(request, end, timeout, force);
         }
-        return;
-      }
-      if (lastProblem != null && lastProblem.blocked()) {
-        request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
-        return;
-      }
-      PendingFlush flush = new PendingFlush(request, ar.result(), ackedLines, ackedBatches, force);
-      long timeoutMs = timeout.toMillis();
-      flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
-      flushes.add(flush);
-      log.info("{}flush requested: sending everything up to spool offset {} (synced up to {})",
-          force ? "forced " : "", flush.target.offset(), synced.offset());
-      if (force) {
-        overrideLink();
-      }
-      completeFlushes();
-      if (flushing()) {
-        vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
-      }
-      sendPending();
+      });
     });
   }
 
-  /** Why the metered link will stay closed longer than {@code timeout} (window or interface), if it will. */
-  private Future<java.util.Optional<String>> linkClosedFor(Duration timeout) {
-    return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_TRANSPORT, null,
-            new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
-        .map(reply -> io.outflux.meter.LinkStatusJson.closedBeyond(reply.body().getJsonObject("link"), java.time.Instant.now(), timeout))
-        .otherwise(java.util.Optional.empty());
+  private void startFlush(Message<Object> request, SpoolPosition target, Duration timeout, boolean force) {
+    if (lastProblem != null && lastProblem.blocked()) {
+      request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
+      return;
+    }
+    PendingFlush flush = new PendingFlush(request, target, ackedLines, ackedBatches, force);
+    long timeoutMs = timeout.toMillis();
+    flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
+    flushes.add(flush);
+    log.info("{}flush requested: sending everything up to spool offset {} (synced up to {})",
+        force ? "forced " : "", flush.target.offset(), synced.offset());
+    completeFlushes(); // also tells the transport about a forced flush
+    if (flushing()) {
+      vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
+    }
+    sendPending();
   }
 
-  private static final class LinkClosed extends RuntimeException {
-    LinkClosed(String why) {
-      super(why, null, false, false);
-    }
+  /** Why the metered link will stay closed longer than {@code timeout} (window or interface), if it will. */
+  private Future<Optional<String>> linkClosedFor(Duration timeout) {
+    return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_TRANSPORT, null,
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
+        .map(reply -> LinkStatusJson.closedBeyond(reply.body().getJsonObject("link"), Instant.now(), timeout))
+        .otherwise(Optional.empty());
   }
 
   /** Tells the transport whether a forced flush is running (it then ignores the transfer windows). */
