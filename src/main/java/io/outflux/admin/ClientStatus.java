@@ -79,7 +79,7 @@ public final class ClientStatus {
       reasons.add(spool.getString("spoolProblem", "the spool's state is unknown"));
     }
     String connection = status.getString("connection", "unknown");
-    if (connection.equals("paused")) {
+    if (connection.equals("auth_refused")) {
       reasons.add("sending is paused: " + status.getString("lastError", "credentials refused"));
     } else if (connection.equals("retrying")) {
       reasons.add("the server " + status.getString("server") + " is not accepting batches (retrying): "

@@ -166,6 +166,7 @@ public final class BatchVerticle extends VerticleBase {
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
     linesRead += chunk.lineCount();
+    ClientMeters.INSTANCE.linesRead.increment(chunk.lineCount());
     pendingEnd = chunk.end();
     msg.reply(null);
     if (flushing() || policy.isDue(pendingLines, pending.length())) {

@@ -73,7 +73,7 @@ final class StatusFormat {
       case "retrying":
         sb.append("retrying (last error: ").append(s.getString("lastError", "?")).append(")");
         break;
-      case "paused":
+      case "auth_refused":
         sb.append("paused: ").append(s.getString("lastError", "credentials refused"));
         break;
       case "idle":

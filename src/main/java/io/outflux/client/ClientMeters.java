@@ -16,14 +16,48 @@ public final class ClientMeters {
 
   public static final ClientMeters INSTANCE = new ClientMeters(Metrics.registry());
 
+  public final Counter linesRead;
+  public final Counter linesSent;
+  public final Counter linesDeadLettered;
   public final Counter linesAcked;
   public final Counter batchesAcked;
   public final Counter retriesUnavailable;
   public final Counter retriesAuth;
   public final Counter retriesRefused;
   private final AtomicReference<Progress> progress = new AtomicReference<>(Progress.NONE);
+  private final AtomicReference<Link> link = new AtomicReference<>(new Link(Connection.IDLE, ""));
+  private final MeterRegistry registry;
+
+  /** The link to the servers, as the transport last saw it. */
+  public enum Connection {
+    /** nothing sent yet */
+    IDLE,
+    /** the last attempt was acknowledged */
+    CONNECTED,
+    /** the last attempt failed; retrying (maybe on another server) */
+    RETRYING,
+    /** the server refused the credentials; one probe now and then */
+    AUTH_REFUSED;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private record Link(Connection state, String server) {
+  }
 
   private ClientMeters(MeterRegistry r) {
+    registry = r;
+    linesRead = Counter.builder("outflux_client_lines_read").description("valid lines read from the spool").register(r);
+    linesSent = Counter.builder("outflux_client_lines_sent")
+        .description("lines sent to a server, every attempt counted").register(r);
+    linesDeadLettered = Counter.builder("outflux_client_lines_dead_lettered")
+        .description("lines quarantined in the dead-letter file").register(r);
+    for (Connection c : Connection.values()) {
+      Gauge.builder("outflux_client_connection", link, ref -> ref.get().state() == c ? 1 : 0).tag("state", c.label())
+          .description("1 for the link's current state").register(r);
+    }
     linesAcked = Counter.builder("outflux_client_lines_acked").description("lines stored centrally").register(r);
     batchesAcked = Counter.builder("outflux_client_batches_acked").description("batches acknowledged").register(r);
     retriesUnavailable = retries(r, "unavailable");
@@ -32,6 +66,18 @@ public final class ClientMeters {
     gauge(r, "outflux_client_backlog_bytes", "spool bytes not yet acknowledged", p -> p.backlogBytes());
     gauge(r, "outflux_client_backlog_lines", "lines read and not yet acknowledged", p -> p.backlogLines());
     gauge(r, "outflux_client_lag_seconds", "age of the oldest line not yet acknowledged", Progress::lagSeconds);
+  }
+
+  /**
+   * The transport's view of the link. The server label's values are the configured server URLs, so
+   * the label set stays bounded.
+   */
+  public void connection(Connection state, String server) {
+    Link previous = link.getAndSet(new Link(state, server));
+    if (!previous.server().equals(server)) {
+      Gauge.builder("outflux_client_server", link, ref -> ref.get().server().equals(server) ? 1 : 0)
+          .tag("url", server).description("1 for the server the client currently sends to").register(registry);
+    }
   }
 
   /** The batcher's latest figures (updated about once a second). */

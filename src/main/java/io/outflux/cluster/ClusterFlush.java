@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -111,17 +110,6 @@ public final class ClusterFlush {
   }
 
   private int nodeCount() {
-    if (vertx.isClustered() && vertx instanceof VertxInternal internal && internal.clusterManager() != null) {
-      return Math.max(1, internal.clusterManager().getNodes().size());
-    }
-    return 1;
-  }
-
-  /** This node's id in the cluster, or "local" when not clustered. */
-  public static String nodeId(Vertx vertx) {
-    if (vertx.isClustered() && vertx instanceof VertxInternal internal && internal.clusterManager() != null) {
-      return internal.clusterManager().getNodeId();
-    }
-    return "local";
+    return Math.max(1, ClusterMembers.count(vertx).orElse(1));
   }
 }

@@ -1,21 +1,28 @@
 package io.outflux.launch;
 
+import io.outflux.batch.FlushRequest;
+import io.outflux.client.ClientBus;
 import io.outflux.config.ConfigException;
 import io.outflux.config.ConfigSource;
+import io.outflux.metrics.Metrics;
+import io.outflux.server.ServerBus;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.VerticleFactory;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Files;
-import io.outflux.batch.FlushRequest;
-import io.outflux.client.ClientBus;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.spi.VerticleFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -28,6 +35,8 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   public static final int EXIT_CONFIG = 2;
   /** How long a stopping client waits for its last flush to be acknowledged. */
   static final Duration SHUTDOWN_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  /** Above the largest {@code http.drainTimeout}: the front bounds its own drain. */
+  static final Duration SERVER_DRAIN_LIMIT = Duration.ofMinutes(11);
   public static final String HAZELCAST_CONFIG_PROPERTY = "vertx.hazelcast.config";
 
   private final String confSource;
@@ -101,6 +110,13 @@ public final class Main extends VertxApplication implements VertxApplicationHook
     return config == null ? null : config.put(ConfigSource.SOURCE_KEY, confSource);
   }
 
+  /** Vert.x's own meters (HTTP server and client, event bus, pools, JVM) go to outflux's registry. */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(Metrics.registry()));
+  }
+
   @Override
   public void afterVertxStarted(HookContext context) {
     context.vertx().registerVerticleFactory(new OutfluxVerticleFactory());
@@ -114,10 +130,48 @@ public final class Main extends VertxApplication implements VertxApplicationHook
    */
   @Override
   public void beforeStoppingVertx(HookContext context) {
-    if (context.mainVerticle() == null || Roles.find(VerticleFactory.removePrefix(context.mainVerticle()))
-        .filter(r -> r == Roles.CLIENT).isEmpty() || context.deploymentId() == null) {
+    if (context.mainVerticle() == null || context.deploymentId() == null) {
       return;
     }
+    var role = Roles.find(VerticleFactory.removePrefix(context.mainVerticle()));
+    if (role.filter(r -> r == Roles.CLIENT).isPresent()) {
+      flushClient(context);
+    } else if (role.filter(r -> r == Roles.SERVER).isPresent()) {
+      drainServer(context);
+    }
+  }
+
+  /**
+   * SIGTERM on a server node: stop accepting and finish what is in flight (bounded by
+   * {@code http.drainTimeout}) while the writer and the cluster are still up; Vert.x then undeploys
+   * and leaves the cluster, which hands this node's share of the cluster maps to the others.
+   */
+  private static void drainServer(HookContext context) {
+    try {
+      JsonObject reply = context.vertx().eventBus()
+          .<JsonObject>request(ServerBus.DRAIN, new JsonObject(),
+              new DeliveryOptions().setLocalOnly(true).setSendTimeout(SERVER_DRAIN_LIMIT.toMillis()))
+          .toCompletionStage().toCompletableFuture().get(SERVER_DRAIN_LIMIT.toMillis() + 1000, TimeUnit.MILLISECONDS)
+          .body();
+      System.err.println("outflux: stopping: in-flight batches " + (reply.getBoolean("complete", false)
+          ? "finished" : "cut at http.drainTimeout (their clients resend them)") + " in " + reply.getLong("millis")
+          + " ms, " + reply.getInteger("streams") + " streams closed"
+          + (context.vertx().isClustered() ? "; leaving the cluster" : ""));
+    } catch (Exception e) {
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.toString();
+      System.err.println("outflux: stopping without draining (" + why + ")");
+    }
+  }
+
+  @Override
+  public void afterVertxStopped(HookContext context) {
+    if (context.mainVerticle() != null && Roles.find(VerticleFactory.removePrefix(context.mainVerticle()))
+        .filter(r -> r == Roles.SERVER).isPresent()) {
+      System.err.println("outflux: server stopped");
+    }
+  }
+
+  private static void flushClient(HookContext context) {
     Duration timeout = SHUTDOWN_FLUSH_TIMEOUT;
     try {
       JsonObject reply = context.vertx().eventBus()

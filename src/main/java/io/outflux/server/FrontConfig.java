@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param authMaxFailures refused credential checks from one address within {@code authFailureWindow}
  *     after which that address gets 429 until the window has passed
  * @param authFailureWindow see {@code authMaxFailures}
+ * @param drainTimeout on a stop (SIGTERM), how long the node waits for batches it already received
+ *     to be written and answered before it closes what is left and leaves the cluster
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
                           int maxConnections, int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
-                          Duration authCacheTtl, int authMaxFailures, Duration authFailureWindow) {
+                          Duration authCacheTtl, int authMaxFailures, Duration authFailureWindow,
+                          Duration drainTimeout) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
@@ -42,6 +45,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
   public static final int DEFAULT_AUTH_MAX_FAILURES = 10;
   public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
     return new FrontConfig(http.string("host", DEFAULT_HOST),
@@ -57,6 +61,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)),
         auth.integer("maxFailures", DEFAULT_AUTH_MAX_FAILURES, 1, 1_000_000),
-        auth.duration("failureWindow", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1), Duration.ofHours(24)));
+        auth.duration("failureWindow", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1), Duration.ofHours(24)),
+        http.duration("drainTimeout", DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)));
   }
 }

@@ -3,6 +3,7 @@ package io.outflux.server;
 import io.outflux.cluster.AckLedger;
 import io.outflux.cluster.ClusterConfig;
 import io.outflux.cluster.ClusterFlush;
+import io.outflux.cluster.ClusterMembers;
 import io.outflux.cluster.FleetView;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.metrics.Metrics;
@@ -31,6 +32,8 @@ public final class FrontVerticle extends VerticleBase {
   private HttpServer server;
   private BatchIngest ingest;
   private ClusterFlush flush;
+  private StreamHandler streams;
+  private Future<JsonObject> drained;
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
     this.config = config;
@@ -41,19 +44,25 @@ public final class FrontVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String nodeId = ClusterFlush.nodeId(vertx);
+    String nodeId = ClusterMembers.nodeId(vertx);
     FleetView fleet = new FleetView(vertx, () -> nodeLabel(nodeId), cluster.fleetTtl(),
         ClusterConfig.FLEET_UPDATE_INTERVAL, System::currentTimeMillis);
     ingest = new BatchIngest(vertx, config, backendTimeout, new AckLedger(vertx, cluster.dedupeTtl()), fleet);
     flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl));
+    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, () -> drained != null));
     router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
         .handler(new BatchHandler(ingest));
-    router.get(StreamProtocol.STREAM_PATH).handler(new StreamHandler(vertx, ingest, config));
+    io.micrometer.core.instrument.Gauge.builder("outflux_server_cluster_members", vertx,
+            v -> ClusterMembers.count(v).orElse(0))
+        .description("cluster members this node sees, itself included (0 when not clustered)")
+        .register(Metrics.registry());
+    streams = new StreamHandler(vertx, ingest, config);
+    router.get(StreamProtocol.STREAM_PATH).handler(streams);
+    vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
     router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
         .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
         .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
@@ -94,6 +103,32 @@ public final class FrontVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return flush.stop();
+  }
+
+  /**
+   * A graceful stop, before Vert.x undeploys anything: the listening socket closes, {@code /ready}
+   * answers 503, every request and stream batch already received is written and answered, streams
+   * are closed with 1001 so their clients reconnect to another node; connections still busy after
+   * {@code http.drainTimeout} are closed (their clients resend: nothing was acknowledged).
+   */
+  Future<JsonObject> drain() {
+    if (drained == null) {
+      long started = System.nanoTime();
+      log.info("stopping: no new connections; finishing what is in flight (up to {})", config.drainTimeout());
+      Future<Integer> streamsClosed = streams.drain();
+      Future<Void> closed = server.shutdown(config.drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      // both are bounded: the server closes what is still open at the timeout, which closes the streams
+      drained = Future.join(streamsClosed, closed).transform(ar -> {
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        boolean complete = streamsClosed.succeeded() && closed.succeeded() && millis < config.drainTimeout().toMillis();
+        JsonObject result = new JsonObject().put("streams", streamsClosed.succeeded() ? streamsClosed.result() : -1)
+            .put("millis", millis).put("complete", complete);
+        log.info("stopping: front drained in {} ms{}", millis,
+            complete ? "" : " (timed out: the rest was closed; unacknowledged batches are resent by their clients)");
+        return Future.succeededFuture(result);
+      });
+    }
+    return drained;
   }
 
   /** The node as shown in the fleet view: cluster node id and the address it serves. */

@@ -1,16 +1,19 @@
 package io.outflux.server;
 
+import io.outflux.cluster.ClusterMembers;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /ready}: 200 when this node can do its job (InfluxDB answers its {@code /ping}, which
  * needs no credentials on 1.x and 2.x alike), 503 with the reason otherwise, so a load balancer
- * sends clients to other nodes while this one's InfluxDB is away. Liveness is {@code /health}.
+ * sends clients to other nodes while this one's InfluxDB is away, while a clustered node is not a
+ * running member of its cluster, and while the node is stopping. Liveness is {@code /health}.
  */
 final class ReadinessHandler implements Handler<RoutingContext> {
 
@@ -19,9 +22,11 @@ final class ReadinessHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final WebClient client;
   private final String pingUrl;
+  private final BooleanSupplier stopping;
 
-  ReadinessHandler(Vertx vertx, URI influxUrl) {
+  ReadinessHandler(Vertx vertx, URI influxUrl, BooleanSupplier stopping) {
     this.vertx = vertx;
+    this.stopping = stopping;
     this.client = WebClient.create(vertx);
     String base = influxUrl.toString();
     this.pingUrl = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/ping";
@@ -29,7 +34,19 @@ final class ReadinessHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonObject status = new JsonObject().put("cluster", vertx.isClustered() ? "joined" : "standalone");
+    String cluster = ClusterMembers.state(vertx);
+    JsonObject status = new JsonObject().put("cluster", cluster);
+    ClusterMembers.count(vertx).ifPresent(n -> status.put("members", n));
+    if (stopping.getAsBoolean()) {
+      ctx.response().setStatusCode(503);
+      ctx.json(status.put("status", "DOWN").put("stopping", true));
+      return;
+    }
+    if (!cluster.equals(ClusterMembers.JOINED) && !cluster.equals(ClusterMembers.STANDALONE)) {
+      ctx.response().setStatusCode(503);
+      ctx.json(status.put("status", "DOWN"));
+      return;
+    }
     client.getAbs(pingUrl).timeout(PING_TIMEOUT_MS).send()
         .map(r -> r.statusCode() / 100 == 2 ? "UP" : "answered " + r.statusCode())
         .otherwise(err -> "unreachable: " + err.getMessage())

@@ -23,6 +23,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   node   --STREAM_FLUSH(JsonObject {})--> this node's WebSocket stream handler (local),
  *          reply Integer: how many connected streaming clients it asked to flush
  * </pre>
+ *
+ * <p>Stopping: {@code stop hook --DRAIN(JsonObject {})--> front (local), reply JsonObject}.
  */
 public final class ServerBus {
 
@@ -32,6 +34,12 @@ public final class ServerBus {
   public static final String FLUSH_ALL = "outflux.server.flush-all";
   /** Node-local: the stream handler asks its connected clients to flush, replies with their number. */
   public static final String STREAM_FLUSH = "outflux.server.stream.flush";
+  /**
+   * Node-local, sent by the launcher's stop hook: the front stops accepting, finishes what is in
+   * flight (bounded by {@code http.drainTimeout}) and replies a JsonObject
+   * {@code {"streams": n, "millis": t, "complete": bool}}.
+   */
+  public static final String DRAIN = "outflux.server.drain";
 
   public static DeliveryOptions local(long timeoutMs) {
     return new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs);

@@ -5,7 +5,9 @@ import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.StreamProtocol.BatchFrame;
 import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
@@ -42,6 +47,9 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final int maxStreams;
   private final int maxStreamsPerClient;
   private final Set<Stream> streams = new HashSet<>();
+  /** Batches of each stream handed to ingest and not answered yet. */
+  private final Map<Stream, Integer> inFlight = new HashMap<>();
+  private Promise<Integer> drained;
 
   private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
                         String retentionPolicy, Precision precision) {
@@ -80,6 +88,10 @@ final class StreamHandler implements Handler<RoutingContext> {
     String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
     String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    if (drained != null) {
+      refuse(ctx, 503, "this node is stopping; connect to another node", Optional.of(java.time.Duration.ofSeconds(1)));
+      return;
+    }
     if (streams.size() >= maxStreams) {
       refuse(ctx, 503, "this node holds " + maxStreams + " streams already (http.maxStreams); try another node",
           Optional.of(java.time.Duration.ofSeconds(5)));
@@ -129,8 +141,38 @@ final class StreamHandler implements Handler<RoutingContext> {
     });
     ws.closeHandler(v -> {
       streams.remove(stream);
+      inFlight.remove(stream);
       log.info("client {} closed its stream", stream.clientId());
+      if (drained != null && streams.isEmpty()) {
+        drained.tryComplete(0);
+      }
     });
+  }
+
+  /**
+   * A stopping node: no new streams; each open stream answers the batches it already received,
+   * refuses further ones (503, so the client sends them to another node) and is closed with 1001
+   * once nothing of it is in flight. Completes when every stream is closed, with how many there were.
+   */
+  Future<Integer> drain() {
+    if (drained == null) {
+      drained = Promise.promise();
+      int open = streams.size();
+      for (Stream s : List.copyOf(streams)) {
+        closeIfIdle(s);
+      }
+      if (streams.isEmpty()) {
+        drained.tryComplete(open);
+      }
+      return drained.future().map(ignored -> open);
+    }
+    return drained.future();
+  }
+
+  private void closeIfIdle(Stream stream) {
+    if (inFlight.getOrDefault(stream, 0) == 0 && !stream.ws().isClosed()) {
+      stream.ws().close((short) 1001, "server stopping");
+    }
   }
 
   private void onBatch(Stream stream, Buffer message) {
@@ -155,14 +197,26 @@ final class StreamHandler implements Handler<RoutingContext> {
           "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
       return;
     }
+    if (drained != null) {
+      answer(stream, StreamProtocol.nack(frame.seq(), 503, "server stopping; send to another node",
+          Optional.of(java.time.Duration.ofSeconds(1))));
+      return;
+    }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
         stream.retentionPolicy(), stream.precision(), lines);
+    inFlight.merge(stream, 1, Integer::sum);
     ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         answer(stream, StreamProtocol.ack(acked.reply()));
       } else {
         IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
         answer(stream, StreamProtocol.nack(frame.seq(), n.status(), n.message(), n.retryAfter()));
+      }
+    }).onComplete(done -> {
+      // after the answer above, so a stopping node closes the stream behind its last ack
+      inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
+      if (drained != null) {
+        closeIfIdle(stream);
       }
     });
   }

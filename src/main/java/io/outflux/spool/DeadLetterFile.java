@@ -52,6 +52,7 @@ final class DeadLetterFile implements AutoCloseable {
       }
       dirty = true;
       count += letters.size();
+      io.outflux.client.ClientMeters.INSTANCE.linesDeadLettered.increment(letters.size());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the dead-letter file " + path, e);
     }

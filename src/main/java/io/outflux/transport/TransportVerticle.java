@@ -75,10 +75,8 @@ public final class TransportVerticle extends VerticleBase {
   private boolean quotaSaving;
   private boolean quotaDirty;
 
-  /** What {@code outflux status} shows as the connection: the outcome of the latest attempt. */
-  public enum Connection { IDLE, CONNECTED, RETRYING, PAUSED }
-
-  private Connection connection = Connection.IDLE;
+  /** The outcome of the latest attempt, for {@code outflux status} and the connection meter. */
+  private ClientMeters.Connection connection = ClientMeters.Connection.IDLE;
   private String lastError;
   private Instant lastErrorAt;
   private Instant lastContactAt;
@@ -227,18 +225,19 @@ public final class TransportVerticle extends VerticleBase {
       saveQuota();
     }
     URI server = currentServer();
+    ClientMeters.INSTANCE.linesSent.increment(batch.lines());
     sender.send(server, batch).onSuccess(result -> {
       if (!(result instanceof SendResult.Retryable)) {
         lastContactAt = Instant.now();
       }
+      connection = connectionState(result);
+      ClientMeters.INSTANCE.connection(connection, server.toString());
       if (result instanceof SendResult.Retryable r) {
-        problem(Connection.RETRYING, r.reason());
+        problem(r.reason());
       } else if (result instanceof SendResult.AuthRejected rejected) {
-        problem(Connection.PAUSED, "credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
+        problem("credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
       } else if (result instanceof SendResult.Refused f) {
-        problem(Connection.RETRYING, "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
-      } else {
-        connection = Connection.CONNECTED;
+        problem("the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
       }
       if (result instanceof SendResult.Acked acked) {
         if (a.failures() > 0) {
@@ -262,8 +261,7 @@ public final class TransportVerticle extends VerticleBase {
     });
   }
 
-  private void problem(Connection state, String reason) {
-    connection = state;
+  private void problem(String reason) {
     lastError = reason;
     lastErrorAt = Instant.now();
   }
@@ -308,11 +306,11 @@ public final class TransportVerticle extends VerticleBase {
 
   private JsonObject status() {
     JsonObject json = new JsonObject()
-        .put("server", currentServerForStatus().toString())
+        .put("server", config.servers().get(serverIndex).toString())
         .put("servers", config.servers().stream().map(URI::toString).collect(java.util.stream.Collectors.toList()))
         .put("connection", connection.name().toLowerCase(java.util.Locale.ROOT))
         .put("streaming", streaming);
-    if (lastError != null && connection != Connection.CONNECTED) {
+    if (lastError != null && connection != ClientMeters.Connection.CONNECTED) {
       json.put("lastError", lastError).put("lastErrorAt", lastErrorAt.toString());
     }
     if (lastContactAt != null) {
@@ -323,8 +321,12 @@ public final class TransportVerticle extends VerticleBase {
     return json;
   }
 
-  private URI currentServerForStatus() {
-    return config.servers().get(serverIndex);
+  private static ClientMeters.Connection connectionState(SendResult result) {
+    if (result instanceof SendResult.Acked) {
+      return ClientMeters.Connection.CONNECTED;
+    }
+    return result instanceof SendResult.AuthRejected ? ClientMeters.Connection.AUTH_REFUSED
+        : ClientMeters.Connection.RETRYING;
   }
 
   private URI currentServer() {

@@ -48,7 +48,7 @@ class ClientStatusTest {
     JsonObject s = ClientStatus.merge("edge-1", spool(false), batch(), transport("retrying", null), NOW);
     assertEquals(List.of("spool file /s/metrics.lp is not a readable file",
         "the server http://central:8070 is not accepting batches (retrying): Connection refused"), ClientStatus.notReadyReasons(s));
-    JsonObject paused = ClientStatus.merge("edge-1", spool(true), batch(), transport("paused", null), NOW);
+    JsonObject paused = ClientStatus.merge("edge-1", spool(true), batch(), transport("auth_refused", null), NOW);
     assertEquals(List.of("sending is paused: Connection refused"), ClientStatus.notReadyReasons(paused));
     JsonObject silent = ClientStatus.merge("edge-1", spool(true), batch(),
         new JsonObject().put("error", "the transport stage did not answer: timeout"), NOW);

@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,11 +52,12 @@ class ClusterIT {
   static final CentralInflux central = CentralInflux.perTestClass();
   private static ServerNode a;
   private static ServerNode b;
+  private static ServerNode.Cluster cluster;
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
   static void startCluster() throws Exception {
-    ServerNode.Cluster cluster = ServerNode.Cluster.of(2);
+    cluster = ServerNode.Cluster.of(2);
     a = ServerNode.start("node-a", cluster, 0, central.influxd.url(), dir);
     b = ServerNode.start("node-b", cluster, 1, central.influxd.url(), dir);
     a.awaitHealthy(Duration.ofSeconds(60));
@@ -66,7 +69,7 @@ class ClusterIT {
 
   @AfterAll
   static void stopAll() {
-    for (AutoCloseable c : new AutoCloseable[] {a, b}) {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, a2}) {
       try {
         if (c != null) {
           c.close();
@@ -177,6 +180,101 @@ class ClusterIT {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static ServerNode a2;
+
+  /**
+   * SIGTERM to the node two clients (one HTTP, one streaming) talk to, while they sync: it finishes
+   * what it received, closes the streams, leaves the cluster through Hazelcast's graceful shutdown;
+   * the clients go on with the other node and every point arrives.
+   */
+  @Test
+  @Order(5)
+  void aNodeStoppedWithSigtermDrainsLeavesTheClusterAndLosesNothing() throws Exception {
+    if (a.isAlive()) {
+      a.kill9(); // frees member port 0 when this test runs alone
+    }
+    a2 = ServerNode.start("node-a2", cluster, 0, central.influxd.url(), dir);
+    a2.awaitHealthy(Duration.ofSeconds(60));
+    assertEquals(2, Await.value(() -> members(b), 2, Duration.ofSeconds(30)), "node a2 joined:\n" + a2.logText());
+    String metrics = text(a2, WireProtocol.METRICS_PATH);
+    assertTrue(metrics.contains("outflux_server_cluster_members 2.0"), metrics);
+    assertTrue(metrics.contains("vertx_http_server_active_connections"), "Vert.x's own meters are served too");
+    assertTrue(metrics.contains("jvm_memory_used_bytes"), "and the JVM's");
+
+    // one Vert.x per client: the client's event-bus addresses are per instance
+    List<Vertx> edges = new ArrayList<>();
+    Thread stopper = null;
+    try {
+      int total = 20_000;
+      int step = 500;
+      String[] rules = {"interval", "streaming"};
+      Path[] spools = new Path[rules.length];
+      for (int i = 0; i < rules.length; i++) {
+        String db = "drain_" + rules[i];
+        central.influxd.createDatabase(db);
+        central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
+        spools[i] = dir.resolve(db + ".lp");
+        JsonObject config = new JsonObject()
+            .put("clientId", "edge-" + db)
+            .put("servers", new JsonArray().add(a2.url()).add(b.url()))
+            .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
+                .put("password", CentralInflux.WRITER_PASSWORD).put("database", db))
+            .put("spool", new JsonObject().put("path", spools[i].toString()).put("pollInterval", "20ms"))
+            .put("sync", new JsonObject().put("rule", rules[i]).put("interval", "100ms").put("maxBatchLines", 500))
+            .put("transport", new JsonObject().put("retryInitialDelay", "50ms").put("retryMaxDelay", "500ms")
+                .put("requestTimeout", "3s"));
+        Vertx vertx = Vertx.vertx();
+        edges.add(vertx);
+        vertx.deployVerticle(new ClientVerticle(), new DeploymentOptions().setConfig(config))
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      TelegrafLikeLines lines = new TelegrafLikeLines("drain-01", 1_700_000_000_000_000_000L);
+      for (int written = 0; written < total; written += step) {
+        for (Path spool : spools) {
+          Files.write(spool, lines.block(written, written + step), StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
+        }
+        if (written == total / 4) {
+          stopper = new Thread(a2::close, "sigterm-a2"); // SIGTERM, waits for the exit
+          stopper.start();
+        }
+        Thread.sleep(50);
+      }
+      stopper.join(60_000);
+      assertTrue(!a2.isAlive(), "node a2 exited after SIGTERM");
+      String log = a2.logText();
+      assertTrue(log.contains("outflux: stopping: in-flight batches finished"), log);
+      assertTrue(log.contains("is SHUTDOWN"), "Hazelcast shut down gracefully (left the cluster):\n" + log);
+      assertEquals(1, Await.value(() -> members(b), 1, Duration.ofSeconds(10)), "node b sees one member");
+      for (String rule : rules) {
+        long stored = Await.value(() -> central.influxd.countPoints("drain_" + rule), total, Duration.ofSeconds(60));
+        assertEquals(total, stored, rule + ": every point arrived:\n" + b.logText());
+      }
+    } finally {
+      for (Vertx vertx : edges) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static long members(ServerNode node) {
+    try {
+      for (String line : text(node, WireProtocol.METRICS_PATH).split("\n")) {
+        if (line.startsWith("outflux_server_cluster_members ")) {
+          return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+        }
+      }
+    } catch (Exception e) {
+      // not up yet
+    }
+    return -1;
+  }
+
+  private static String text(ServerNode node, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(node.url() + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private static JsonObject flushReply(ServerNode node) {

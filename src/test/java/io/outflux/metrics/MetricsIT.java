@@ -58,9 +58,25 @@ class MetricsIT {
     assertEquals(1, delta(before, after, "outflux_server_lines_rejected_total{reason=\"influxdb\""));
     assertEquals(3001, delta(before, after, "outflux_client_lines_acked_total"));
     assertTrue(delta(before, after, "outflux_client_batches_acked_total") >= 1);
+    assertEquals(3001, delta(before, after, "outflux_client_lines_read_total"));
+    assertTrue(delta(before, after, "outflux_client_lines_sent_total") >= 3001);
+    assertEquals(1, Await.value(() -> (long) delta(before, scrapeQuietly(port), "outflux_client_lines_dead_lettered_total"),
+        1, Duration.ofSeconds(10)), "the line InfluxDB refused went to the dead-letter file");
+    assertEquals(1, value(after, "outflux_client_connection{state=\"connected\""), after);
+    assertEquals(0, value(after, "outflux_client_connection{state=\"retrying\""));
+    assertEquals(1, value(after, "outflux_client_server{url=\"http://127.0.0.1:" + port + "\""));
+    assertTrue(after.contains("outflux_server_cluster_members"), "a standalone node shows 0 members");
     assertTrue(delta(before, after, "outflux_server_influxdb_write_seconds_count") >= 1);
     assertEquals(0, value(after, "outflux_client_backlog_lines"), "everything is acknowledged");
     assertFalse(after.contains(CentralInflux.WRITER_PASSWORD), "no secret in the metrics");
+  }
+
+  private String scrapeQuietly(int port) {
+    try {
+      return scrape(port);
+    } catch (Exception e) {
+      return "";
+    }
   }
 
   private String scrape(int port) throws Exception {
