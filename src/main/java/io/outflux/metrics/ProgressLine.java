@@ -60,6 +60,15 @@ public final class ProgressLine {
     return Optional.of(Duration.ofMillis((long) Math.ceil(bytesLeft * 1000 / rate)));
   }
 
+  /** Time left for {@code linesLeft} at the current line rate (where bytes are not known); empty without a rate. */
+  public Optional<Duration> etaLines(long linesLeft) {
+    if (linesLeft <= 0) {
+      return Optional.of(Duration.ZERO);
+    }
+    double rate = linesPerSecond();
+    return rate <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis((long) Math.ceil(linesLeft * 1000 / rate)));
+  }
+
   /** e.g. {@code 12,345 lines (1.2 MiB) left, 3,400 lines/s (612.0 KiB/s), about 4 s left}. */
   public String format(long linesLeft, long bytesLeft) {
     StringBuilder sb = new StringBuilder();

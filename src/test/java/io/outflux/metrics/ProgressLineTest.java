@@ -39,6 +39,7 @@ class ProgressLineTest {
     assertEquals(Duration.ofSeconds(5), line.eta(500_000).orElseThrow());
     assertEquals("5,000 lines (488.3 KiB) left, 1,000 lines/s (97.7 KiB/s), about 5.0 s left", line.format(5_000, 500_000));
     assertEquals(Duration.ZERO, line.eta(0).orElseThrow(), "nothing left: done");
+    assertEquals(Duration.ofSeconds(3), line.etaLines(3_000).orElseThrow(), "by lines where bytes are not known");
   }
 
   @Test
