@@ -103,6 +103,11 @@ class MeteredLinkIT {
     JsonObject status = Edge.admin(adminPort, "/status").getValue().getJsonObject("link");
     assertEquals(false, status.getBoolean("open"), status.encode());
     assertTrue(status.getString("nextWindowOpens").contains("T" + now.plusHours(2)), status.encode());
+    Edge.Cli shown = Edge.cli("status", "--conf", conf.toString());
+    assertEquals(0, shown.exit(), "a closed window is no reason to be unready: " + shown.out());
+    assertTrue(shown.out().contains("\nlink        no rate limit; windows " + now.plusHours(2) + "-" + now.plusHours(3)
+        + " (UTC): closed, next opens "), shown.out());
+    assertTrue(shown.out().contains("; quota 0 B of 1.0 GiB used, 1.0 GiB left, resets "), shown.out());
 
     Edge.Cli forced = Edge.cli("flush", "--conf", conf.toString(), "--timeout", "20s", "--force");
     assertEquals(0, forced.exit(), forced.out());
