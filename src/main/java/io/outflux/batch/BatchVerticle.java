@@ -114,6 +114,7 @@ public final class BatchVerticle extends VerticleBase {
       Progress progress = backlog.progress(pendingLines, pending.length(), synced);
       ClientMeters.INSTANCE.progress(progress);
       catchUp.update(progress, ackedLines, bytesAcked);
+      vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
     }));
     return Future.succeededFuture();
   }

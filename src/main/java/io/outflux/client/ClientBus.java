@@ -1,6 +1,7 @@
 package io.outflux.client;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.Progress;
 import io.outflux.batch.RejectedLines;
 import io.outflux.bus.LocalCodec;
 import io.outflux.spool.Checkpoint;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
  *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
  *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT--> each stage answers its part (JsonObject)
+ *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
  */
 public final class ClientBus {
@@ -52,6 +54,8 @@ public final class ClientBus {
   public static final String STATUS_BATCH = "outflux.client.status.batch";
   /** request (no body), reply {@code JsonObject}: the transport's part (server, connection, metered link). */
   public static final String STATUS_TRANSPORT = "outflux.client.status.transport";
+  /** publish {@link Progress}, about once a second: backlog and lag, for the server's fleet view. */
+  public static final String PROGRESS = "outflux.client.progress";
 
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an
@@ -70,5 +74,6 @@ public final class ClientBus {
     LocalCodec.register(vertx, Checkpoint.class);
     LocalCodec.register(vertx, RejectedLines.class);
     LocalCodec.register(vertx, TransportProblem.class);
+    LocalCodec.register(vertx, Progress.class);
   }
 }

@@ -3,7 +3,9 @@ package io.outflux.server;
 import io.outflux.protocol.Credentials;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -13,10 +15,14 @@ import java.util.Optional;
 /** {@code POST /api/v1/batches}: the HTTP face of {@link BatchIngest}. */
 final class BatchHandler implements Handler<RoutingContext> {
 
+  private final Vertx vertx;
   private final BatchIngest ingest;
+  private final long maxBodySize;
 
-  BatchHandler(BatchIngest ingest) {
+  BatchHandler(Vertx vertx, BatchIngest ingest, long maxBodySize) {
+    this.vertx = vertx;
     this.ingest = ingest;
+    this.maxBodySize = maxBodySize;
   }
 
   @Override
@@ -27,10 +33,8 @@ final class BatchHandler implements Handler<RoutingContext> {
       error(ctx, 401, "missing or unreadable Authorization header: send the InfluxDB user and password as HTTP Basic");
       return;
     }
-    String db = req.getParam(WireProtocol.PARAM_DB);
-    if (db == null || db.isBlank()) {
-      db = req.getParam(WireProtocol.PARAM_BUCKET);
-    }
+    String db = Optional.ofNullable(req.getParam(WireProtocol.PARAM_DB)).filter(d -> !d.isBlank())
+        .orElse(req.getParam(WireProtocol.PARAM_BUCKET));
     if (db == null || db.isBlank()) {
       error(ctx, 400, "query parameter \"db\" (the InfluxDB 1.x database) or \"bucket\" (2.x) is required");
       return;
@@ -42,10 +46,27 @@ final class BatchHandler implements Handler<RoutingContext> {
       error(ctx, 400, e.getMessage());
       return;
     }
-    Buffer lines = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    String encoding = Optional.ofNullable(req.getHeader("Content-Encoding")).orElse("identity").trim()
+        .toLowerCase(java.util.Locale.ROOT);
+    Future<Buffer> lines;
+    if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
+      lines = GzipBody.inflate(vertx, body, maxBodySize);
+    } else if (encoding.equals("identity") || encoding.isEmpty()) {
+      lines = Future.succeededFuture(body);
+    } else {
+      error(ctx, 415, "Content-Encoding " + encoding + " is not supported: send gzip or no encoding");
+      return;
+    }
+    lines.onSuccess(payload -> ingest(ctx, credentials.get(), db, precision, payload))
+        .onFailure(err -> error(ctx, GzipBody.status(err), err.getMessage()));
+  }
+
+  private void ingest(RoutingContext ctx, Credentials credentials, String db, Precision precision, Buffer lines) {
+    HttpServerRequest req = ctx.request();
     IncomingBatch batch = new IncomingBatch(
         Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
-        parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials.get(), db,
+        parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials, db,
         Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines);
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
     ingest.ingest(batch, remote, ClientReport.fromHeaders(req.headers()), "http").onSuccess(outcome -> {

@@ -55,17 +55,20 @@ public final class FrontVerticle extends VerticleBase {
     router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
-        .handler(new BatchHandler(ingest));
+        .handler(new BatchHandler(vertx, ingest, config.maxBodySize()));
     io.micrometer.core.instrument.Gauge.builder("outflux_server_cluster_members", vertx,
             v -> ClusterMembers.count(v).orElse(0))
         .description("cluster members this node sees, itself included (0 when not clustered)")
         .register(Metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder("outflux_server_clients", fleet, FleetView::clientsHere)
+        .description("distinct clients that sent to this node within cluster.fleetTtl").register(Metrics.registry());
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
     vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
     router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
         .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
         .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
+    FleetPage.mount(router);
     router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
         .onSuccess(ctx::json)
         .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));
@@ -81,7 +84,9 @@ public final class FrontVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setDecompressionSupported(true)
+        // gzip bodies are inflated by GzipBody on a worker, with a 400 for a corrupt one (Netty's
+        // decoder would inflate on the event loop and answer a corrupt body by closing the connection)
+        .setDecompressionSupported(false)
         // one protocol path to harden: outflux clients speak HTTP/1.1 (and WebSocket over it)
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) config.idleTimeout().toSeconds())

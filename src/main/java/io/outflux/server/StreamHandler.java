@@ -12,17 +12,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +41,9 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
 
+  private static final String TRANSPORT = "websocket";
+
+  private final Vertx vertx;
   private final BatchIngest ingest;
   private final long maxBodySize;
   private final int maxStreams;
@@ -51,11 +53,13 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final Map<Stream, Integer> inFlight = new HashMap<>();
   private Promise<Integer> drained;
 
+  /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
   private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
-                        String retentionPolicy, Precision precision) {
+                        String retentionPolicy, Precision precision, AtomicReference<ClientReport> report) {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
+    this.vertx = vertx;
     this.ingest = ingest;
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
@@ -112,7 +116,8 @@ final class StreamHandler implements Handler<RoutingContext> {
         refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
         req.toWebSocket()
-            .onSuccess(ws -> attach(new Stream(ws, clientId, remote, credentials.get(), db, rp, precision)))
+            .onSuccess(ws -> attach(new Stream(ws, clientId, remote, credentials.get(), db, rp, precision,
+                new AtomicReference<>(ClientReport.NONE))))
             .onFailure(err -> log.warn("WebSocket upgrade for client {} failed: {}", clientId, err.toString()));
       }
     });
@@ -130,7 +135,7 @@ final class StreamHandler implements Handler<RoutingContext> {
         streams.size());
     ServerWebSocket ws = stream.ws();
     ws.binaryMessageHandler(message -> onBatch(stream, message));
-    ws.textMessageHandler(text -> log.debug("ignoring a text message from client {}", stream.clientId()));
+    ws.textMessageHandler(text -> onText(stream, text));
     // e.g. a message over http.maxBodySize: Vert.x drops it and reports here; close the stream with
     // a status that says so, rather than leave the client waiting for an answer that never comes
     ws.exceptionHandler(err -> {
@@ -184,41 +189,65 @@ final class StreamHandler implements Handler<RoutingContext> {
       answer(stream, StreamProtocol.nack(seq, 400, e.getMessage(), Optional.empty()));
       return;
     }
-    Buffer lines;
-    try {
-      lines = frame.gzip() ? gunzip(frame.payload()) : frame.payload();
-    } catch (IOException | PayloadTooLarge e) {
-      int status = e instanceof PayloadTooLarge ? 413 : 400;
-      answer(stream, StreamProtocol.nack(frame.seq(), status, e.getMessage(), Optional.empty()));
-      return;
-    }
-    if (lines.length() > maxBodySize) {
-      answer(stream, StreamProtocol.nack(frame.seq(), 413,
-          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
-      return;
-    }
     if (drained != null) {
       answer(stream, StreamProtocol.nack(frame.seq(), 503, "server stopping; send to another node",
           Optional.of(java.time.Duration.ofSeconds(1))));
       return;
     }
-    IncomingBatch batch = new IncomingBatch(stream.clientId(), frame.seq(), stream.credentials(), stream.database(),
-        stream.retentionPolicy(), stream.precision(), lines);
     inFlight.merge(stream, 1, Integer::sum);
-    ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").onSuccess(outcome -> {
+    Future<Buffer> lines = frame.gzip()
+        ? GzipBody.inflate(vertx, frame.payload(), maxBodySize)
+        : Future.succeededFuture(frame.payload());
+    lines.compose(payload -> ingest(stream, frame.seq(), payload))
+        .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
+            GzipBody.status(err), err.getMessage(), Optional.empty())))
+        .onSuccess(reply -> answer(stream, reply))
+        .onComplete(done -> {
+          // after the answer above, so a stopping node closes the stream behind its last ack
+          inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
+          if (drained != null) {
+            closeIfIdle(stream);
+          }
+        });
+  }
+
+  /** The ack or nack for one decoded batch. */
+  private Future<JsonObject> ingest(Stream stream, long seq, Buffer lines) {
+    if (lines.length() > maxBodySize) {
+      return Future.succeededFuture(StreamProtocol.nack(seq, 413,
+          "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
+    }
+    IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
+        stream.retentionPolicy(), stream.precision(), lines);
+    return ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
-        answer(stream, StreamProtocol.ack(acked.reply()));
-      } else {
-        IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
-        answer(stream, StreamProtocol.nack(frame.seq(), n.status(), n.message(), n.retryAfter()));
+        return StreamProtocol.ack(acked.reply());
       }
-    }).onComplete(done -> {
-      // after the answer above, so a stopping node closes the stream behind its last ack
-      inFlight.computeIfPresent(stream, (s, n) -> n > 1 ? n - 1 : null);
-      if (drained != null) {
-        closeIfIdle(stream);
-      }
+      IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
+      return StreamProtocol.nack(seq, n.status(), n.message(), n.retryAfter());
     });
+  }
+
+  /**
+   * A report message updates the client's fleet entry (the fleet view itself writes at most once a
+   * second per client, so a chatty client costs a JSON parse, not a cluster-map write). Anything
+   * else is ignored: unknown message types are room for later protocol versions.
+   */
+  private void onText(Stream stream, String text) {
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      log.debug("ignoring an unreadable text message from client {}", stream.clientId());
+      return;
+    }
+    if (!StreamProtocol.TYPE_REPORT.equals(json.getValue(StreamProtocol.TYPE))) {
+      log.debug("ignoring a text message from client {}", stream.clientId());
+      return;
+    }
+    ClientReport report = ClientReport.fromStreamReport(json);
+    stream.report().set(report);
+    ingest.seen(stream.clientId(), report, TRANSPORT);
   }
 
   private static void answer(Stream stream, JsonObject json) {
@@ -241,26 +270,5 @@ final class StreamHandler implements Handler<RoutingContext> {
       log.info("asked {} streaming clients to flush", sent);
     }
     return sent;
-  }
-
-  private static final class PayloadTooLarge extends Exception {
-    PayloadTooLarge(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private Buffer gunzip(Buffer gz) throws IOException, PayloadTooLarge {
-    Buffer out = Buffer.buffer(gz.length() * 6);
-    byte[] chunk = new byte[64 * 1024];
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.getBytes()))) {
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        out.appendBytes(chunk, 0, n);
-        if (out.length() > maxBodySize) {
-          throw new PayloadTooLarge("batch larger than http.maxBodySize (" + maxBodySize + " bytes) once decompressed");
-        }
-      }
-    }
-    return out;
   }
 }

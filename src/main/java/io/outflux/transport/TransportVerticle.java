@@ -2,6 +2,7 @@ package io.outflux.transport;
 
 import io.outflux.batch.Batch;
 import io.outflux.batch.FlushRequest;
+import io.outflux.batch.Progress;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
 import io.outflux.meter.InterfaceState;
@@ -133,6 +134,9 @@ public final class TransportVerticle extends VerticleBase {
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
+    if (wsSender != null) {
+      vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
+    }
     return meter == null ? Future.succeededFuture() : startMeter();
   }
 

@@ -202,6 +202,9 @@ class ClusterIT {
     assertTrue(metrics.contains("outflux_server_cluster_members 2.0"), metrics);
     assertTrue(metrics.contains("vertx_http_server_active_connections"), "Vert.x's own meters are served too");
     assertTrue(metrics.contains("jvm_memory_used_bytes"), "and the JVM's");
+    JsonObject ready = get(a2, WireProtocol.READY_PATH);
+    assertEquals("joined", ready.getString("cluster"), ready.encode());
+    assertEquals(2, ready.getInteger("members"), ready.encode());
 
     // one Vert.x per client: the client's event-bus addresses are per instance
     List<Vertx> edges = new ArrayList<>();
@@ -248,6 +251,7 @@ class ClusterIT {
       assertTrue(log.contains("outflux: stopping: in-flight batches finished"), log);
       assertTrue(log.contains("is SHUTDOWN"), "Hazelcast shut down gracefully (left the cluster):\n" + log);
       assertEquals(1, Await.value(() -> members(b), 1, Duration.ofSeconds(10)), "node b sees one member");
+      assertEquals(1, get(b, WireProtocol.READY_PATH).getInteger("members"), "and is ready with it");
       for (String rule : rules) {
         long stored = Await.value(() -> central.influxd.countPoints("drain_" + rule), total, Duration.ofSeconds(60));
         assertEquals(total, stored, rule + ": every point arrived:\n" + b.logText());

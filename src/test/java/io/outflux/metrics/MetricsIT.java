@@ -66,6 +66,7 @@ class MetricsIT {
     assertEquals(0, value(after, "outflux_client_connection{state=\"retrying\""));
     assertEquals(1, value(after, "outflux_client_server{url=\"http://127.0.0.1:" + port + "\""));
     assertTrue(after.contains("outflux_server_cluster_members"), "a standalone node shows 0 members");
+    assertTrue(value(after, "outflux_server_clients") >= 1, "the client that just synced is counted");
     assertTrue(delta(before, after, "outflux_server_influxdb_write_seconds_count") >= 1);
     assertEquals(0, value(after, "outflux_client_backlog_lines"), "everything is acknowledged");
     assertFalse(after.contains(CentralInflux.WRITER_PASSWORD), "no secret in the metrics");
