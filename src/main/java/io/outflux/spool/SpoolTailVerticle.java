@@ -127,6 +127,17 @@ public final class SpoolTailVerticle extends VerticleBase {
     }
   }
 
+  /** The tail's part of {@code GET /status}: is the spool readable, what is in the dead-letter file. */
+  private Future<io.vertx.core.json.JsonObject> status() {
+    long now = deadLettered;
+    return vertx.executeBlocking(() -> SpoolHealth.problem(config.path()), false)
+        .map(problem -> SpoolHealth.json(config, problem, deadLetterAtStart < 0 ? -1 : deadLetterAtStart + now, now,
+            readOffset));
+  }
+
+  /** Records in the dead-letter file when this process started; -1 until counted or when unreadable. */
+  private volatile long deadLetterAtStart = -1;
+
   /** Lines quarantined by this process (validation, oversized and InfluxDB rejects). */
   public long deadLettered() {
     return deadLettered;
@@ -143,6 +154,16 @@ public final class SpoolTailVerticle extends VerticleBase {
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
     vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
+    vertx.eventBus().localConsumer(ClientBus.STATUS_SPOOL, msg -> status().onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(500, ar.cause().toString());
+      }
+    }));
+    // records left by earlier runs, counted once (off the event loop); this run's are added as they come
+    vertx.executeBlocking(() -> SpoolHealth.countRecords(config.deadLetter()), true)
+        .onSuccess(n -> deadLetterAtStart = n);
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
