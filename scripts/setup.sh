@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what outflux needs on a fresh Debian/Ubuntu machine: a JDK 17+, Maven, and Debian's
-# InfluxDB 1.x (influxd for the demo and the integration tests; not started as a service).
+# Installs what outflux needs on a fresh Debian/Ubuntu machine: a JDK 17+, Maven, Debian's
+# InfluxDB 1.x (influxd for the demo and the integration tests; not started as a service), and
+# with --tests Debian's chromium (headless, for the fleet page's browser test).
+# Usage: scripts/setup.sh [--tests]
 set -euo pipefail
 
 SUDO=""
@@ -12,6 +14,9 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the TLS tests make their own certificates
+if [[ ${1:-} == --tests ]]; then
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)          # FleetPageIT drives the fleet page in headless chromium
+fi
 
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "setup: installing ${missing[*]}" >&2

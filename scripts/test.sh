@@ -3,5 +3,5 @@
 # (Failsafe). Installs what is missing first. Usage: scripts/test.sh [extra maven args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 exec mvn -B -Dstyle.color=never verify "$@"

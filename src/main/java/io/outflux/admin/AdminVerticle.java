@@ -3,15 +3,25 @@ package io.outflux.admin;
 import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
 import io.outflux.config.Units;
+import io.outflux.protocol.WireProtocol;
+import io.outflux.transport.TransportConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,21 +31,38 @@ import org.slf4j.LoggerFactory;
  * the spool, 504 when that took longer than the timeout, 503 when sending is stopped (refused
  * credentials); the error says why. {@code GET /health} answers 200 with the client id while the
  * client runs (so that {@code outflux flush} can check it talks to the client its config names).
+ * {@code POST /flush?force=true} also sends outside the metered link's transfer windows.
+ * {@code GET /status} gathers each stage's part over the event bus ({@link ClientStatus});
+ * {@code GET /ready} answers 200 when the spool is readable and the server reachable, else 503 with
+ * the reasons.
  */
 public final class AdminVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(AdminVerticle.class);
   public static final String FLUSH_PATH = "/flush";
   public static final String HEALTH_PATH = "/health";
+  public static final String STATUS_PATH = "/status";
+  public static final String READY_PATH = "/ready";
+  /** How long each stage may take to answer its part of the status. */
+  private static final long PART_TIMEOUT_MS = 5_000;
+  private static final long PROBE_TIMEOUT_MS = 5_000;
   private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
 
   private final AdminConfig config;
   private final String clientId;
+  private final TransportConfig transport;
   private HttpServer server;
+  private WebClient probeClient;
 
   public AdminVerticle(AdminConfig config, String clientId) {
+    this(config, clientId, null);
+  }
+
+  /** @param transport how to reach the servers, to probe their {@code /health} for readiness (null: no probe) */
+  public AdminVerticle(AdminConfig config, String clientId, TransportConfig transport) {
     this.config = config;
     this.clientId = clientId;
+    this.transport = transport;
   }
 
   @Override
@@ -43,11 +70,65 @@ public final class AdminVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get(HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("clientId", clientId)));
     router.post(FLUSH_PATH).handler(this::flush);
+    router.get(STATUS_PATH).handler(ctx -> status()
+        .compose(status -> readiness(status).map(ready -> status.put("ready", ready)))
+        .onSuccess(ctx::json)
+        .onFailure(err -> ctx.response().setStatusCode(500).end(new JsonObject().put("error", err.toString()).encode())));
+    router.get(READY_PATH).handler(ctx -> status().compose(this::readiness)
+        .onSuccess(ready -> ctx.response().setStatusCode(ready.getBoolean("ready") ? 200 : 503)
+            .putHeader("Content-Type", "application/json").end(ready.encode()))
+        .onFailure(err -> ctx.response().setStatusCode(503).end(new JsonObject().put("ready", false)
+            .put("reasons", new JsonArray().add(err.toString())).encode())));
+    if (transport != null) {
+      probeClient = WebClient.create(vertx, transport.tls().apply(new WebClientOptions()
+          .setConnectTimeout((int) PROBE_TIMEOUT_MS).setUserAgent("outflux-client-ready")));
+    }
     router.get(io.outflux.protocol.WireProtocol.METRICS_PATH).handler(io.outflux.metrics.Metrics.handler());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> log.info("admin endpoint on http://{}:{} (POST {} to flush)", config.host(), s.actualPort(),
             FLUSH_PATH));
+  }
+
+  /** Asks each stage for its part; a stage that does not answer is named in {@code errors}. */
+  private Future<JsonObject> status() {
+    Future<JsonObject> spool = part(ClientBus.STATUS_SPOOL, "spool");
+    Future<JsonObject> batch = part(ClientBus.STATUS_BATCH, "batch");
+    Future<JsonObject> sending = part(ClientBus.STATUS_TRANSPORT, "transport");
+    return Future.join(spool, batch, sending)
+        .map(v -> ClientStatus.merge(clientId, spool.result(), batch.result(), sending.result(), Instant.now()));
+  }
+
+  private Future<JsonObject> part(String address, String stage) {
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(PART_TIMEOUT_MS);
+    return vertx.eventBus().<JsonObject>request(address, null, options)
+        .map(Message::body)
+        .otherwise(err -> new JsonObject().put("error", "the " + stage + " stage did not answer: " + err.getMessage()));
+  }
+
+  /** {@code {"ready":bool,"reasons":[...]}}: the spool is readable and the server was reachable recently (or is now). */
+  private Future<JsonObject> readiness(JsonObject status) {
+    List<String> reasons = ClientStatus.notReadyReasons(status);
+    Future<List<String>> all = Future.succeededFuture(reasons);
+    if (reasons.isEmpty() && ClientStatus.needsProbe(status, Instant.now())) {
+      all = probe(status.getString("server")).map(problem -> {
+        problem.ifPresent(reasons::add);
+        return reasons;
+      });
+    }
+    return all.map(r -> new JsonObject().put("ready", r.isEmpty()).put("reasons", new JsonArray(r)));
+  }
+
+  /** GET {server}/health; empty when it answered 200. */
+  private Future<Optional<String>> probe(String server) {
+    if (probeClient == null || server == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    URI health = URI.create(server).resolve(WireProtocol.HEALTH_PATH);
+    return probeClient.getAbs(health.toString()).timeout(PROBE_TIMEOUT_MS).send()
+        .map(r -> r.statusCode() == 200 ? Optional.<String>empty()
+            : Optional.of("the server " + server + " answered " + r.statusCode() + " to " + WireProtocol.HEALTH_PATH))
+        .otherwise(err -> Optional.of("the server " + server + " is not reachable: " + err.getMessage()));
   }
 
   public int actualPort() {
@@ -66,8 +147,9 @@ public final class AdminVerticle extends VerticleBase {
       error(ctx, 400, "bad timeout: " + e.getMessage());
       return;
     }
+    boolean force = "true".equalsIgnoreCase(ctx.request().getParam("force"));
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeout.toMillis() + 5_000);
-    vertx.eventBus().<JsonObject>request(ClientBus.FLUSH, FlushRequest.of(timeout), options)
+    vertx.eventBus().<JsonObject>request(ClientBus.FLUSH, FlushRequest.of(timeout, force), options)
         .onSuccess(reply -> ctx.json(reply.body().put("flushed", true).put("clientId", clientId)))
         .onFailure(err -> {
           int status = err instanceof ReplyException r && r.failureCode() > 0 ? r.failureCode() : 500;

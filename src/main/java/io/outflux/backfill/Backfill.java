@@ -41,8 +41,16 @@ public final class Backfill {
   private final Path spool;
   private final Precision precision;
   private final PrintStream log;
+  private final java.util.function.LongSupplier nanoClock;
 
   public Backfill(InfluxQuery edge, Optional<InfluxQuery> central, Path spool, Precision precision, PrintStream log) {
+    this(edge, central, spool, precision, log, System::nanoTime);
+  }
+
+  /** @param nanoClock the clock of the progress lines' rate and time left */
+  public Backfill(InfluxQuery edge, Optional<InfluxQuery> central, Path spool, Precision precision, PrintStream log,
+                  java.util.function.LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
     this.edge = edge;
     this.central = central;
     this.spool = spool;
@@ -52,6 +60,9 @@ public final class Backfill {
 
   public Report run(Range range) throws IOException {
     List<String> measurements = range.measurement().isPresent() ? List.of(range.measurement().get()) : measurements();
+    long perMeasurement = Math.max(1, (Duration.between(range.from(), range.to()).toNanos() + range.window().toNanos() - 1)
+        / range.window().toNanos());
+    WindowProgress progress = new WindowProgress(measurements.size() * perMeasurement, nanoClock, log);
     long windows = 0;
     long skipped = 0;
     long points = 0;
@@ -68,6 +79,7 @@ public final class Backfill {
           Map<String, Long> there = counts(central.get(), m, where);
           if (here.equals(there) || here.isEmpty()) {
             skipped++;
+            progress.windowDone(m, a, b, 0, points);
             continue;
           }
           log.println(m + " " + a + " .. " + b + ": edge " + here + ", central " + there + ": backfilling");
@@ -75,6 +87,7 @@ public final class Backfill {
         long[] counted = copyWindow(m, where, encoder, range.dryRun());
         points += counted[0];
         bad += counted[1];
+        progress.windowDone(m, a, b, counted[0], points);
       }
     }
     return new Report(windows, skipped, points, bad);

@@ -36,13 +36,16 @@ final class BacklogTracker {
     pendingSinceNanos = -1;
   }
 
-  void acked(long seq) {
+  /** @return the bytes of the acknowledged batch (0 if unknown) */
+  long acked(long seq) {
     for (Iterator<Unacked> it = inFlight.iterator(); it.hasNext(); ) {
-      if (it.next().seq() == seq) {
+      Unacked u = it.next();
+      if (u.seq() == seq) {
         it.remove();
-        return;
+        return u.bytes();
       }
     }
+    return 0;
   }
 
   /** The end of the complete lines in the spool, as last seen. */

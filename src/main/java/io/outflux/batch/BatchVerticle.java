@@ -2,22 +2,27 @@ package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
+import io.outflux.meter.LinkStatusJson;
 import io.outflux.spool.Checkpoint;
+import io.outflux.spool.FileId;
 import io.outflux.spool.SpoolChunk;
 import io.outflux.spool.SpoolPosition;
 import io.outflux.transport.Delivery;
 import io.outflux.transport.TransportProblem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.outflux.spool.FileId;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +61,13 @@ public final class BatchVerticle extends VerticleBase {
   private boolean tickDue;
   private long ackedLines;
   private long ackedBatches;
+  private long linesRead;
+  private long bytesAcked;
+  private Instant lastAckAt;
   private TransportProblem lastProblem;
+  private final CatchUpLog catchUp = new CatchUpLog(System::nanoTime, log::info);
   /** Spool files of each live batch in flight: to know which files acks moved past. */
   private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
-  /** Files the acknowledged prefix has reached (bounded: only recent ones matter to a flush). */
   private final Set<FileId> ackedFiles = new LinkedHashSet<>();
 
   /** Where the spool's complete lines end now; a seam so tests and rotation-aware tails can supply it. */
@@ -73,9 +81,11 @@ public final class BatchVerticle extends VerticleBase {
     final SpoolPosition target;
     final long linesAtStart;
     final long batchesAtStart;
+    final boolean force;
     long timer;
 
-    PendingFlush(Message<Object> request, SpoolPosition target, long linesAtStart, long batchesAtStart) {
+    PendingFlush(Message<Object> request, SpoolPosition target, long linesAtStart, long batchesAtStart, boolean force) {
+      this.force = force;
       this.request = request;
       this.target = target;
       this.linesAtStart = linesAtStart;
@@ -99,11 +109,45 @@ public final class BatchVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
     vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
+    vertx.eventBus().localConsumer(ClientBus.STATUS_BATCH, msg -> msg.reply(status()));
     vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
       backlog.spoolEnd(end);
-      ClientMeters.INSTANCE.progress(progress());
+      Progress progress = progress();
+      ClientMeters.INSTANCE.progress(progress);
+      catchUp.update(progress, ackedLines, bytesAcked);
+      vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
     }));
     return Future.succeededFuture();
+  }
+
+  private JsonObject status() {
+    Progress p = progress();
+    JsonObject rule = new JsonObject().put("rule", config.rule().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+        .put("interval", config.interval().toMillis() + "ms")
+        .put("sizeLines", config.sizeLines()).put("sizeBytes", config.sizeBytes())
+        .put("maxBatchLines", config.maxBatchLines()).put("maxBatchSize", config.maxBatchSize())
+        .put("maxInFlight", config.maxInFlight());
+    JsonObject json = new JsonObject()
+        .put("sync", rule)
+        .put("backlogLines", p.backlogLines())
+        .put("backlogBytes", p.backlogBytes())
+        .put("lagSeconds", p.lagSeconds())
+        .put("linesRead", linesRead)
+        .put("linesAcked", ackedLines)
+        .put("bytesAcked", bytesAcked)
+        .put("batchesInFlight", live.acks.size() + (history == null ? 0 : history.acks.size()))
+        .put("lastAckedSeq", ackedBatches)
+        .put("syncedOffset", live.synced.offset())
+        .put("flushesWaiting", flushes.size());
+    if (lastAckAt != null) {
+      json.put("lastAckAt", lastAckAt.toString());
+    }
+    if (history != null) {
+      json.put("catchUp", new JsonObject().put("order", "newest-first")
+          .put("boundary", boundary.name() + " offset " + boundary.offset())
+          .put("historySynced", history.synced.name() + " offset " + history.synced.offset()));
+    }
+    return json;
   }
 
   /**
@@ -140,6 +184,7 @@ public final class BatchVerticle extends VerticleBase {
   private void accept(Lane lane, Message<SpoolChunk> msg) {
     backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
     lane.add(msg.body());
+    linesRead += msg.body().lineCount();
     ClientMeters.INSTANCE.linesRead.increment(msg.body().lineCount());
     msg.reply(null);
     schedule();
@@ -199,7 +244,8 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onDelivered(Delivery delivery) {
-    backlog.acked(delivery.seq());
+    bytesAcked += backlog.acked(delivery.seq());
+    lastAckAt = Instant.now();
     ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
@@ -272,30 +318,73 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onFlush(Message<Object> request) {
+    boolean force = FlushRequest.forceOf(request.body());
+    Duration timeout = FlushRequest.timeoutOf(request.body());
     spoolEnd.completeLinesEnd().onComplete(ar -> {
       if (ar.failed()) {
         request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
         return;
       }
-      if (lastProblem != null && lastProblem.blocked()) {
-        request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
-        return;
-      }
-      PendingFlush flush = new PendingFlush(request, ar.result(), ackedLines, ackedBatches);
-      long timeoutMs = FlushRequest.timeoutOf(request.body()).toMillis();
-      flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
-      flushes.add(flush);
-      log.info("flush requested: sending everything up to spool offset {} (synced up to {})",
-          flush.target.offset(), live.synced.offset());
-      completeFlushes();
-      if (flushing()) {
-        vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
-      }
-      schedule();
+      SpoolPosition end = ar.result();
+      Future<Optional<String>> closed = force || reached(end) ? Future.succeededFuture(Optional.empty())
+          : linkClosedFor(timeout);
+      closed.onSuccess(why -> {
+        if (why.isPresent()) {
+          request.fail(FlushRequest.FAILED_LINK_CLOSED, "not flushed: " + why.get()
+              + "; outflux flush --force (POST /flush?force=true) sends outside the windows");
+        } else {
+          startFlush(request, end, timeout, force);
+        }
+      });
     });
   }
 
+  private void startFlush(Message<Object> request, SpoolPosition target, Duration timeout, boolean force) {
+    if (lastProblem != null && lastProblem.blocked()) {
+      request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
+      return;
+    }
+    PendingFlush flush = new PendingFlush(request, target, ackedLines, ackedBatches, force);
+    long timeoutMs = timeout.toMillis();
+    flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
+    flushes.add(flush);
+    log.info("{}flush requested: sending everything up to spool offset {} (synced up to {})",
+        force ? "forced " : "", flush.target.offset(), live.synced.offset());
+    completeFlushes(); // also tells the transport about a forced flush
+    if (flushing()) {
+      vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
+    }
+    schedule();
+  }
+
+  /** Why the metered link will stay closed longer than {@code timeout} (window or interface), if it will. */
+  private Future<Optional<String>> linkClosedFor(Duration timeout) {
+    return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_TRANSPORT, null,
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
+        .map(reply -> LinkStatusJson.closedBeyond(reply.body().getJsonObject("link"), Instant.now(), timeout))
+        .otherwise(Optional.empty());
+  }
+
+  /** Tells the transport whether a forced flush is running (it then ignores the transfer windows). */
+  private void overrideLink() {
+    boolean on = flushes.stream().anyMatch(f -> f.force);
+    if (on != linkOverridden) {
+      linkOverridden = on;
+      vertx.eventBus().publish(ClientBus.LINK_OVERRIDE, on, ClientBus.UNBOUNDED_WAIT);
+    }
+  }
+
+  private boolean linkOverridden;
+
   private void completeFlushes() {
+    try {
+      completeReachedFlushes();
+    } finally {
+      overrideLink();
+    }
+  }
+
+  private void completeReachedFlushes() {
     flushes.removeIf(f -> {
       if (!reached(f.target)) {
         return false;
@@ -339,6 +428,7 @@ public final class BatchVerticle extends VerticleBase {
     String why = lastProblem == null ? "" : "; last problem: " + lastProblem.reason();
     flush.request.fail(FlushRequest.FAILED_TIMEOUT, "not flushed within " + timeoutMs + " ms: synced up to offset "
         + live.synced.offset() + " of " + flush.target.offset() + why);
+    overrideLink();
   }
 
   private void onProblem(TransportProblem problem) {
@@ -349,6 +439,7 @@ public final class BatchVerticle extends VerticleBase {
         f.request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + problem.reason());
       }
       flushes.clear();
+      overrideLink();
     }
   }
 }

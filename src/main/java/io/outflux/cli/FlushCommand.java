@@ -3,11 +3,8 @@ package io.outflux.cli;
 import io.outflux.admin.AdminVerticle;
 import io.outflux.client.ClientConfig;
 import io.outflux.config.Units;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,11 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code outflux flush [--conf FILE] [--timeout 30s]}: asks the running client (through its local
  * admin endpoint, found in the same config file) to send everything in the spool now, and waits
  * until the server acknowledged all of it. Exit 0 once synced; otherwise non-zero with the reason.
+ * While it waits it shows progress ({@link FlushProgress}).
  */
 public final class FlushCommand {
 
@@ -28,7 +28,9 @@ public final class FlushCommand {
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_NO_CLIENT = 3;
 
-  private static final String USAGE = "usage: outflux flush [--conf FILE] [--timeout DURATION]  (default conf/client.json, 30s)";
+  private static final String USAGE = "usage: outflux flush [--conf FILE] [--timeout DURATION] [--force] [--progress]"
+      + "  (default conf/client.json, 30s; --force sends outside the metered link's transfer windows;"
+      + " progress is shown on a terminal, or with --progress)";
 
   private FlushCommand() {
   }
@@ -40,6 +42,8 @@ public final class FlushCommand {
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     String conf = "conf/client.json";
     Duration timeout = Duration.ofSeconds(30);
+    boolean force = false;
+    boolean progress = System.console() != null;
     try {
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
@@ -55,6 +59,10 @@ public final class FlushCommand {
           if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("--timeout must be positive");
           }
+        } else if (name.equals("--force")) {
+          force = true;
+        } else if (name.equals("--progress")) {
+          progress = true;
         } else if (name.equals("-h") || name.equals("--help")) {
           out.println(USAGE);
           return EXIT_OK;
@@ -70,63 +78,35 @@ public final class FlushCommand {
     if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }
-    ClientConfig config = loaded.get();
-    if (!config.admin().enabled()) {
-      err.println("outflux flush: admin.enabled is false in " + conf + ": the client has no admin endpoint to ask");
+    Optional<AdminClient> admin = AdminClient.of(loaded.get(), conf, "flush", err);
+    if (admin.isEmpty()) {
       return EXIT_USAGE;
     }
-    String host = config.admin().host().equals("0.0.0.0") ? "127.0.0.1" : config.admin().host();
-    URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.admin().port()
-        + AdminVerticle.FLUSH_PATH + "?timeout=" + timeout.toMillis() + "ms");
-    Duration wait = timeout;
-    return checkClient(uri, config.clientId(), err).orElseGet(() -> flush(uri, wait, out, err));
-  }
-
-  /** Another client's endpoint on that port would flush the wrong spool: check the id first. */
-  private static java.util.Optional<Integer> checkClient(URI flushUri, String clientId, PrintStream err) {
-    URI health = flushUri.resolve(AdminVerticle.HEALTH_PATH);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      String id = r.statusCode() == 200 ? new JsonObject(r.body()).getString("clientId") : null;
-      if (!clientId.equals(id)) {
-        err.println("outflux flush: the admin endpoint " + health.getHost() + ":" + health.getPort()
-            + " is not client " + clientId + " (it answered " + r.statusCode() + " " + r.body() + ")");
-        return java.util.Optional.of(EXIT_NO_CLIENT);
-      }
-      return java.util.Optional.empty();
-    } catch (IOException | DecodeException e) {
-      err.println("outflux flush: cannot reach the client's admin endpoint " + health.getHost() + ":" + health.getPort()
-          + " (" + e.getMessage() + "); is the client running with this config?");
-      return java.util.Optional.of(EXIT_NO_CLIENT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return java.util.Optional.of(EXIT_NOT_FLUSHED);
+    if (admin.get().checkClient("flush", err).isPresent()) {
+      return EXIT_NO_CLIENT;
     }
+    return flush(admin.get(), timeout, force, progress, out, err);
   }
 
-  private static int flush(URI uri, Duration timeout, PrintStream out, PrintStream err) {
+  private static int flush(AdminClient admin, Duration timeout, boolean force, boolean progress, PrintStream out,
+                           PrintStream err) {
+    String path = AdminVerticle.FLUSH_PATH + "?timeout=" + timeout.toMillis() + "ms" + (force ? "&force=true" : "");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
+    HttpRequest request = HttpRequest.newBuilder(admin.uri(path)).POST(HttpRequest.BodyPublishers.noBody())
         .timeout(timeout.plusSeconds(10)).build();
+    CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    FlushProgress shown = new FlushProgress(admin, err, progress);
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      err.println("outflux flush: cannot reach the client's admin endpoint " + uri.getHost() + ":" + uri.getPort()
-          + " (" + e.getMessage() + "); is the client running with this config?");
+      response = shown.until(answer);
+    } catch (ExecutionException e) {
+      err.println(admin.unreachable("flush", e.getCause() instanceof Exception x ? x : e));
       return EXIT_NO_CLIENT;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return EXIT_NOT_FLUSHED;
     }
-    JsonObject body;
-    try {
-      body = new JsonObject(response.body());
-    } catch (DecodeException e) {
-      body = new JsonObject().put("error", response.body());
-    }
+    JsonObject body = AdminClient.json(response.body());
     if (response.statusCode() == 200) {
       out.println("flushed: " + body.getLong("lines", 0L) + " lines acknowledged by the server; the spool is synced up to offset "
           + body.getLong("offset", 0L));

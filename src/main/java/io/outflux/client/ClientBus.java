@@ -1,6 +1,7 @@
 package io.outflux.client;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.Progress;
 import io.outflux.batch.RejectedLines;
 import io.outflux.bus.LocalCodec;
 import io.outflux.spool.Checkpoint;
@@ -20,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  *                               batch <--TRANSPORT_PROBLEM-- transport
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
+ *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
+ *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT--> each stage answers its part (JsonObject)
+ *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
  */
 public final class ClientBus {
@@ -49,6 +53,17 @@ public final class ClientBus {
   /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */
   public static final String TRANSPORT_PROBLEM = "outflux.client.transport-problem";
 
+  /** publish {@code Boolean}: true while a forced flush runs (transfer windows and interface ignored), then false. */
+  public static final String LINK_OVERRIDE = "outflux.client.link-override";
+  /** request (no body), reply {@code JsonObject}: the tail's part of the status (spool, dead letters). */
+  public static final String STATUS_SPOOL = "outflux.client.status.spool";
+  /** request (no body), reply {@code JsonObject}: the batcher's part (rule, backlog, lag, acks). */
+  public static final String STATUS_BATCH = "outflux.client.status.batch";
+  /** request (no body), reply {@code JsonObject}: the transport's part (server, connection, metered link). */
+  public static final String STATUS_TRANSPORT = "outflux.client.status.transport";
+  /** publish {@link Progress}, about once a second: backlog and lag, for the server's fleet view. */
+  public static final String PROGRESS = "outflux.client.progress";
+
   /**
    * Replies in the pipeline wait on backpressure or on a server that may be down for hours: an
    * event-bus timeout would only make the sender resend what is already queued.
@@ -67,5 +82,6 @@ public final class ClientBus {
     LocalCodec.register(vertx, Checkpoint.CatchUp.class);
     LocalCodec.register(vertx, RejectedLines.class);
     LocalCodec.register(vertx, TransportProblem.class);
+    LocalCodec.register(vertx, Progress.class);
   }
 }

@@ -5,12 +5,17 @@ import io.outflux.admin.AdminVerticle;
 import io.outflux.batch.BatchVerticle;
 import io.outflux.batch.SpoolEnd;
 import io.outflux.batch.SyncRule;
+import io.outflux.meter.InterfaceState;
+import io.outflux.meter.QuotaStore;
 import io.outflux.spool.Checkpoint;
 import io.outflux.spool.CheckpointStore;
 import io.outflux.spool.SpoolTailVerticle;
 import io.outflux.transport.TransportVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,16 @@ public final class ClientVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ClientVerticle.class);
 
   private AdminVerticle admin;
+  private final InterfaceState interfaces;
+
+  public ClientVerticle() {
+    this(null);
+  }
+
+  /** @param interfaces reads the state of {@code link.interface} (tests switch it); null: {@code /sys/class/net} */
+  public ClientVerticle(InterfaceState interfaces) {
+    this.interfaces = interfaces;
+  }
 
   @Override
   public Future<?> start() {
@@ -46,20 +61,21 @@ public final class ClientVerticle extends VerticleBase {
         config.spool().checkpoint(), checkpoint.synced().offset(), checkpoint.synced().name(),
         checkpoint.synced().file(), checkpoint.lastAckedSeq());
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
+    Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
-            streaming, config.source()))
+            streaming, config.source(), Clock.systemDefaultZone(), interfaces, quota))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
             config.sync().catchUp(), config.sync().catchUpThreshold())))
-        .compose(id -> deployAdmin(config.admin(), config.clientId()));
+        .compose(id -> deployAdmin(config.admin(), config.clientId(), config.transport()));
   }
 
-  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId) {
+  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId, io.outflux.transport.TransportConfig transport) {
     if (!adminConfig.enabled()) {
       return Future.succeededFuture();
     }
-    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId);
+    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId, transport);
     // syncing matters more than the admin endpoint: a taken port is reported, not fatal
     return vertx.deployVerticle(verticle)
         .onSuccess(id -> admin = verticle)

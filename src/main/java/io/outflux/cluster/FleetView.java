@@ -18,14 +18,23 @@ import java.util.function.Supplier;
 
 /**
  * Which clients are syncing, seen from any node ({@code GET /api/v1/clients}): per client id the
- * last time a node heard from it, that node, and the backlog and lag the client reported in its
- * request headers. Cluster-wide through the shared-data map {@value #MAP_NAME}; a node writes a
- * client's entry at most once per {@code minInterval} so the map is not a cost per batch.
- * Event-loop confined per node.
+ * last time a node heard from it, that node, the backlog and lag the client reported (request
+ * headers, or a streaming client's report message), and the lines that node stored for it and how
+ * fast ({@link ClientRates}). Cluster-wide through the shared-data map {@value #MAP_NAME}; a node
+ * writes a client's entry at most once per {@code minInterval} so the map is not a cost per batch.
+ * The answering node adds each client's {@code state} and {@code secondsSinceSeen} by its own
+ * clock, so a browser's clock never matters. Event-loop confined per node.
  */
 public final class FleetView {
 
   public static final String MAP_NAME = "outflux.fleet";
+  /** Heard from within this: {@value #STATE_LIVE} (a streaming client reports every second while connected). */
+  public static final Duration LIVE_WITHIN = Duration.ofSeconds(10);
+  /** Not heard from for longer than this: {@value #STATE_STALE}; in between: {@value #STATE_QUIET}. */
+  public static final Duration STALE_AFTER = Duration.ofMinutes(5);
+  public static final String STATE_LIVE = "live";
+  public static final String STATE_QUIET = "quiet";
+  public static final String STATE_STALE = "stale";
 
   /** One client as last seen. */
   public record Sighting(String clientId, String transport, OptionalLong backlogBytes,
@@ -39,6 +48,7 @@ public final class FleetView {
   private final LongSupplier clockMs;
   // read by the metrics scrape on another thread
   private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
+  private final ClientRates rates = new ClientRates();
   private Future<AsyncMap<String, String>> map;
 
   public FleetView(Vertx vertx, Supplier<String> node, Duration ttl, Duration minInterval, LongSupplier clockMs) {
@@ -67,15 +77,25 @@ public final class FleetView {
       lastPut.clear();
     }
     lastPut.put(s.clientId(), now);
+    ClientRates.Rate rate = rates.sample(s.clientId(), now);
     JsonObject entry = new JsonObject()
         .put("clientId", s.clientId())
         .put("node", node.get())
         .put("transport", s.transport())
-        .put("lastSeen", Instant.ofEpochMilli(now).toString());
+        .put("lastSeen", Instant.ofEpochMilli(now).toString())
+        .put("linesStored", rate.linesStored())
+        .put("linesPerSecond", rate.linesPerSecond());
     s.backlogBytes().ifPresent(v -> entry.put("backlogBytes", v));
     s.backlogLines().ifPresent(v -> entry.put("backlogLines", v));
     s.lagSeconds().ifPresent(v -> entry.put("lagSeconds", v));
     return map().compose(m -> m.put(s.clientId(), entry.encode(), ttlMs));
+  }
+
+  /** This node stored {@code lines} lines for the client (counted into its throughput). */
+  public void stored(String clientId, long lines) {
+    if (!clientId.isEmpty()) {
+      rates.stored(clientId, lines);
+    }
   }
 
   /** Distinct clients that sent to this node within the TTL. */
@@ -84,13 +104,34 @@ public final class FleetView {
     return lastPut.values().stream().filter(t -> t >= since).count();
   }
 
-  /** Every client seen within the TTL, sorted by client id. */
+  /** Every client seen within the TTL, sorted by client id, with its state as of now. */
   public Future<JsonArray> list() {
     return map().compose(AsyncMap::values).map(values -> {
+      long now = clockMs.getAsLong();
       List<JsonObject> entries = new ArrayList<>();
-      values.forEach(v -> entries.add(new JsonObject(v)));
+      values.forEach(v -> entries.add(withState(new JsonObject(v), now)));
       entries.sort((a, b) -> a.getString("clientId").compareTo(b.getString("clientId")));
       return new JsonArray(new ArrayList<>(entries));
     });
+  }
+
+  /**
+   * Adds {@code secondsSinceSeen} and {@code state}; a client not heard from lately is not moving
+   * lines, whatever rate its last update measured.
+   */
+  static JsonObject withState(JsonObject entry, long nowMs) {
+    long seenMs;
+    try {
+      seenMs = Instant.parse(entry.getString("lastSeen", "")).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      return entry.put("state", STATE_STALE);
+    }
+    long ageMs = Math.max(0, nowMs - seenMs);
+    entry.put("secondsSinceSeen", Math.round(ageMs / 100.0) / 10.0);
+    if (ageMs <= LIVE_WITHIN.toMillis()) {
+      return entry.put("state", STATE_LIVE);
+    }
+    entry.put("linesPerSecond", 0.0);
+    return entry.put("state", ageMs <= STALE_AFTER.toMillis() ? STATE_QUIET : STATE_STALE);
   }
 }

@@ -3,6 +3,7 @@ package io.outflux.demo;
 import io.outflux.influxd.InfluxdOptions;
 import io.outflux.influxd.InfluxdProcess;
 import io.outflux.influxd.Privilege;
+import io.outflux.metrics.ProgressLine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -163,11 +164,17 @@ public final class Demo {
   private long waitForCentral(InfluxdProcess central, long expected, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long count = countAll(central);
+    ProgressLine progress = ProgressLine.systemClock();
+    progress.sample(count, 0);
     while (count < expected && System.nanoTime() < deadline) {
       Thread.sleep(500);
       long next = countAll(central);
+      progress.sample(next, 0);
       if (next != count) {
-        say("central InfluxDB has " + fmt(next) + " of " + fmt(expected) + " points");
+        say("central InfluxDB has " + fmt(next) + " of " + fmt(expected) + " points ("
+            + ProgressLine.count(Math.round(progress.linesPerSecond())) + " points/s, "
+            + progress.etaLines(expected - next).map(d -> "about " + ProgressLine.duration(d) + " left")
+                .orElse("time left unknown") + ")");
       }
       count = next;
     }

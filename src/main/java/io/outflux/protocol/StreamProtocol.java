@@ -17,6 +17,8 @@ import java.util.Optional;
  * ack   (text):    {"type":"ack","seq":42,"written":998,"rejected":[{"line":"..","reason":".."}]}
  * nack  (text):    {"type":"nack","seq":42,"status":503,"error":"..","retryAfter":1}
  * flush (text):    {"type":"flush"}
+ * report (text, client to server, at most once a second; servers before it ignore it):
+ *                  {"type":"report","backlogBytes":123,"backlogLines":4,"lagSeconds":0.25}
  * </pre>
  */
 public final class StreamProtocol {
@@ -31,6 +33,10 @@ public final class StreamProtocol {
   public static final String TYPE_ACK = "ack";
   public static final String TYPE_NACK = "nack";
   public static final String TYPE_FLUSH = "flush";
+  public static final String TYPE_REPORT = "report";
+  public static final String REPORT_BACKLOG_BYTES = "backlogBytes";
+  public static final String REPORT_BACKLOG_LINES = "backlogLines";
+  public static final String REPORT_LAG_SECONDS = "lagSeconds";
 
   private StreamProtocol() {
   }
@@ -73,5 +79,16 @@ public final class StreamProtocol {
 
   public static JsonObject flush() {
     return new JsonObject().put(TYPE, TYPE_FLUSH);
+  }
+
+  /**
+   * The client's own figures for the fleet view, the streaming twin of the {@code Outflux-Backlog-*}
+   * and {@code Outflux-Lag-Seconds} headers of a POST. Lag is rounded to the millisecond.
+   */
+  public static JsonObject report(long backlogBytes, long backlogLines, double lagSeconds) {
+    return new JsonObject().put(TYPE, TYPE_REPORT)
+        .put(REPORT_BACKLOG_BYTES, backlogBytes)
+        .put(REPORT_BACKLOG_LINES, backlogLines)
+        .put(REPORT_LAG_SECONDS, Math.round(lagSeconds * 1000) / 1000.0);
   }
 }

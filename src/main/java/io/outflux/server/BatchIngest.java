@@ -77,12 +77,13 @@ public final class BatchIngest {
    */
   public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
     (transport.equals("websocket") ? meters.batchesStream : meters.batchesHttp).increment();
-    return admitAndWrite(batch, remoteHost, report, transport).onSuccess(this::count);
+    return admitAndWrite(batch, remoteHost, report, transport).onSuccess(outcome -> count(batch.clientId(), outcome));
   }
 
-  private void count(IngestOutcome outcome) {
+  private void count(String clientId, IngestOutcome outcome) {
     if (outcome instanceof IngestOutcome.Acked acked) {
       meters.linesWritten.increment(acked.reply().written());
+      fleet.stored(clientId, acked.reply().written());
       for (RejectedLine r : acked.reply().rejected()) {
         (r.reason().startsWith(LineGate.INVALID) ? meters.rejectedInvalid : meters.rejectedByInfluxDb).increment();
       }

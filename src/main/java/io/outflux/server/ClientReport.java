@@ -1,14 +1,17 @@
 package io.outflux.server;
 
+import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.WireProtocol;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.MultiMap;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * What a client says about itself alongside a batch (optional headers {@code Outflux-Backlog-Bytes},
- * {@code Outflux-Backlog-Lines}, {@code Outflux-Lag-Seconds}), shown in the fleet view. Unreadable
- * or negative values are ignored: they are informational and never refuse a batch.
+ * What a client says about itself, shown in the fleet view: alongside a POSTed batch (optional
+ * headers {@code Outflux-Backlog-Bytes}, {@code Outflux-Backlog-Lines}, {@code Outflux-Lag-Seconds})
+ * or in a streaming client's report message ({@link StreamProtocol#report}). Unreadable or negative
+ * values are ignored: they are informational and never refuse a batch nor close a stream.
  */
 public record ClientReport(OptionalLong backlogBytes, OptionalLong backlogLines, OptionalDouble lagSeconds) {
 
@@ -19,6 +22,19 @@ public record ClientReport(OptionalLong backlogBytes, OptionalLong backlogLines,
     return new ClientReport(nonNegativeLong(headers.get(WireProtocol.HEADER_BACKLOG_BYTES)),
         nonNegativeLong(headers.get(WireProtocol.HEADER_BACKLOG_LINES)),
         nonNegativeDouble(headers.get(WireProtocol.HEADER_LAG_SECONDS)));
+  }
+
+  /** Reads a {@code {"type":"report",...}} message (the type is not checked here). */
+  public static ClientReport fromStreamReport(JsonObject report) {
+    return new ClientReport(nonNegativeLong(text(report, StreamProtocol.REPORT_BACKLOG_BYTES)),
+        nonNegativeLong(text(report, StreamProtocol.REPORT_BACKLOG_LINES)),
+        nonNegativeDouble(text(report, StreamProtocol.REPORT_LAG_SECONDS)));
+  }
+
+  /** A JSON number or string as text, so both readers share one validation. */
+  private static String text(JsonObject json, String key) {
+    Object v = json.getValue(key);
+    return v instanceof Number || v instanceof String ? v.toString() : null;
   }
 
   static OptionalLong nonNegativeLong(String value) {

@@ -68,6 +68,7 @@ public final class FrontVerticle extends VerticleBase {
     router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
         .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
         .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
+    FleetPage.mount(router);
     router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
         .onSuccess(ctx::json)
         .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));

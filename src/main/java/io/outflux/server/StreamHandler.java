@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(StreamHandler.class);
 
+  private static final String TRANSPORT = "websocket";
+
   private final Vertx vertx;
   private final BatchIngest ingest;
   private final long maxBodySize;
@@ -49,8 +53,9 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final Map<Stream, Integer> inFlight = new HashMap<>();
   private Promise<Integer> drained;
 
+  /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
   private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
-                        String retentionPolicy, Precision precision) {
+                        String retentionPolicy, Precision precision, AtomicReference<ClientReport> report) {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
@@ -111,7 +116,8 @@ final class StreamHandler implements Handler<RoutingContext> {
         refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
         req.toWebSocket()
-            .onSuccess(ws -> attach(new Stream(ws, clientId, remote, credentials.get(), db, rp, precision)))
+            .onSuccess(ws -> attach(new Stream(ws, clientId, remote, credentials.get(), db, rp, precision,
+                new AtomicReference<>(ClientReport.NONE))))
             .onFailure(err -> log.warn("WebSocket upgrade for client {} failed: {}", clientId, err.toString()));
       }
     });
@@ -129,7 +135,7 @@ final class StreamHandler implements Handler<RoutingContext> {
         streams.size());
     ServerWebSocket ws = stream.ws();
     ws.binaryMessageHandler(message -> onBatch(stream, message));
-    ws.textMessageHandler(text -> log.debug("ignoring a text message from client {}", stream.clientId()));
+    ws.textMessageHandler(text -> onText(stream, text));
     // e.g. a message over http.maxBodySize: Vert.x drops it and reports here; close the stream with
     // a status that says so, rather than leave the client waiting for an answer that never comes
     ws.exceptionHandler(err -> {
@@ -213,13 +219,35 @@ final class StreamHandler implements Handler<RoutingContext> {
     }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
         stream.retentionPolicy(), stream.precision(), lines);
-    return ingest.ingest(batch, stream.remoteHost(), ClientReport.NONE, "websocket").map(outcome -> {
+    return ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         return StreamProtocol.ack(acked.reply());
       }
       IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
       return StreamProtocol.nack(seq, n.status(), n.message(), n.retryAfter());
     });
+  }
+
+  /**
+   * A report message updates the client's fleet entry (the fleet view itself writes at most once a
+   * second per client, so a chatty client costs a JSON parse, not a cluster-map write). Anything
+   * else is ignored: unknown message types are room for later protocol versions.
+   */
+  private void onText(Stream stream, String text) {
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      log.debug("ignoring an unreadable text message from client {}", stream.clientId());
+      return;
+    }
+    if (!StreamProtocol.TYPE_REPORT.equals(json.getValue(StreamProtocol.TYPE))) {
+      log.debug("ignoring a text message from client {}", stream.clientId());
+      return;
+    }
+    ClientReport report = ClientReport.fromStreamReport(json);
+    stream.report().set(report);
+    ingest.seen(stream.clientId(), report, TRANSPORT);
   }
 
   private static void answer(Stream stream, JsonObject json) {

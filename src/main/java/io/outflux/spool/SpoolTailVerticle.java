@@ -83,6 +83,25 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private record Plan(ResumePoint resume, Set<FileId> done, CatchUpPlan.Segments segments) {
   }
 
+  /** The tail's part of {@code GET /status}: is the spool readable, what is in the dead-letter file. */
+  private Future<io.vertx.core.json.JsonObject> status() {
+    long now = deadLettered;
+    return vertx.executeBlocking(() -> SpoolHealth.problem(config.path()), false)
+        .map(problem -> {
+          io.vertx.core.json.JsonObject json = SpoolHealth.json(config, problem,
+              deadLetterAtStart < 0 ? -1 : deadLetterAtStart + now, now, readOffset());
+          SpoolReader h = history;
+          SpoolPosition read = h == null ? null : h.readPosition();
+          if (read != null) {
+            json.put("historyReadOffset", read.offset()); // a newest-first catch-up is running
+          }
+          return json;
+        });
+  }
+
+  /** Records in the dead-letter file when this process started; -1 until counted or when unreadable. */
+  private volatile long deadLetterAtStart = -1;
+
   /** Lines quarantined by this process (validation, oversized and InfluxDB rejects). */
   public long deadLettered() {
     return deadLettered;
@@ -105,6 +124,16 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
     vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
+    vertx.eventBus().localConsumer(ClientBus.STATUS_SPOOL, msg -> status().onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(500, ar.cause().toString());
+      }
+    }));
+    // records left by earlier runs, counted once (off the event loop); this run's are added as they come
+    vertx.executeBlocking(() -> SpoolHealth.countRecords(config.deadLetter()), true)
+        .onSuccess(n -> deadLetterAtStart = n);
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);

@@ -2,9 +2,14 @@ package io.outflux.transport;
 
 import io.outflux.batch.Batch;
 import io.outflux.batch.FlushRequest;
+import io.outflux.batch.Progress;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
+import io.outflux.meter.InterfaceState;
+import io.outflux.meter.LinkConfig;
 import io.outflux.meter.LinkMeter;
+import io.outflux.meter.LinkStatusJson;
+import io.outflux.meter.QuotaStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -12,13 +17,17 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -56,8 +65,22 @@ public final class TransportVerticle extends VerticleBase {
   private long failedOverAt;
   private boolean stopped;
   private final Clock clock;
+  private final InterfaceState interfaces;
+  private final Optional<QuotaStore> quotaStore;
   private LinkMeter meter;
   private boolean meterWaiting;
+  /** Attempts waiting for the metered link, each with its timer: a forced flush releases them early. */
+  private final Map<Long, Runnable> meterParked = new HashMap<>();
+  /** True while a forced flush runs: transfer windows and the interface are ignored. */
+  private boolean overrideWindows;
+  private boolean quotaSaving;
+  private boolean quotaDirty;
+
+  /** The outcome of the latest attempt, for {@code outflux status} and the connection meter. */
+  private ClientMeters.Connection connection = ClientMeters.Connection.IDLE;
+  private String lastError;
+  private Instant lastErrorAt;
+  private Instant lastContactAt;
 
   /** Attempts parked while the credentials are refused; the probe timer releases them. */
   private final List<Attempt> parked = new ArrayList<>();
@@ -72,6 +95,17 @@ public final class TransportVerticle extends VerticleBase {
   /** @param clock the clock of the metered link's windows, quota and rate (tests move it) */
   public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
                            String configSource, Clock clock) {
+    this(clientId, target, config, streaming, configSource, clock, null, Optional.empty());
+  }
+
+  /**
+   * @param interfaces reads the state of {@code link.interface}; null: {@code /sys/class/net}
+   * @param quotaStore where the daily quota's count survives restarts (empty: in memory only)
+   */
+  public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
+                           String configSource, Clock clock, InterfaceState interfaces, Optional<QuotaStore> quotaStore) {
+    this.interfaces = interfaces;
+    this.quotaStore = quotaStore;
     this.clock = clock;
     this.clientId = clientId;
     this.target = target;
@@ -98,7 +132,39 @@ public final class TransportVerticle extends VerticleBase {
       sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
-    return Future.succeededFuture();
+    vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
+    vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
+    if (wsSender != null) {
+      vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
+    }
+    return meter == null ? Future.succeededFuture() : startMeter();
+  }
+
+  private Future<?> startMeter() {
+    config.link().networkInterface().ifPresent(name -> {
+      InterfaceState state = interfaces != null ? interfaces : InterfaceState.sysfs(vertx, LinkConfig.SYS_CLASS_NET);
+      meter.interfaceUp(false); // until the first look: nothing goes over a link that may be down
+      vertx.setPeriodic(1, InterfaceState.POLL.toMillis(), id -> state.isUp(name).onSuccess(up -> {
+        if (up != meter.status().interfaceUp()) {
+          log.info("metered link: network interface {} is {}", name, up ? "up: sending may go on" : "down: sending pauses");
+        }
+        meter.interfaceUp(up);
+      }));
+    });
+    if (quotaStore.isEmpty() || config.link().dailyQuota() <= 0) {
+      return Future.succeededFuture();
+    }
+    QuotaStore store = quotaStore.get();
+    return vertx.executeBlocking(store::load)
+        .onSuccess(saved -> saved.ifPresent(usage -> {
+          meter.restore(usage);
+          log.info("metered link: {} bytes of the daily quota used on {} (from {})", usage.usedBytes(), usage.day(),
+              store.file());
+        }))
+        .recover(err -> {
+          log.warn("metered link: {}; the day's quota count starts at 0", err.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   @Override
@@ -136,25 +202,47 @@ public final class TransportVerticle extends VerticleBase {
     }
     Batch batch = a.batch();
     if (meter != null) {
-      Duration wait = meter.delay(batch.bytes());
+      Duration wait = meter.delay(batch.bytes(), overrideWindows);
       if (!wait.isZero()) {
         // a metered link: outside a window, over the quota or the rate; the batch waits in memory,
         // the in-flight window stays full and the tail stops reading (nothing is dropped)
         if (!meterWaiting && wait.toSeconds() >= 1) {
           meterWaiting = true;
-          log.info("metered link: sending pauses for {} (transfer window, daily quota or rate in link.*; quota left: {} bytes)",
-              wait.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), meter.quotaLeft() < 0 ? "unlimited" : meter.quotaLeft());
+          String why = LinkStatusJson.closedReason(meter.status(), config.link()).orElse(
+              "the daily quota (link.dailyQuota) or the rate (link.maxRate)");
+          log.info("metered link: sending pauses for {}: {}; quota left: {} bytes",
+              wait.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), why,
+              meter.quotaLeft() < 0 ? "unlimited" : meter.quotaLeft());
+          vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem("metered link: " + why, false),
+              ClientBus.UNBOUNDED_WAIT);
         }
-        vertx.setTimer(Math.max(1, wait.toMillis()), t -> attempt(a, probe));
+        long[] timer = new long[1];
+        timer[0] = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
+          meterParked.remove(timer[0]);
+          attempt(a, probe);
+        });
+        meterParked.put(timer[0], () -> attempt(a, probe));
         return;
       }
       meterWaiting = false;
       meter.sent(batch.bytes());
+      saveQuota();
     }
     URI server = currentServer();
     ClientMeters.INSTANCE.linesSent.increment(batch.lines());
     sender.send(server, batch).onSuccess(result -> {
-      ClientMeters.INSTANCE.connection(connectionState(result), server.toString());
+      if (!(result instanceof SendResult.Retryable)) {
+        lastContactAt = Instant.now();
+      }
+      connection = connectionState(result);
+      ClientMeters.INSTANCE.connection(connection, server.toString());
+      if (result instanceof SendResult.Retryable r) {
+        problem(r.reason());
+      } else if (result instanceof SendResult.AuthRejected rejected) {
+        problem("credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
+      } else if (result instanceof SendResult.Refused f) {
+        problem("the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
+      }
       if (result instanceof SendResult.Acked acked) {
         if (a.failures() > 0) {
           log.info("batch {} delivered to {} after {} failed attempts", batch.seq(), server, a.failures());
@@ -175,6 +263,66 @@ public final class TransportVerticle extends VerticleBase {
             "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
       }
     });
+  }
+
+  private void problem(String reason) {
+    lastError = reason;
+    lastErrorAt = Instant.now();
+  }
+
+  /** A forced flush began (true) or ended (false): while it runs, windows and the interface are ignored. */
+  private void override(boolean on) {
+    overrideWindows = on;
+    if (on && !meterParked.isEmpty()) {
+      log.info("forced flush: sending {} batches outside the transfer window now", meterParked.size());
+      List<Runnable> now = new ArrayList<>(meterParked.values());
+      meterParked.keySet().forEach(vertx::cancelTimer);
+      meterParked.clear();
+      now.forEach(Runnable::run);
+    }
+  }
+
+  /** Saves the quota's count on a worker, one write at a time; a count that changed meanwhile is written next. */
+  private void saveQuota() {
+    if (quotaStore.isEmpty() || config.link().dailyQuota() <= 0) {
+      return;
+    }
+    if (quotaSaving) {
+      quotaDirty = true;
+      return;
+    }
+    quotaSaving = true;
+    quotaDirty = false;
+    LinkMeter.QuotaUsage usage = meter.usage();
+    vertx.executeBlocking(() -> {
+      quotaStore.get().save(usage);
+      return null;
+    }).onComplete(ar -> {
+      quotaSaving = false;
+      if (ar.failed()) {
+        log.warn("metered link: {}", ar.cause().getMessage());
+      }
+      if (quotaDirty) {
+        saveQuota();
+      }
+    });
+  }
+
+  private JsonObject status() {
+    JsonObject json = new JsonObject()
+        .put("server", config.servers().get(serverIndex).toString())
+        .put("servers", config.servers().stream().map(URI::toString).collect(java.util.stream.Collectors.toList()))
+        .put("connection", connection.name().toLowerCase(java.util.Locale.ROOT))
+        .put("streaming", streaming);
+    if (lastError != null && connection != ClientMeters.Connection.CONNECTED) {
+      json.put("lastError", lastError).put("lastErrorAt", lastErrorAt.toString());
+    }
+    if (lastContactAt != null) {
+      json.put("lastContactAt", lastContactAt.toString());
+    }
+    json.put("link", meter == null ? new JsonObject().put("limited", false)
+        : LinkStatusJson.of(meter.status(), config.link(), overrideWindows));
+    return json;
   }
 
   private static ClientMeters.Connection connectionState(SendResult result) {

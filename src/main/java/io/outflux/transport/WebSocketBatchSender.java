@@ -1,6 +1,7 @@
 package io.outflux.transport;
 
 import io.outflux.batch.Batch;
+import io.outflux.batch.Progress;
 import io.outflux.protocol.BatchReply;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.WireProtocol;
@@ -38,6 +39,8 @@ public final class WebSocketBatchSender implements BatchSender {
   private static final Logger log = LoggerFactory.getLogger(WebSocketBatchSender.class);
   /** A link that answered nothing (not even a pong) for this many ping intervals is closed. */
   private static final int SILENT_PINGS = 3;
+  /** Reports a little under a second apart are let through: the batcher publishes progress each second. */
+  private static final long REPORT_INTERVAL_NANOS = Duration.ofMillis(900).toNanos();
 
   private final Vertx vertx;
   private final WebSocketClient client;
@@ -51,6 +54,7 @@ public final class WebSocketBatchSender implements BatchSender {
   private Future<WebSocket> connection;
   private long pingTimer = -1;
   private long lastHeard;
+  private long lastReport;
 
   public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
                               TransportConfig config, Runnable onFlushRequest) {
@@ -68,6 +72,21 @@ public final class WebSocketBatchSender implements BatchSender {
     return connection(server)
         .compose(ws -> payload.compose(p -> write(ws, server, batch, p)))
         .otherwise(err -> classifyFailure(server, err));
+  }
+
+  /**
+   * Tells the server the client's backlog and lag (for its fleet view) over the open stream, at
+   * most once per {@link #REPORT_INTERVAL_NANOS}; without an open stream there is no one to tell.
+   */
+  public void report(Progress progress) {
+    long now = System.nanoTime();
+    if (connection == null || !connection.succeeded() || connection.result().isClosed()
+        || (lastReport != 0 && now - lastReport < REPORT_INTERVAL_NANOS)) {
+      return;
+    }
+    lastReport = now;
+    connection.result().writeTextMessage(StreamProtocol.report(progress.backlogBytes(), progress.backlogLines(),
+        progress.lagSeconds()).encode());
   }
 
   /** Closes the connection (at stop); waiting batches fail as retryable. */

@@ -25,6 +25,16 @@ class ExampleConfigsTest {
     assertEquals(SyncRule.INTERVAL, c.sync().rule());
     assertEquals("conf/client.json", c.source());
     assertFalse(c.transport().servers().isEmpty());
+    assertFalse(c.transport().link().limited(), "the example's link section lists the keys, all off");
+  }
+
+  @Test
+  void meteredClientExampleParses() {
+    ClientConfig c = ClientConfig.parse(ConfigSource.readFile(Path.of("conf/client-metered.json")), Map.of());
+    assertEquals(64 * 1024, c.transport().link().maxRate());
+    assertEquals(2, c.transport().link().windows().size());
+    assertEquals(200L << 20, c.transport().link().dailyQuota());
+    assertTrue(c.transport().link().networkInterface().isEmpty());
   }
 
   @Test

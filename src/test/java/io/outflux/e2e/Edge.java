@@ -113,4 +113,41 @@ final class Edge {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Output (stdout and stderr) and exit status of a {@code bin/outflux} command run as a process. */
+  record Cli(int exit, String out) {
+  }
+
+  static Cli cli(String... args) throws Exception {
+    String jar = System.getProperty("outflux.jar", "target/outflux.jar");
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bin/outflux"));
+    command.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("OUTFLUX_JAR", jar);
+    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("bin/outflux " + String.join(" ", args) + " did not end: " + out);
+    }
+    return new Cli(p.exitValue(), out);
+  }
+
+  /** GET on the client's admin endpoint: status code and JSON body. */
+  static java.util.Map.Entry<Integer, JsonObject> admin(int port, String path) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+            .timeout(java.time.Duration.ofSeconds(20)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return java.util.Map.entry(r.statusCode(), new JsonObject(r.body()));
+  }
+
+  static java.util.Map.Entry<Integer, JsonObject> postAdmin(int port, String pathAndQuery) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + pathAndQuery))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(java.time.Duration.ofSeconds(60)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return java.util.Map.entry(r.statusCode(), new JsonObject(r.body()));
+  }
 }

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A client reports its backlog and lag with its batches; the server's fleet view shows them. */
+/**
+ * A client reports its backlog and lag (HTTP: with its batches; streaming: in a report message); the
+ * server's fleet view shows them.
+ */
 @ExtendWith(VertxExtension.class)
 class FleetReportIT {
 
@@ -65,9 +68,20 @@ class FleetReportIT {
     Files.write(spool, new TelegrafLikeLines("fleet-ws", 1_800_000_000_000_000_000L).block(0, 30));
     assertEquals(10, Await.value(() -> central.count("fleet_ws", "cpu"), 10, Duration.ofSeconds(30)),
         "streamed lines arrived");
+    // the stream's report message arrives about once a second, also while nothing is sent
+    JsonObject entry = Await.until(() -> find(clients(port), "edge-stream"),
+        e -> e.containsKey("lagSeconds") && e.containsKey("backlogLines"), Duration.ofSeconds(15));
+    assertEquals("websocket", entry.getString("transport"), entry.encode());
+    assertTrue(entry.getLong("backlogBytes") >= 0 && entry.getDouble("lagSeconds") < 30, entry.encode());
+    assertEquals("live", entry.getString("state"), entry.encode());
+    assertTrue(entry.getLong("linesStored") >= 10, "lines stored through this node: " + entry.encode());
+  }
+
+  private static JsonObject clients(int port) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals("websocket", find(new JsonObject(r.body()), "edge-stream").getString("transport"), r.body());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
   }
 
   private static JsonObject find(JsonObject fleet, String clientId) {

@@ -109,4 +109,84 @@ class LinkMeterTest {
         .getMessage().contains("quota"));
     assertTrue(!link(new JsonObject()).limited());
   }
+
+  @Test
+  void aForcedFlushOverridesTheWindowsButNotTheQuotaNorTheRate() {
+    FakeClock clock = new FakeClock("2026-11-29T06:30:00Z");
+    LinkMeter meter = new LinkMeter(link(new JsonObject().put("windows", new JsonArray().add("01:00-05:00"))
+        .put("dailyQuota", "10KiB").put("maxRate", "4KiB")), clock);
+    assertEquals(Duration.ofMinutes(18 * 60 + 30), meter.delay(100, false));
+    assertEquals(Duration.ZERO, meter.delay(4_096, true), "windows overridden");
+    meter.sent(4_096);
+    assertEquals(Duration.ofSeconds(1), meter.delay(4_096, true), "the rate still holds");
+    clock.advance(Duration.ofSeconds(1));
+    meter.sent(4_096);
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(Duration.ofMinutes(17 * 60 + 30).minusSeconds(2), meter.delay(4_096, true), "the quota still holds: until midnight");
+  }
+
+  @Test
+  void whileTheLinksInterfaceIsDownNothingGoesUnlessForced() {
+    FakeClock clock = new FakeClock("2026-11-29T06:30:00Z");
+    LinkMeter meter = new LinkMeter(link(new JsonObject()), clock);
+    meter.interfaceUp(false);
+    assertEquals(LinkMeter.INTERFACE_RECHECK, meter.delay(100));
+    assertEquals(Duration.ZERO, meter.delay(100, true));
+    assertTrue(!meter.status().open());
+    meter.interfaceUp(true);
+    assertEquals(Duration.ZERO, meter.delay(100));
+    assertTrue(meter.status().open());
+  }
+
+  @Test
+  void theStatusTellsWhenTheNextWindowOpensAndHowMuchQuotaIsLeft() {
+    FakeClock clock = new FakeClock("2026-11-29T06:30:00Z");
+    LinkMeter meter = new LinkMeter(link(new JsonObject().put("windows", new JsonArray().add("01:00-05:00").add("22:00-02:00"))
+        .put("dailyQuota", "10KiB").put("timeZone", "Europe/Berlin")), clock);
+    LinkMeter.Status closed = meter.status();
+    assertTrue(!closed.open() && !closed.inWindow());
+    assertEquals("2026-11-29T22:00+01:00[Europe/Berlin]", closed.nextWindowOpens().orElseThrow().toString());
+    assertEquals(0, closed.quotaUsed());
+    assertEquals(10_240, closed.quotaLeft());
+    assertEquals("2026-11-30T00:00+01:00[Europe/Berlin]", closed.quotaResets().orElseThrow().toString());
+    clock.now = Instant.parse("2026-11-29T21:30:00Z"); // 22:30 in Berlin
+    meter.sent(1_000);
+    LinkMeter.Status open = meter.status();
+    assertTrue(open.open());
+    assertEquals("2026-11-30T05:00+01:00[Europe/Berlin]", open.windowCloses().orElseThrow().toString(),
+        "22:00-02:00 and 01:00-05:00 chain: the link stays open until 05:00");
+    assertEquals(1_000, open.quotaUsed());
+    assertEquals(9_240, open.quotaLeft());
+  }
+
+  @Test
+  void aSavedQuotaCountOfTodayIsTakenOverAndOneOfAnotherDayIgnored() {
+    FakeClock clock = new FakeClock("2026-11-29T12:00:00Z");
+    LinkConfig config = link(new JsonObject().put("dailyQuota", "10KiB"));
+    LinkMeter meter = new LinkMeter(config, clock);
+    meter.sent(9_000);
+    LinkMeter.QuotaUsage saved = meter.usage();
+    assertEquals(new LinkMeter.QuotaUsage(java.time.LocalDate.parse("2026-11-29"), 9_000), saved);
+
+    LinkMeter restarted = new LinkMeter(config, clock);
+    restarted.restore(saved);
+    assertEquals(1_240, restarted.quotaLeft());
+    assertEquals(Duration.ofHours(12), restarted.delay(2_000), "not the first batch of the day any more: it waits");
+
+    clock.advance(Duration.ofDays(1));
+    LinkMeter nextDay = new LinkMeter(config, clock);
+    nextDay.restore(saved);
+    assertEquals(10_240, nextDay.quotaLeft(), "yesterday's count does not count today");
+  }
+
+  @Test
+  void anUnknownNetworkInterfaceIsAConfigErrorNamingTheKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> link(new JsonObject().put("interface", "nosuchif0")));
+    assertTrue(e.getMessage().contains("link.interface") && e.getMessage().contains("nosuchif0"), e.getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> link(new JsonObject().put("interface", "../etc")))
+        .getMessage().contains("link.interface"));
+    LinkConfig lo = link(new JsonObject().put("interface", "lo"));
+    assertEquals(java.util.Optional.of("lo"), lo.networkInterface());
+    assertTrue(lo.limited());
+  }
 }

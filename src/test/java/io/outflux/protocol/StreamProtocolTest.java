@@ -47,4 +47,14 @@ class StreamProtocolTest {
     assertEquals(8, nack.getLong("seq"));
     assertEquals("{\"type\":\"flush\"}", StreamProtocol.flush().encode());
   }
+
+  @Test
+  void aReportMessageCarriesBacklogAndLagWithTheLagRoundedToTheMillisecond() {
+    JsonObject report = new JsonObject(StreamProtocol.report(123_456, 78, 2.34567).encode());
+    assertEquals("report", report.getString("type"));
+    assertEquals(123_456, report.getLong("backlogBytes"));
+    assertEquals(78, report.getLong("backlogLines"));
+    assertEquals(2.346, report.getDouble("lagSeconds"));
+    assertEquals(4, report.size(), "nothing else: " + report);
+  }
 }

@@ -119,6 +119,10 @@ class HostileWebSocketIT {
       }
     }
     c.ws().writeTextMessage("{\"type\":\"nonsense\"}"); // text from a client is ignored
+    // report messages with nonsense in them are read leniently, never answered, never fatal
+    c.ws().writeTextMessage("{\"type\":\"report\",\"backlogBytes\":-5,\"backlogLines\":1e400,\"lagSeconds\":{}}");
+    c.ws().writeTextMessage("{\"type\":\"report\",\"backlogBytes\":99999999999999999999999}");
+    c.ws().writeTextMessage("not json at all");
     goodBatchStored(c);
   }
 

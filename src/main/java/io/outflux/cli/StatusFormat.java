@@ -1,0 +1,161 @@
+package io.outflux.cli;
+
+import static io.outflux.metrics.ProgressLine.bytes;
+import static io.outflux.metrics.ProgressLine.count;
+
+import io.outflux.metrics.ProgressLine;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The human face of {@code GET /status}: one aligned line per subject, units a person reads. */
+final class StatusFormat {
+
+  private static final int LABEL_WIDTH = 12;
+
+  private StatusFormat() {
+  }
+
+  static String format(JsonObject s, Instant now) {
+    StringBuilder sb = new StringBuilder();
+    JsonObject ready = s.getJsonObject("ready", new JsonObject());
+    boolean isReady = ready.getBoolean("ready", false);
+    line(sb, "client", s.getString("clientId") + (isReady ? "  (ready)" : "  (NOT READY)"));
+    line(sb, "rule", rule(s.getJsonObject("sync", new JsonObject())));
+    line(sb, "server", server(s, now));
+    JsonObject backlog = s.getJsonObject("backlog", new JsonObject());
+    line(sb, "backlog", count(backlog.getLong("lines", 0L)) + " lines (" + bytes(backlog.getLong("bytes", 0L)) + "), lag "
+        + seconds(backlog.getDouble("lagSeconds", 0.0)));
+    JsonObject lastAck = s.getJsonObject("lastAck", new JsonObject());
+    line(sb, "last ack", lastAck.containsKey("at")
+        ? lastAck.getString("at") + " (" + seconds(lastAck.getDouble("secondsAgo", 0.0)) + " ago)" : "none since the client started");
+    JsonObject lines = s.getJsonObject("lines", new JsonObject());
+    line(sb, "lines", "read " + count(lines.getLong("read", 0L)) + ", acknowledged " + count(lines.getLong("acked", 0L))
+        + " (" + bytes(lines.getLong("bytesAcked", 0L)) + ") since the client started");
+    JsonObject dead = s.getJsonObject("deadLetter", new JsonObject());
+    long records = dead.getLong("records", -1L);
+    line(sb, "dead letter", (records < 0 ? "unknown" : count(records)) + " records in " + dead.getString("file")
+        + " (" + count(dead.getLong("sinceStart", 0L)) + " since the client started)");
+    line(sb, "link", link(s.getJsonObject("link", new JsonObject()), now));
+    line(sb, "ready", isReady ? "yes" : "no: " + String.join("; ", reasons(ready)));
+    return sb.toString();
+  }
+
+  static String rule(JsonObject sync) {
+    String rule = sync.getString("rule", "?");
+    StringBuilder sb = new StringBuilder(rule);
+    if (rule.startsWith("interval")) {
+      sb.append(" every ").append(ProgressLine.duration(Duration.ofMillis(parseMillis(sync.getString("interval", "0ms")))));
+    }
+    if (rule.endsWith("size")) {
+      sb.append(rule.startsWith("interval") ? " or " : " ").append("at ").append(count(sync.getLong("sizeLines", 0L)))
+          .append(" lines / ").append(bytes(sync.getLong("sizeBytes", 0L)));
+    }
+    sb.append(" (batches up to ").append(count(sync.getLong("maxBatchLines", 0L))).append(" lines / ")
+        .append(bytes(sync.getLong("maxBatchSize", 0L))).append(", ").append(sync.getInteger("maxInFlight", 0))
+        .append(" in flight)");
+    return sb.toString();
+  }
+
+  private static String server(JsonObject s, Instant now) {
+    StringBuilder sb = new StringBuilder(String.valueOf(s.getString("server")));
+    String connection = s.getString("connection", "unknown");
+    sb.append("  ");
+    switch (connection) {
+      case "connected":
+        sb.append("connected");
+        break;
+      case "retrying":
+        sb.append("retrying (last error: ").append(s.getString("lastError", "?")).append(")");
+        break;
+      case "auth_refused":
+        sb.append("paused: ").append(s.getString("lastError", "credentials refused"));
+        break;
+      case "idle":
+        sb.append("idle (nothing sent yet)");
+        break;
+      default:
+        sb.append(connection);
+    }
+    String contact = s.getString("lastContactAt");
+    if (contact != null) {
+      sb.append(", last answer ").append(ago(Instant.parse(contact), now));
+    }
+    return sb.toString();
+  }
+
+  static String link(JsonObject link, Instant now) {
+    if (!link.getBoolean("limited", false)) {
+      return "not metered";
+    }
+    List<String> parts = new ArrayList<>();
+    long rate = link.getLong("maxRate", 0L);
+    parts.add(rate > 0 ? "max " + bytes(rate) + "/s" : "no rate limit");
+    JsonArray windows = link.getJsonArray("windows", new JsonArray());
+    if (!windows.isEmpty()) {
+      StringBuilder w = new StringBuilder("windows ").append(String.join(", ", windows.getList()))
+          .append(" (").append(link.getString("timeZone", "")).append("): ");
+      if (link.getBoolean("inWindow", true)) {
+        w.append("open");
+        if (link.containsKey("windowCloses")) {
+          w.append(" until ").append(when(link.getString("windowCloses"), now));
+        }
+      } else {
+        w.append("closed, next opens ").append(when(link.getString("nextWindowOpens"), now));
+      }
+      if (link.getBoolean("windowsOverridden", false)) {
+        w.append(" (overridden by a forced flush)");
+      }
+      parts.add(w.toString());
+    }
+    if (link.containsKey("interface")) {
+      parts.add("interface " + link.getString("interface") + " " + (link.getBoolean("interfaceUp", false) ? "up" : "DOWN"));
+    }
+    if (link.containsKey("dailyQuota")) {
+      parts.add("quota " + bytes(link.getLong("quotaUsed", 0L)) + " of " + bytes(link.getLong("dailyQuota")) + " used, "
+          + bytes(link.getLong("quotaLeft", 0L)) + " left, resets " + when(link.getString("quotaResets"), now));
+    }
+    return String.join("; ", parts);
+  }
+
+  private static List<String> reasons(JsonObject ready) {
+    List<String> reasons = new ArrayList<>();
+    ready.getJsonArray("reasons", new JsonArray()).forEach(r -> reasons.add(String.valueOf(r)));
+    return reasons.isEmpty() ? List.of("unknown") : reasons;
+  }
+
+  /** {@code 2026-11-30T01:00+01:00 (in 14 h 58 min)} */
+  private static String when(String iso, Instant now) {
+    if (iso == null) {
+      return "?";
+    }
+    OffsetDateTime t = OffsetDateTime.parse(iso);
+    Duration d = Duration.between(now, t.toInstant());
+    return t + " (" + (d.isNegative() ? ProgressLine.duration(d.negated()) + " ago" : "in " + ProgressLine.duration(d)) + ")";
+  }
+
+  private static String ago(Instant t, Instant now) {
+    return ProgressLine.duration(Duration.between(t, now)) + " ago";
+  }
+
+  private static String seconds(double s) {
+    return s < 10 ? String.format(Locale.ROOT, "%.1f s", s) : ProgressLine.duration(Duration.ofMillis((long) (s * 1000)));
+  }
+
+  private static long parseMillis(String ms) {
+    try {
+      return Long.parseLong(ms.replace("ms", ""));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void line(StringBuilder sb, String label, String value) {
+    sb.append(String.format(Locale.ROOT, "%-" + LABEL_WIDTH + "s", label)).append(value).append('\n');
+  }
+}

@@ -1,0 +1,132 @@
+package io.outflux.metrics;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Progress of a long operation (a flush, a backfill, a backlog catching up) as one human line:
+ * {@code 12,345 lines (1.2 MiB) left, 3,400 lines/s (612.0 KiB/s), about 4 s left}. The rate is
+ * measured over the last {@link #WINDOW} of samples, so it follows a link that speeds up or slows
+ * down. Not thread-safe; the clock is injectable for tests.
+ */
+public final class ProgressLine {
+
+  /** Samples older than this no longer count for the rate. */
+  public static final Duration WINDOW = Duration.ofSeconds(30);
+
+  private record Sample(long nanos, long lines, long bytes) {
+  }
+
+  private final LongSupplier nanoClock;
+  private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+
+  public ProgressLine(LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+  }
+
+  public static ProgressLine systemClock() {
+    return new ProgressLine(System::nanoTime);
+  }
+
+  /** Records what is done so far (cumulative counts, e.g. lines and bytes acknowledged). */
+  public void sample(long linesDone, long bytesDone) {
+    long now = nanoClock.getAsLong();
+    samples.addLast(new Sample(now, linesDone, bytesDone));
+    while (samples.size() > 2 && now - samples.peekFirst().nanos() > WINDOW.toNanos()) {
+      samples.removeFirst();
+    }
+  }
+
+  public double linesPerSecond() {
+    return rate(Sample::lines);
+  }
+
+  public double bytesPerSecond() {
+    return rate(Sample::bytes);
+  }
+
+  /** Time left for {@code bytesLeft} at the current byte rate; empty while there is no rate yet. */
+  public Optional<Duration> eta(long bytesLeft) {
+    if (bytesLeft <= 0) {
+      return Optional.of(Duration.ZERO);
+    }
+    double rate = bytesPerSecond();
+    if (rate <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofMillis((long) Math.ceil(bytesLeft * 1000 / rate)));
+  }
+
+  /** Time left for {@code linesLeft} at the current line rate (where bytes are not known); empty without a rate. */
+  public Optional<Duration> etaLines(long linesLeft) {
+    if (linesLeft <= 0) {
+      return Optional.of(Duration.ZERO);
+    }
+    double rate = linesPerSecond();
+    return rate <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis((long) Math.ceil(linesLeft * 1000 / rate)));
+  }
+
+  /** e.g. {@code 12,345 lines (1.2 MiB) left, 3,400 lines/s (612.0 KiB/s), about 4 s left}. */
+  public String format(long linesLeft, long bytesLeft) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(count(linesLeft)).append(" lines (").append(bytes(bytesLeft)).append(") left");
+    if (samples.size() >= 2) {
+      sb.append(", ").append(count(Math.round(linesPerSecond()))).append(" lines/s (")
+          .append(bytes(Math.round(bytesPerSecond()))).append("/s)");
+    }
+    sb.append(", ").append(eta(bytesLeft).map(d -> "about " + duration(d) + " left").orElse("time left unknown"));
+    return sb.toString();
+  }
+
+  private double rate(java.util.function.ToLongFunction<Sample> value) {
+    if (samples.size() < 2) {
+      return 0;
+    }
+    Sample first = samples.peekFirst();
+    Sample last = samples.peekLast();
+    long nanos = last.nanos() - first.nanos();
+    return nanos <= 0 ? 0 : Math.max(0, value.applyAsLong(last) - value.applyAsLong(first)) * 1e9 / nanos;
+  }
+
+  /** {@code 12,345} */
+  public static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** {@code 512 B}, {@code 1.2 KiB}, {@code 3.4 MiB}, {@code 1.0 GiB} (binary units, as in the config). */
+  public static String bytes(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = b;
+    int i = -1;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+
+  /** {@code 0.4 s}, {@code 42 s}, {@code 3 min 05 s}, {@code 2 h 03 min}, {@code 3 d 04 h}. */
+  public static String duration(Duration d) {
+    long ms = Math.max(0, d.toMillis());
+    if (ms < 10_000) {
+      return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+    long s = ms / 1000;
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+    if (s < 86_400) {
+      return String.format(Locale.ROOT, "%d h %02d min", s / 3600, s % 3600 / 60);
+    }
+    return String.format(Locale.ROOT, "%d d %02d h", s / 86_400, s % 86_400 / 3600);
+  }
+}

@@ -1,0 +1,74 @@
+package io.outflux.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StatusFormatTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
+
+  private static JsonObject status() {
+    return new JsonObject()
+        .put("clientId", "plant-7")
+        .put("sync", new JsonObject().put("rule", "interval-size").put("interval", "5000ms").put("sizeLines", 1000)
+            .put("sizeBytes", 262_144).put("maxBatchLines", 10_000).put("maxBatchSize", 4_194_304).put("maxInFlight", 4))
+        .put("server", "http://central:8070")
+        .put("connection", "retrying")
+        .put("lastError", "connection refused: central/10.0.0.1:8070")
+        .put("lastContactAt", "2026-11-29T09:58:00Z")
+        .put("backlog", new JsonObject().put("lines", 12_345).put("bytes", 1_258_291).put("lagSeconds", 4.25))
+        .put("lastAck", new JsonObject().put("at", "2026-11-29T09:58:00Z").put("secondsAgo", 120.0))
+        .put("lines", new JsonObject().put("read", 120_000).put("acked", 107_655).put("bytesAcked", 19_188_531))
+        .put("deadLetter", new JsonObject().put("file", "/var/spool/outflux/metrics.lp.deadletter").put("records", 3)
+            .put("sinceStart", 1))
+        .put("link", new JsonObject().put("limited", true).put("maxRate", 65_536)
+            .put("windows", new JsonArray().add("01:00-05:00")).put("timeZone", "UTC").put("inWindow", false)
+            .put("open", false).put("nextWindowOpens", "2026-11-30T01:00:00Z")
+            .put("dailyQuota", 209_715_200).put("quotaUsed", 12_582_912).put("quotaLeft", 197_132_288)
+            .put("quotaResets", "2026-11-30T00:00:00Z"))
+        .put("ready", new JsonObject().put("ready", false)
+            .put("reasons", new JsonArray().add("the server http://central:8070 is not accepting batches (retrying)")));
+  }
+
+  @Test
+  void everySubjectIsOneAlignedLineWithUnitsAPersonReads() {
+    String text = StatusFormat.format(status(), NOW);
+    String[] lines = text.split("\n");
+    assertEquals(9, lines.length, text);
+    for (String line : lines) {
+      assertEquals(' ', line.charAt(11), "values start in one column: " + line);
+      assertTrue(line.charAt(12) != ' ', line);
+    }
+    assertEquals("client      plant-7  (NOT READY)", lines[0]);
+    assertEquals("rule        interval-size every 5.0 s or at 1,000 lines / 256.0 KiB (batches up to 10,000 lines / 4.0 MiB,"
+        + " 4 in flight)", lines[1]);
+    assertEquals("server      http://central:8070  retrying (last error: connection refused: central/10.0.0.1:8070),"
+        + " last answer 2 min 00 s ago", lines[2]);
+    assertEquals("backlog     12,345 lines (1.2 MiB), lag 4.3 s", lines[3]);
+    assertEquals("last ack    2026-11-29T09:58:00Z (2 min 00 s ago)", lines[4]);
+    assertEquals("lines       read 120,000, acknowledged 107,655 (18.3 MiB) since the client started", lines[5]);
+    assertEquals("dead letter 3 records in /var/spool/outflux/metrics.lp.deadletter (1 since the client started)", lines[6]);
+    assertEquals("link        max 64.0 KiB/s; windows 01:00-05:00 (UTC): closed, next opens 2026-11-30T01:00Z (in 15 h 00 min);"
+        + " quota 12.0 MiB of 200.0 MiB used, 188.0 MiB left, resets 2026-11-30T00:00Z (in 14 h 00 min)", lines[7]);
+    assertEquals("ready       no: the server http://central:8070 is not accepting batches (retrying)", lines[8]);
+  }
+
+  @Test
+  void aQuietClientSaysSoPlainly() {
+    JsonObject s = status().put("connection", "connected").put("lastAck", new JsonObject())
+        .put("link", new JsonObject().put("limited", false))
+        .put("ready", new JsonObject().put("ready", true).put("reasons", new JsonArray()));
+    s.remove("lastError");
+    String text = StatusFormat.format(s, NOW);
+    assertTrue(text.startsWith("client      plant-7  (ready)\n"), text);
+    assertTrue(text.contains("\nserver      http://central:8070  connected, last answer 2 min 00 s ago\n"), text);
+    assertTrue(text.contains("\nlast ack    none since the client started\n"), text);
+    assertTrue(text.contains("\nlink        not metered\n"), text);
+    assertTrue(text.endsWith("\nready       yes\n"), text);
+  }
+}

@@ -1,0 +1,86 @@
+package io.outflux.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The fleet view on a non-clustered Vert.x (a local async map) with a clock the test moves. */
+class FleetViewTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+  private final FleetView fleet = new FleetView(vertx, () -> "node-1", Duration.ofHours(1), Duration.ofSeconds(1),
+      clock::get);
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  @Test
+  void anEntryCarriesTheReportTheLinesStoredAndTheirRate() throws Exception {
+    seen("edge", OptionalDouble.of(2.5));
+    fleet.stored("edge", 3000);
+    clock.addAndGet(2000);
+    seen("edge", OptionalDouble.of(0.5));
+    JsonObject entry = only(list());
+    assertEquals("edge", entry.getString("clientId"));
+    assertEquals("node-1", entry.getString("node"));
+    assertEquals(3000, entry.getLong("linesStored"));
+    assertEquals(1500.0, entry.getDouble("linesPerSecond"));
+    assertEquals(0.5, entry.getDouble("lagSeconds"));
+    assertEquals(7, entry.getLong("backlogLines"));
+    assertEquals("live", entry.getString("state"));
+    assertEquals(0.0, entry.getDouble("secondsSinceSeen"));
+  }
+
+  @Test
+  void aSightingWithinTheUpdateIntervalIsNotWrittenSoTheRateSpansTheWholeInterval() throws Exception {
+    seen("edge", OptionalDouble.of(1));
+    fleet.stored("edge", 100);
+    clock.addAndGet(400);
+    seen("edge", OptionalDouble.of(9));
+    assertEquals(1.0, only(list()).getDouble("lagSeconds"), "second sighting skipped");
+    clock.addAndGet(600);
+    seen("edge", OptionalDouble.of(3));
+    assertEquals(100.0, only(list()).getDouble("linesPerSecond"));
+  }
+
+  @Test
+  void aClientNotHeardFromTurnsQuietThenStaleAndMovesNoLines() throws Exception {
+    seen("edge", OptionalDouble.empty());
+    fleet.stored("edge", 1000);
+    clock.addAndGet(1000);
+    seen("edge", OptionalDouble.empty());
+    clock.addAndGet(FleetView.LIVE_WITHIN.toMillis() + 1);
+    JsonObject quiet = only(list());
+    assertEquals("quiet", quiet.getString("state"));
+    assertEquals(0.0, quiet.getDouble("linesPerSecond"));
+    assertEquals(10.0, quiet.getDouble("secondsSinceSeen"));
+    clock.addAndGet(FleetView.STALE_AFTER.toMillis());
+    assertEquals("stale", only(list()).getString("state"));
+  }
+
+  private void seen(String id, OptionalDouble lag) throws Exception {
+    fleet.seen(new FleetView.Sighting(id, "websocket", OptionalLong.of(4096), OptionalLong.of(7), lag))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private JsonArray list() throws Exception {
+    return fleet.list().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static JsonObject only(JsonArray clients) {
+    assertEquals(1, clients.size(), clients.encode());
+    return clients.getJsonObject(0);
+  }
+}
