@@ -159,6 +159,7 @@ public final class BatchVerticle extends VerticleBase {
     live = new Lane(msg.body().live());
     boundary = msg.body().boundary();
     historyRead = false;
+    ClientMeters.INSTANCE.catchingUp(true);
     log.info("newest-first catch-up: live lines from {} offset {} go first, the backlog up to there fills in",
         boundary.name(), boundary.offset());
     msg.reply(null);
@@ -291,6 +292,7 @@ public final class BatchVerticle extends VerticleBase {
     }
     history = null;
     historyRead = false;
+    ClientMeters.INSTANCE.catchingUp(false);
     log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", boundary.name(),
         boundary.offset());
     publishCheckpoint();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outflux.batch.Progress;
 import io.outflux.metrics.Metrics;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -27,6 +28,7 @@ public final class ClientMeters {
   private final AtomicReference<Progress> progress = new AtomicReference<>(Progress.NONE);
   private final AtomicReference<Link> link = new AtomicReference<>(new Link(Connection.IDLE, ""));
   private final MeterRegistry registry;
+  private final AtomicBoolean catchingUp = new AtomicBoolean();
 
   /** The link to the servers, as the transport last saw it. */
   public enum Connection {
@@ -54,6 +56,8 @@ public final class ClientMeters {
         .description("lines sent to a server, every attempt counted").register(r);
     linesDeadLettered = Counter.builder("outflux_client_lines_dead_lettered")
         .description("lines quarantined in the dead-letter file").register(r);
+    Gauge.builder("outflux_client_catching_up", catchingUp, b -> b.get() ? 1 : 0)
+        .description("1 while a newest-first catch-up sends new lines first and the backlog behind them").register(r);
     for (Connection c : Connection.values()) {
       Gauge.builder("outflux_client_connection", link, ref -> ref.get().state() == c ? 1 : 0).tag("state", c.label())
           .description("1 for the link's current state").register(r);
@@ -78,6 +82,11 @@ public final class ClientMeters {
       Gauge.builder("outflux_client_server", link, ref -> ref.get().server().equals(server) ? 1 : 0)
           .tag("url", server).description("1 for the server the client currently sends to").register(registry);
     }
+  }
+
+  /** A newest-first catch-up began (true) or its backlog is all acknowledged (false). */
+  public void catchingUp(boolean running) {
+    catchingUp.set(running);
   }
 
   /** The batcher's latest figures (updated about once a second). */

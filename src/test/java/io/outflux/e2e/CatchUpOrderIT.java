@@ -86,8 +86,10 @@ class CatchUpOrderIT {
       long oldSynced = countHost(db, "old");
       assertTrue(oldSynced < backlog, "every new line is in InfluxDB while the backlog is not yet: " + oldSynced
           + " of " + backlog + " old points");
+      assertEquals(1.0, catchingUpGauge(), "outflux_client_catching_up shows the catch-up");
       assertEquals(backlog + fresh, Await.value(() -> countAll(db), backlog + fresh, Duration.ofSeconds(120)));
       assertCatchUpMergedAndNothingSyncedLeft(dir, spool);
+      assertEquals(0.0, catchingUpGauge(), "and its end");
     } finally {
       undeploy(deployment);
     }
@@ -322,6 +324,10 @@ class CatchUpOrderIT {
   private static String deployClient(JsonObject config) throws Exception {
     return vertx.deployVerticle(new ClientVerticle(), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static double catchingUpGauge() {
+    return io.outflux.metrics.Metrics.registry().get("outflux_client_catching_up").gauge().value();
   }
 
   private static void undeploy(String deployment) throws Exception {

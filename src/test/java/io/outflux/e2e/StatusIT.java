@@ -57,7 +57,8 @@ class StatusIT {
     assertEquals(0, human.exit(), human.out());
     String out = human.out();
     assertTrue(out.startsWith("client      edge-status_sync  (ready)\n"), out);
-    assertTrue(out.contains("\nrule        interval every 0.1 s (batches up to 10,000 lines / 4.0 MiB, 4 in flight)\n"), out);
+    assertTrue(out.contains("\nrule        interval every 0.1 s (batches up to 10,000 lines / 4.0 MiB, "
+        + io.outflux.batch.SyncConfig.DEFAULT_MAX_IN_FLIGHT + " in flight)\n"), out);
     assertTrue(out.contains("\nserver      http://127.0.0.1:" + server.actualPort() + "  connected, last answer "), out);
     assertTrue(out.contains("\nbacklog     0 lines (0 B), lag 0.0 s\n"), out);
     assertTrue(out.contains("\nlines       read 1,500, acknowledged 1,500 ("), out);
