@@ -1,17 +1,13 @@
 package io.outflux.meter;
 
+import io.outflux.spool.AtomicFile;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -49,21 +45,10 @@ public final class QuotaStore {
   }
 
   public void save(LinkMeter.QuotaUsage usage) {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = dir.resolve(file.getFileName() + ".tmp");
     byte[] bytes = (new JsonObject().put("day", usage.day().toString()).put("usedBytes", usage.usedBytes()).encode() + "\n")
         .getBytes(StandardCharsets.UTF_8);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.write(file, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the quota file " + file, e);
     }

@@ -4,14 +4,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Durable checkpoint file. A save is atomic (temp file, fsync, rename, fsync of the directory), so
@@ -45,31 +40,10 @@ public final class CheckpointStore {
   }
 
   public void save(Checkpoint checkpoint) {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    byte[] bytes = (checkpoint.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      fsyncDirectory(dir);
+      AtomicFile.write(file, (checkpoint.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + file, e);
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException ignored) {
-      // some file systems refuse to open directories; the rename itself is still atomic there
     }
   }
 }
