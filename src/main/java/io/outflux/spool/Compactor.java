@@ -100,8 +100,10 @@ final class Compactor {
    *
    * @return false when the path named another file by then (nothing was punched)
    */
-  private static boolean runFallocate(Path path, FileId id, long offset, long length) {
-    String script = "exec 3<\"$1\" || exit 3; [ \"$(stat -L -c %d:%i /proc/self/fd/3)\" = \"$2\" ] || exit 3; "
+  static boolean runFallocate(Path path, FileId id, long offset, long length) {
+    // "command exec": a failed redirection of a plain exec ends a POSIX shell (exit 2) before "|| exit 3"
+    // runs, and the path is briefly missing while Telegraf rotates
+    String script = "command exec 3<\"$1\" || exit 3; [ \"$(stat -L -c %d:%i /proc/self/fd/3)\" = \"$2\" ] || exit 3; "
         + "exec fallocate --punch-hole --offset \"$3\" --length \"$4\" /proc/self/fd/3";
     ProcessBuilder pb = new ProcessBuilder("sh", "-c", script, "sh", path.toString(), id.dev() + ":" + id.ino(),
         Long.toString(offset), Long.toString(length)).redirectErrorStream(true);

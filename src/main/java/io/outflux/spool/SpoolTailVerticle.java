@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class SpoolTailVerticle extends VerticleBase implements SpoolReader.Host {
 
   private static final Logger log = LoggerFactory.getLogger(SpoolTailVerticle.class);
+  /** Punch failures in a row after which punching stops for this run (e.g. a file system without it). */
+  private static final int MAX_PUNCH_FAILURES = 3;
   /** How often a running client looks whether the backlog grew past the threshold (e.g. during an outage). */
   private static final long BACKLOG_CHECK_MS = 2_000;
 
@@ -56,6 +58,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** The backlog up to the boundary during a newest-first catch-up; null otherwise. */
   private volatile SpoolReader history;
   private boolean punchDisabled;
+  private int punchFailures;
   private boolean stopped;
   private long pollTimer = -1;
   private boolean splitDue;
@@ -366,11 +369,16 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
         && Compactor.holeEnd(synced.offset()) - r.punched >= config.compactEvery()) {
       long from = r.punched;
       vertx.executeBlocking(() -> compactor.punch(r.file.path(), synced, from), true)
-          .onSuccess(to -> r.punched = Math.max(r.punched, to))
+          .onSuccess(to -> {
+            r.punched = Math.max(r.punched, to);
+            punchFailures = 0;
+          })
           .onFailure(err -> {
-            punchDisabled = true;
-            log.warn("cannot compact the active spool file in place ({}); synced archives are still deleted, but the "
-                + "active file now only shrinks when Telegraf rotates it: set rotation_max_size", err.getMessage());
+            // a one-off (e.g. a rotation at that moment) is tried again at the next checkpoint
+            punchDisabled = ++punchFailures >= MAX_PUNCH_FAILURES;
+            log.warn("cannot compact the active spool file in place ({}){}", err.getMessage(), punchDisabled
+                ? "; synced archives are still deleted, but the active file now only shrinks when Telegraf rotates "
+                + "it: set rotation_max_size" : "; trying again at the next checkpoint");
           });
     }
   }
