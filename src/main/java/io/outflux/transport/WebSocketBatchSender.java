@@ -40,7 +40,7 @@ public final class WebSocketBatchSender implements BatchSender {
   /** A link that answered nothing (not even a pong) for this many ping intervals is closed. */
   private static final int SILENT_PINGS = 3;
   /** Reports a little under a second apart are let through: the batcher publishes progress each second. */
-  private static final long REPORT_INTERVAL_NANOS = Duration.ofMillis(900).toNanos();
+
 
   private final Vertx vertx;
   private final WebSocketClient client;
@@ -54,7 +54,7 @@ public final class WebSocketBatchSender implements BatchSender {
   private Future<WebSocket> connection;
   private long pingTimer = -1;
   private long lastHeard;
-  private long lastReport;
+  private final ReportPacer reports = new ReportPacer();
 
   public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
                               TransportConfig config, Runnable onFlushRequest) {
@@ -75,16 +75,14 @@ public final class WebSocketBatchSender implements BatchSender {
   }
 
   /**
-   * Tells the server the client's backlog and lag (for its fleet view) over the open stream, at
-   * most once per {@link #REPORT_INTERVAL_NANOS}; without an open stream there is no one to tell.
+   * Tells the server the client's backlog and lag (for its fleet view) over the open stream, as
+   * often as {@link ReportPacer} allows; without an open stream there is no one to tell.
    */
   public void report(Progress progress) {
-    long now = System.nanoTime();
     if (connection == null || !connection.succeeded() || connection.result().isClosed()
-        || (lastReport != 0 && now - lastReport < REPORT_INTERVAL_NANOS)) {
+        || !reports.due(progress, System.nanoTime())) {
       return;
     }
-    lastReport = now;
     connection.result().writeTextMessage(StreamProtocol.report(progress.backlogBytes(), progress.backlogLines(),
         progress.lagSeconds()).encode());
   }
