@@ -217,6 +217,11 @@ public final class ConfigReader {
           || uri.getHost() == null) {
         throw error(key, "\"" + raw + "\" is not an http:// or https:// address with a host");
       }
+      if (uri.getRawUserInfo() != null) {
+        // an address is logged, shown in status and metrics: a password in it would leak everywhere
+        throw error(key, "an address must not carry a user or password (\"" + uri.getScheme() + "://"
+            + uri.getHost() + "...\"); set the InfluxDB credentials in influx.username and influx.password");
+      }
       return uri;
     } catch (URISyntaxException e) {
       throw error(key, "\"" + raw + "\" is not a valid address: " + e.getReason());

@@ -33,6 +33,17 @@ class ConfigReaderTest {
   }
 
   @Test
+  void anAddressWithAPasswordIsRefusedWithoutRepeatingThePassword() {
+    ConfigReader r = reader("{}", Map.of());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> r.parseHttpUri("servers", "http://edge:s3cret@central:8070"));
+    assertEquals("servers", e.key());
+    assertTrue(e.getMessage().contains("must not carry a user or password"), e.getMessage());
+    assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+    assertEquals("central", r.parseHttpUri("servers", "https://central:8070").getHost());
+  }
+
+  @Test
   void envNameSplitsCamelCaseAndDots() {
     assertEquals("OUTFLUX_SERVER_HTTP_MAX_BODY_SIZE", ConfigReader.envName("OUTFLUX_SERVER", "http.maxBodySize"));
   }
