@@ -16,11 +16,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +43,7 @@ public final class BatchVerticle extends VerticleBase {
   private final BatchPolicy policy;
   private final SpoolEndSource spoolEnd;
   private final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
-  private final List<PendingFlush> flushes = new ArrayList<>();
+  private PendingFlushes flushes;
   private long nextSeq;
   private long lastAckedSeq;
 
@@ -76,23 +73,6 @@ public final class BatchVerticle extends VerticleBase {
     Future<SpoolPosition> completeLinesEnd();
   }
 
-  private static final class PendingFlush {
-    final Message<Object> request;
-    final SpoolPosition target;
-    final long linesAtStart;
-    final long batchesAtStart;
-    final boolean force;
-    long timer;
-
-    PendingFlush(Message<Object> request, SpoolPosition target, long linesAtStart, long batchesAtStart, boolean force) {
-      this.force = force;
-      this.request = request;
-      this.target = target;
-      this.linesAtStart = linesAtStart;
-      this.batchesAtStart = batchesAtStart;
-    }
-  }
-
   public BatchVerticle(SyncConfig config, Checkpoint start, SpoolEndSource spoolEnd) {
     this.config = config;
     this.policy = BatchPolicy.of(config);
@@ -104,6 +84,22 @@ public final class BatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    flushes = new PendingFlushes(vertx, new PendingFlushes.Acked() {
+      @Override
+      public long lines() {
+        return ackedLines;
+      }
+
+      @Override
+      public long batches() {
+        return ackedBatches;
+      }
+
+      @Override
+      public long syncedOffset() {
+        return live.synced.offset();
+      }
+    }, this::reached, () -> lastProblem == null ? "" : "; last problem: " + lastProblem.reason());
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
     vertx.eventBus().<Checkpoint.CatchUp>localConsumer(ClientBus.CATCH_UP, this::onCatchUp);
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
@@ -197,7 +193,7 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private boolean flushing() {
-    return !flushes.isEmpty();
+    return flushes.any();
   }
 
   private boolean liveDue() {
@@ -282,7 +278,7 @@ public final class BatchVerticle extends VerticleBase {
     ackedBatches = lastAckedSeq;
     lastProblem = null;
     publishCheckpoint();
-    completeFlushes();
+    flushes.completeReached();
   }
 
   /** History is acknowledged up to the boundary: the live lane's position is the checkpoint again. */
@@ -296,7 +292,7 @@ public final class BatchVerticle extends VerticleBase {
     log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", boundary.name(),
         boundary.offset());
     publishCheckpoint();
-    completeFlushes();
+    flushes.completeReached();
   }
 
   /**
@@ -346,13 +342,7 @@ public final class BatchVerticle extends VerticleBase {
       request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
       return;
     }
-    PendingFlush flush = new PendingFlush(request, target, ackedLines, ackedBatches, force);
-    long timeoutMs = timeout.toMillis();
-    flush.timer = vertx.setTimer(timeoutMs, id -> timedOut(flush, timeoutMs));
-    flushes.add(flush);
-    log.info("{}flush requested: sending everything up to spool offset {} (synced up to {})",
-        force ? "forced " : "", flush.target.offset(), live.synced.offset());
-    completeFlushes(); // also tells the transport about a forced flush
+    flushes.add(request, target, timeout.toMillis(), force);
     if (flushing()) {
       vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
     }
@@ -365,41 +355,6 @@ public final class BatchVerticle extends VerticleBase {
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
         .map(reply -> LinkStatusJson.closedBeyond(reply.body().getJsonObject("link"), Instant.now(), timeout))
         .otherwise(Optional.empty());
-  }
-
-  /** Tells the transport whether a forced flush is running (it then ignores the transfer windows). */
-  private void overrideLink() {
-    boolean on = flushes.stream().anyMatch(f -> f.force);
-    if (on != linkOverridden) {
-      linkOverridden = on;
-      vertx.eventBus().publish(ClientBus.LINK_OVERRIDE, on, ClientBus.UNBOUNDED_WAIT);
-    }
-  }
-
-  private boolean linkOverridden;
-
-  private void completeFlushes() {
-    try {
-      completeReachedFlushes();
-    } finally {
-      overrideLink();
-    }
-  }
-
-  private void completeReachedFlushes() {
-    flushes.removeIf(f -> {
-      if (!reached(f.target)) {
-        return false;
-      }
-      vertx.cancelTimer(f.timer);
-      long lines = ackedLines - f.linesAtStart;
-      log.info("flush done: {} lines acknowledged by the server, synced up to offset {}", lines, live.synced.offset());
-      f.request.reply(new JsonObject()
-          .put(FlushRequest.LINES, lines)
-          .put(FlushRequest.BATCHES, ackedBatches - f.batchesAtStart)
-          .put(FlushRequest.OFFSET, live.synced.offset()));
-      return true;
-    });
   }
 
   /**
@@ -423,25 +378,10 @@ public final class BatchVerticle extends VerticleBase {
     return ackedFiles.contains(target.file());
   }
 
-  private void timedOut(PendingFlush flush, long timeoutMs) {
-    if (!flushes.remove(flush)) {
-      return;
-    }
-    String why = lastProblem == null ? "" : "; last problem: " + lastProblem.reason();
-    flush.request.fail(FlushRequest.FAILED_TIMEOUT, "not flushed within " + timeoutMs + " ms: synced up to offset "
-        + live.synced.offset() + " of " + flush.target.offset() + why);
-    overrideLink();
-  }
-
   private void onProblem(TransportProblem problem) {
     lastProblem = problem;
     if (problem.blocked() && flushing()) {
-      for (PendingFlush f : flushes) {
-        vertx.cancelTimer(f.timer);
-        f.request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + problem.reason());
-      }
-      flushes.clear();
-      overrideLink();
+      flushes.failAll(problem.reason());
     }
   }
 }
