@@ -1,5 +1,6 @@
 package io.outflux.demo;
 
+import io.outflux.influxd.FreePorts;
 import io.outflux.influxd.InfluxdOptions;
 import io.outflux.influxd.InfluxdProcess;
 import io.outflux.influxd.Privilege;
@@ -7,7 +8,6 @@ import io.outflux.metrics.ProgressLine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ public final class Demo {
         + "' may only write to '" + DB + "')");
 
     Path jar = ownJar();
-    int serverPort = freePort();
+    int serverPort = FreePorts.next();
     JsonObject http = new JsonObject().put("host", "127.0.0.1").put("port", serverPort);
     JsonObject transport = new JsonObject();
     String scheme = "http";
@@ -113,14 +113,14 @@ public final class Demo {
     say("outflux client    pid " + client.pid() + ", spool " + spool + ", log " + client.log());
 
     long written = writeLikeTelegraf(edge, central, spool, options);
-    say("done writing: " + fmt(written) + " lines; waiting for the client to catch up ...");
+    say("done writing: " + ProgressLine.count(written) + " lines; waiting for the client to catch up ...");
     long synced = waitForCentral(central, written, Duration.ofSeconds(120));
     long atEdge = countAll(edge);
 
     System.out.println();
-    System.out.println("  lines written (spool):  " + fmt(written));
-    System.out.println("  points in edge InfluxDB:    " + fmt(atEdge));
-    System.out.println("  points in central InfluxDB: " + fmt(synced));
+    System.out.println("  lines written (spool):  " + ProgressLine.count(written));
+    System.out.println("  points in edge InfluxDB:    " + ProgressLine.count(atEdge));
+    System.out.println("  points in central InfluxDB: " + ProgressLine.count(synced));
     System.out.println();
     if (synced == written && atEdge == written) {
       System.out.println("OK: every point written at the edge is in the central InfluxDB.");
@@ -149,7 +149,8 @@ public final class Demo {
       if (System.nanoTime() >= nextReport) {
         double secs = (System.nanoTime() - startNanos) / 1e9;
         say(String.format(Locale.ROOT, "[%4.1fs] written %s lines (%s/s) | central InfluxDB has %s points",
-            secs, fmt(written), fmt((long) (written / secs)), fmt(countAll(central))));
+            secs, ProgressLine.count(written), ProgressLine.count((long) (written / secs)),
+            ProgressLine.count(countAll(central))));
         nextReport += 1_000_000_000L;
       }
       long sleepUntil = startNanos + (tick + 1) * 100_000_000L;
@@ -171,7 +172,7 @@ public final class Demo {
       long next = countAll(central);
       progress.sample(next, 0);
       if (next != count) {
-        say("central InfluxDB has " + fmt(next) + " of " + fmt(expected) + " points ("
+        say("central InfluxDB has " + ProgressLine.count(next) + " of " + ProgressLine.count(expected) + " points ("
             + ProgressLine.count(Math.round(progress.linesPerSecond())) + " points/s, "
             + progress.etaLines(expected - next).map(d -> "about " + ProgressLine.duration(d) + " left")
                 .orElse("time left unknown") + ")");
@@ -224,16 +225,6 @@ public final class Demo {
       throw new IllegalStateException("the demo runs from the fat jar (target/outflux.jar); build it with mvn -B package");
     }
     return jar;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String fmt(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
   }
 
   private static void say(String message) {

@@ -1,6 +1,7 @@
 package io.outflux.bench;
 
 import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.FreePorts;
 import io.outflux.influxd.InfluxdOptions;
 import io.outflux.influxd.InfluxdProcess;
 import io.outflux.spool.CheckpointStore;
@@ -8,7 +9,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ public final class E2eSyncBenchmark {
   }
 
   private static double outflux(Path jar, Path dir, String influxUrl, Path spool, int total) throws Exception {
-    int port = freePort();
+    int port = FreePorts.next();
     Path serverConf = dir.resolve("server.json");
     // knobs for tuning runs: BENCH_WRITES, BENCH_BATCH_LINES, BENCH_IN_FLIGHT (defaults as below)
     String writes = System.getenv().getOrDefault("BENCH_WRITES", "4");
@@ -159,12 +159,6 @@ public final class E2eSyncBenchmark {
       }
     }
     throw new IllegalStateException("server did not listen");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -1,6 +1,7 @@
 package io.outflux.bench;
 
 import io.outflux.demo.ChildJvm;
+import io.outflux.influxd.FreePorts;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.testing.CentralInflux;
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class IdleStreamsBenchmark {
     Path dir = Files.createTempDirectory("outflux-idle-streams");
     Vertx vertx = Vertx.vertx();
     try (CentralInflux central = CentralInflux.start()) {
-      int port = freePort();
+      int port = FreePorts.next();
       Path conf = Files.writeString(dir.resolve("server.json"), new JsonObject()
           .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port).put("maxStreams", clients + 100))
           .put("influx", new JsonObject().put("url", central.influxd.url())).encode());
@@ -99,11 +99,5 @@ public final class IdleStreamsBenchmark {
       }
     }
     throw new IllegalStateException("no VmRSS for pid " + pid);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -105,10 +105,6 @@ final class Edge {
     }
   }
 
-  static int freePort() {
-    return io.outflux.influxd.FreePorts.next();
-  }
-
   /** Output (stdout and stderr) and exit status of a {@code bin/outflux} command run as a process. */
   record Cli(int exit, String out) {
   }

@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
@@ -35,7 +36,7 @@ class FailoverIT {
   void withTheFirstServerDownBatchesArriveViaTheSecondAndTheClientComesBackToTheFirstLater(Vertx vertx,
       @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "failover_http", dir);
-    int first = Edge.freePort();
+    int first = FreePorts.next();
     ServerVerticle second = Edge.deployServer(vertx, central, 0);
     JsonObject config = edge.clientConfig("interval", first, second.actualPort());
     config.getJsonObject("sync").put("interval", "100ms");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientVerticle;
+import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
@@ -107,7 +108,7 @@ class FlushIT {
   void theFlushCommandExitsZeroOnceEveryLineIsInInfluxDb(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "flush_cli", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    int adminPort = Edge.freePort();
+    int adminPort = FreePorts.next();
     JsonObject config = hourly(edge, server, "interval");
     config.getJsonObject("admin").put("port", adminPort);
     Edge.deployClient(vertx, config);
@@ -125,8 +126,8 @@ class FlushIT {
   @Test
   void theFlushCommandFailsWithTheReasonWhenTheServerIsDown(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "flush_cli_down", dir);
-    int adminPort = Edge.freePort();
-    JsonObject config = edge.clientConfig("interval", Edge.freePort());
+    int adminPort = FreePorts.next();
+    JsonObject config = edge.clientConfig("interval", FreePorts.next());
     config.getJsonObject("sync").put("interval", "1h");
     config.getJsonObject("admin").put("port", adminPort);
     Edge.deployClient(vertx, config);
@@ -140,7 +141,7 @@ class FlushIT {
     assertTrue(out.contains("not flushed") && out.contains("Connection refused"), out);
 
     Path noClient = Files.writeString(dir.resolve("none.json"),
-        config.copy().put("admin", new JsonObject().put("port", Edge.freePort())).encodePrettily());
+        config.copy().put("admin", new JsonObject().put("port", FreePorts.next())).encodePrettily());
     Process unreachable = cli(noClient, "2s");
     String msg = new String(unreachable.getInputStream().readAllBytes());
     assertTrue(unreachable.waitFor(60, TimeUnit.SECONDS));

@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
@@ -81,7 +82,7 @@ class MeteredLinkIT {
   void aPlainFlushOutsideTheWindowSaysWhenItOpensAndAForcedOneSendsAnyway(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "metered_force", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    int adminPort = Edge.freePort();
+    int adminPort = FreePorts.next();
     JsonObject config = edge.clientConfig("interval", server.actualPort());
     config.getJsonObject("sync").put("interval", "50ms");
     config.getJsonObject("admin").put("port", adminPort);
@@ -126,7 +127,7 @@ class MeteredLinkIT {
   void theDailyQuotaCountSurvivesAClientRestart(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "metered_quota", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    int adminPort = Edge.freePort();
+    int adminPort = FreePorts.next();
     JsonObject config = edge.clientConfig("interval", server.actualPort());
     // only full batches go (the interval never comes): exactly 200 lines each
     config.getJsonObject("sync").put("interval", "1h").put("maxBatchLines", 200);
@@ -166,7 +167,7 @@ class MeteredLinkIT {
       throws Exception {
     Edge edge = new Edge(central, "metered_interface", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    int adminPort = Edge.freePort();
+    int adminPort = FreePorts.next();
     JsonObject config = edge.clientConfig("interval", server.actualPort());
     config.getJsonObject("sync").put("interval", "50ms");
     config.getJsonObject("admin").put("port", adminPort);
@@ -192,7 +193,7 @@ class MeteredLinkIT {
   void aFlushOverASlowLinkShowsItsProgress(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "metered_progress", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    int adminPort = Edge.freePort();
+    int adminPort = FreePorts.next();
     JsonObject config = edge.clientConfig("interval", server.actualPort());
     config.getJsonObject("sync").put("interval", "1h").put("maxBatchLines", 100);
     config.getJsonObject("admin").put("port", adminPort);

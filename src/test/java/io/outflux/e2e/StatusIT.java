@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
@@ -36,7 +37,7 @@ class StatusIT {
   void afterAKnownSyncTheStatusCommandShowsItInWordsAndInJson(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "status_sync", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    int adminPort = Edge.freePort();
+    int adminPort = FreePorts.next();
     JsonObject config = edge.clientConfig("interval", server.actualPort());
     config.getJsonObject("sync").put("interval", "100ms");
     config.getJsonObject("admin").put("port", adminPort);
@@ -84,8 +85,8 @@ class StatusIT {
   @Test
   void withTheServerDownTheClientIsRetryingAndNotReady(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "status_down", dir);
-    int adminPort = Edge.freePort();
-    int deadServer = Edge.freePort();
+    int adminPort = FreePorts.next();
+    int deadServer = FreePorts.next();
     JsonObject config = edge.clientConfig("interval", deadServer);
     config.getJsonObject("sync").put("interval", "100ms");
     config.getJsonObject("admin").put("port", adminPort);
@@ -116,8 +117,8 @@ class StatusIT {
   @Test
   void withoutARunningClientTheCommandNamesTheAdminAddress(@TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "status_none", dir);
-    int adminPort = Edge.freePort();
-    JsonObject config = edge.clientConfig("interval", Edge.freePort());
+    int adminPort = FreePorts.next();
+    JsonObject config = edge.clientConfig("interval", FreePorts.next());
     config.getJsonObject("admin").put("port", adminPort);
     Path conf = Files.writeString(dir.resolve("client.json"), config.encodePrettily());
     Edge.Cli cli = Edge.cli("status", "--conf", conf.toString());

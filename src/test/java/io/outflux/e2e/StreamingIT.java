@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outflux.batch.RejectedLines;
 import io.outflux.client.ClientBus;
+import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
@@ -52,7 +53,7 @@ class StreamingIT {
   void serverStoppedMidStreamThenRestartedLosesNothingAndTheClientResumesByItself(Vertx vertx, @TempDir Path dir)
       throws Exception {
     Edge edge = new Edge(central, "stream_restart", dir);
-    int port = Edge.freePort();
+    int port = FreePorts.next();
     Vertx serverVertx = Vertx.vertx();
     try {
       String serverId = Edge.deploy(serverVertx, new ServerVerticle(), serverConfig(port));
@@ -94,7 +95,7 @@ class StreamingIT {
   @Test
   void withTheFirstServerDownTheDataArrivesViaTheSecond(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "stream_failover", dir);
-    int down = Edge.freePort();
+    int down = FreePorts.next();
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
     Edge.deployClient(vertx, edge.clientConfig("streaming", down, server.actualPort()));
     edge.append(300);

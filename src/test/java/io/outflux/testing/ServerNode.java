@@ -1,6 +1,7 @@
 package io.outflux.testing;
 
 import io.outflux.demo.ChildJvm;
+import io.outflux.influxd.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class ServerNode implements AutoCloseable {
     public static Cluster of(int size) {
       List<Integer> ports = new ArrayList<>();
       for (int i = 0; i < size; i++) {
-        ports.add(freePort());
+        ports.add(FreePorts.next());
       }
       return new Cluster("outflux-it-" + UUID.randomUUID(), ports);
     }
@@ -58,7 +59,7 @@ public final class ServerNode implements AutoCloseable {
 
   public static ServerNode start(String name, Cluster cluster, int index, String influxUrl, Path dir)
       throws IOException {
-    int httpPort = freePort();
+    int httpPort = FreePorts.next();
     String conf = "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + httpPort + "},"
         + "\"influx\":{\"url\":\"" + influxUrl + "\",\"timeout\":\"5s\"},"
         + "\"cluster\":{\"flushTimeout\":\"3s\"}}";
@@ -112,9 +113,5 @@ public final class ServerNode implements AutoCloseable {
   @Override
   public void close() {
     jvm.close();
-  }
-
-  static int freePort() {
-    return io.outflux.influxd.FreePorts.next();
   }
 }
