@@ -83,7 +83,7 @@ public final class AdminVerticle extends VerticleBase {
       probeClient = WebClient.create(vertx, transport.tls().apply(new WebClientOptions()
           .setConnectTimeout((int) PROBE_TIMEOUT_MS).setUserAgent("outflux-client-ready")));
     }
-    router.get(io.outflux.protocol.WireProtocol.METRICS_PATH).handler(io.outflux.metrics.Metrics.handler());
+    router.get(WireProtocol.METRICS_PATH).handler(io.outflux.metrics.Metrics.handler());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(config.port(), config.host())
         .onSuccess(s -> log.info("admin endpoint on http://{}:{} (POST {} to flush)", config.host(), s.actualPort(),

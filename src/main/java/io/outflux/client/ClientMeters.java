@@ -41,7 +41,8 @@ public final class ClientMeters {
     /** the server refused the credentials; one probe now and then */
     AUTH_REFUSED;
 
-    String label() {
+    /** The name in metrics and {@code outflux status}: {@code auth_refused}. */
+    public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }

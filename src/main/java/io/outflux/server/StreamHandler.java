@@ -51,7 +51,8 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final Set<Stream> streams = new HashSet<>();
   /** Batches of each stream handed to ingest and not answered yet. */
   private final Map<Stream, Integer> inFlight = new HashMap<>();
-  private Promise<Integer> drained;
+  /** Set once the node stops: completes when the last stream is closed. */
+  private Promise<Void> drained;
 
   /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
   private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
@@ -149,7 +150,7 @@ final class StreamHandler implements Handler<RoutingContext> {
       inFlight.remove(stream);
       log.info("client {} closed its stream", stream.clientId());
       if (drained != null && streams.isEmpty()) {
-        drained.tryComplete(0);
+        drained.tryComplete();
       }
     });
   }
@@ -158,20 +159,16 @@ final class StreamHandler implements Handler<RoutingContext> {
    * A stopping node: no new streams; each open stream answers the batches it already received,
    * refuses further ones (503, so the client sends them to another node) and is closed with 1001
    * once nothing of it is in flight. Completes when every stream is closed, with how many there were.
+   * Called once, by the front's drain.
    */
   Future<Integer> drain() {
-    if (drained == null) {
-      drained = Promise.promise();
-      int open = streams.size();
-      for (Stream s : List.copyOf(streams)) {
-        closeIfIdle(s);
-      }
-      if (streams.isEmpty()) {
-        drained.tryComplete(open);
-      }
-      return drained.future().map(ignored -> open);
+    drained = Promise.promise();
+    int open = streams.size();
+    List.copyOf(streams).forEach(this::closeIfIdle);
+    if (streams.isEmpty()) {
+      drained.tryComplete();
     }
-    return drained.future();
+    return drained.future().map(open);
   }
 
   private void closeIfIdle(Stream stream) {

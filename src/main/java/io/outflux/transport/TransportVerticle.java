@@ -231,19 +231,8 @@ public final class TransportVerticle extends VerticleBase {
     URI server = currentServer();
     ClientMeters.INSTANCE.linesSent.increment(batch.lines());
     sender.send(server, batch).onSuccess(result -> {
-      if (!(result instanceof SendResult.Retryable)) {
-        lastContactAt = Instant.now();
-      }
-      connection = connectionState(result);
-      ClientMeters.INSTANCE.connection(connection, server.toString());
-      if (result instanceof SendResult.Retryable r) {
-        problem(r.reason());
-      } else if (result instanceof SendResult.AuthRejected rejected) {
-        problem("credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
-      } else if (result instanceof SendResult.Refused f) {
-        problem("the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
-      }
       if (result instanceof SendResult.Acked acked) {
+        linkState(ClientMeters.Connection.CONNECTED, server, true, null);
         if (a.failures() > 0) {
           log.info("batch {} delivered to {} after {} failed attempts", batch.seq(), server, a.failures());
         }
@@ -251,23 +240,40 @@ public final class TransportVerticle extends VerticleBase {
         var reply = acked.reply();
         a.delivered().complete(new Delivery(batch.seq(), reply.written(), reply.rejected()));
       } else if (result instanceof SendResult.Retryable r) {
+        linkState(ClientMeters.Connection.RETRYING, server, false, r.reason());
         ClientMeters.INSTANCE.retriesUnavailable.increment();
         failOver(server);
         retry(a.failedOnce(), probe, r.retryAfter(), r.reason());
       } else if (result instanceof SendResult.AuthRejected rejected) {
+        linkState(ClientMeters.Connection.AUTH_REFUSED, server, true,
+            "credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
         ClientMeters.INSTANCE.retriesAuth.increment();
         block(a.failedOnce(), rejected);
       } else if (result instanceof SendResult.Refused f) {
+        String why = "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")";
+        linkState(ClientMeters.Connection.RETRYING, server, true, why);
         ClientMeters.INSTANCE.retriesRefused.increment();
-        retry(a.failedOnce(), probe, Optional.empty(),
-            "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")");
+        retry(a.failedOnce(), probe, Optional.empty(), why);
       }
     });
   }
 
-  private void problem(String reason) {
-    lastError = reason;
-    lastErrorAt = Instant.now();
+  /**
+   * What the latest attempt says about the link, for {@code outflux status} and the connection meter.
+   *
+   * @param answered the server answered (an ack or a refusal), as opposed to a retryable failure
+   * @param error what went wrong, or null
+   */
+  private void linkState(ClientMeters.Connection state, URI server, boolean answered, String error) {
+    connection = state;
+    ClientMeters.INSTANCE.connection(state, server.toString());
+    if (answered) {
+      lastContactAt = Instant.now();
+    }
+    if (error != null) {
+      lastError = error;
+      lastErrorAt = Instant.now();
+    }
   }
 
   /** A forced flush began (true) or ended (false): while it runs, windows and the interface are ignored. */
@@ -312,7 +318,7 @@ public final class TransportVerticle extends VerticleBase {
     JsonObject json = new JsonObject()
         .put("server", config.servers().get(serverIndex).toString())
         .put("servers", config.servers().stream().map(URI::toString).collect(java.util.stream.Collectors.toList()))
-        .put("connection", connection.name().toLowerCase(java.util.Locale.ROOT))
+        .put("connection", connection.label())
         .put("streaming", streaming);
     if (lastError != null && connection != ClientMeters.Connection.CONNECTED) {
       json.put("lastError", lastError).put("lastErrorAt", lastErrorAt.toString());
@@ -323,14 +329,6 @@ public final class TransportVerticle extends VerticleBase {
     json.put("link", meter == null ? new JsonObject().put("limited", false)
         : LinkStatusJson.of(meter.status(), config.link(), overrideWindows));
     return json;
-  }
-
-  private static ClientMeters.Connection connectionState(SendResult result) {
-    if (result instanceof SendResult.Acked) {
-      return ClientMeters.Connection.CONNECTED;
-    }
-    return result instanceof SendResult.AuthRejected ? ClientMeters.Connection.AUTH_REFUSED
-        : ClientMeters.Connection.RETRYING;
   }
 
   private URI currentServer() {
