@@ -57,7 +57,6 @@ public final class BatchVerticle extends VerticleBase {
   private final Map<Long, Lane> laneOf = new HashMap<>();
   private boolean tickDue;
   private long ackedLines;
-  private long ackedBatches;
   private long linesRead;
   private long bytesAcked;
   private Instant lastAckAt;
@@ -92,7 +91,7 @@ public final class BatchVerticle extends VerticleBase {
 
       @Override
       public long batches() {
-        return ackedBatches;
+        return lastAckedSeq;
       }
 
       @Override
@@ -132,7 +131,7 @@ public final class BatchVerticle extends VerticleBase {
         .put("linesAcked", ackedLines)
         .put("bytesAcked", bytesAcked)
         .put("batchesInFlight", live.acks.size() + (history == null ? 0 : history.acks.size()))
-        .put("lastAckedSeq", ackedBatches)
+        .put("lastAckedSeq", lastAckedSeq)
         .put("syncedOffset", live.synced.offset())
         .put("flushesWaiting", flushes.size());
     if (lastAckAt != null) {
@@ -275,7 +274,6 @@ public final class BatchVerticle extends VerticleBase {
     lastAckedSeq = Math.max(lastAckedSeq, advance.seq());
     ackedLines += advance.lines();
     ClientMeters.INSTANCE.linesAcked.increment(advance.lines());
-    ackedBatches = lastAckedSeq;
     lastProblem = null;
     publishCheckpoint();
     flushes.completeReached();
