@@ -8,11 +8,9 @@ import io.outflux.influxd.InfluxdProcess;
 import io.outflux.influxd.Privilege;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,27 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
  * reach the central one through the spool and a running client, field by field with their types;
  * with {@code --verify} a window already complete centrally is not read again.
  */
-@ExtendWith(VertxExtension.class)
-class BackfillIT {
+class BackfillIT extends CentralTestBase {
 
   private static final long HOUR = 3_600_000_000_000L;
   private static final long T0 = 1_700_000_000_000_000_000L / HOUR * HOUR;   // on an hour boundary
   private static final String READER = "reader";
   private static final String READER_PASSWORD = "reader-pw";
 
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
   private static InfluxdProcess edgeInflux;
 
   @BeforeAll
   static void start() {
     central.influxd.createUser(READER, READER_PASSWORD, false);
     edgeInflux = InfluxdProcess.start(InfluxdOptions.builder().build());
-  }
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
   }
 
   @AfterAll

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,16 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from before the database existed, and lines the tail itself quarantined (CR line ends), are
  * replayed through the spool, counted centrally with their values, and never replayed twice.
  */
-@ExtendWith(VertxExtension.class)
-class DeadLetterReplayIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class DeadLetterReplayIT extends CentralTestBase {
 
   @Test
   void replayedRecordsAreCountedCentrallyOnceTheirCauseIsFixed(Vertx vertx, @TempDir Path dir) throws Exception {

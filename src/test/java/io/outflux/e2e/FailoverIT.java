@@ -6,31 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.outflux.testing.LogCapture;
 import io.outflux.transport.TransportVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A list of server addresses over HTTP POST: fail over to the next, come back to the first later. */
-@ExtendWith(VertxExtension.class)
-class FailoverIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class FailoverIT extends CentralTestBase {
 
   @Test
   void withTheFirstServerDownBatchesArriveViaTheSecondAndTheClientComesBackToTheFirstLater(Vertx vertx,

@@ -8,12 +8,10 @@ import io.outflux.client.ClientBus;
 import io.outflux.client.ClientVerticle;
 import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,10 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,16 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hour (or a size never reached), so only the flush can have sent the lines; they are appended just
  * before the flush with a slow tail, so the flush must also cover lines the tail had not read yet.
  */
-@ExtendWith(VertxExtension.class)
-class FlushIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class FlushIT extends CentralTestBase {
 
   @Test
   void flushOnTheEventBusAnswersOnceEveryLineIsInInfluxDb(Vertx vertx, @TempDir Path dir) throws Exception {

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,23 +16,11 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A metered link against a real central InfluxDB: the rate holds end to end; outside a window nothing is sent, and nothing is lost. */
-@ExtendWith(VertxExtension.class)
-class MeteredLinkIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class MeteredLinkIT extends CentralTestBase {
 
   @Test
   void theMaximumRateHoldsFromSpoolToInfluxDb(Vertx vertx, @TempDir Path dir) throws Exception {

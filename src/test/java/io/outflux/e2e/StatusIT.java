@@ -6,32 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /status}, {@code GET /ready} and {@code outflux status} against a real client, server and influxd. */
-@ExtendWith(VertxExtension.class)
-class StatusIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class StatusIT extends CentralTestBase {
 
   @Test
   void afterAKnownSyncTheStatusCommandShowsItInWordsAndInJson(Vertx vertx, @TempDir Path dir) throws Exception {

@@ -8,30 +8,16 @@ import io.outflux.client.ClientBus;
 import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The streaming rule over a real WebSocket to a real server and a real influxd. */
-@ExtendWith(VertxExtension.class)
-class StreamingIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class StreamingIT extends CentralTestBase {
 
   @Test
   void aSingleAppendedLineArrivesWithoutWaitingForAnyInterval(Vertx vertx, @TempDir Path dir) throws Exception {

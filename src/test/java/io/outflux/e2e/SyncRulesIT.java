@@ -5,32 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
-import io.outflux.testing.CentralInflux;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The interval, size and combined rules against a real server and influxd. Bounds are generous: a
  * "nothing yet" check happens well inside the interval, an "all now" check waits long after it.
  */
-@ExtendWith(VertxExtension.class)
-class SyncRulesIT {
-
-  @RegisterExtension
-  static final CentralInflux central = CentralInflux.perTestClass();
-
-  @AfterEach
-  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
-  }
+class SyncRulesIT extends CentralTestBase {
 
   @Test
   void intervalSendsNothingBeforeTheIntervalEndsAndEverythingAfter(Vertx vertx, @TempDir Path dir) throws Exception {
