@@ -6,6 +6,7 @@ import io.outflux.cluster.ClusterFlush;
 import io.outflux.cluster.ClusterMembers;
 import io.outflux.cluster.FleetView;
 import io.outflux.protocol.StreamProtocol;
+import io.outflux.metrics.BuildInfo;
 import io.outflux.metrics.Metrics;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
@@ -50,7 +51,8 @@ public final class FrontVerticle extends VerticleBase {
     ingest = new BatchIngest(vertx, config, backendTimeout, new AckLedger(vertx, cluster.dedupeTtl()), fleet);
     flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);
-    router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")
+        .put("service", WireProtocol.SERVICE_NAME).put("version", BuildInfo.version())));
     router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, () -> drained != null));
     router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
@@ -69,6 +71,8 @@ public final class FrontVerticle extends VerticleBase {
         .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
         .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
     FleetPage.mount(router);
+    router.post(WireProtocol.CHECK_PATH).handler(new CheckHandler(vertx, ingest, backendTimeout.multipliedBy(2).toMillis()
+        + 5_000));
     router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
         .onSuccess(ctx::json)
         .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));

@@ -1,7 +1,10 @@
 package io.outflux.transport;
 
 import io.outflux.batch.Batch;
+import io.outflux.metrics.BuildInfo;
+import io.outflux.metrics.Human;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.ServerIdentity;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +48,7 @@ public final class HttpBatchSender implements BatchSender {
         .putHeader(HttpHeaders.CONTENT_TYPE.toString(), WireProtocol.CONTENT_TYPE_LINES)
         .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
         .putHeader(WireProtocol.HEADER_SEQ, Long.toString(batch.seq()))
+        .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
         .putHeader(WireProtocol.HEADER_BACKLOG_BYTES, Long.toString(batch.progress().backlogBytes()))
         .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(batch.progress().backlogLines()))
         .putHeader(WireProtocol.HEADER_LAG_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()))
@@ -71,7 +75,8 @@ public final class HttpBatchSender implements BatchSender {
         return new SendResult.Retryable("server answered 200 with an unreadable body: " + e.getMessage(), Optional.empty());
       }
     }
-    return SendResult.ofStatus(status, errorText(response), retryAfter(response));
+    Optional<String> influxDb = ServerIdentity.influxDb(response::getHeader);
+    return SendResult.ofStatus(status, influxDb.orElseGet(() -> errorText(response)), retryAfter(response));
   }
 
   private static String errorText(HttpResponse<Buffer> response) {
@@ -81,10 +86,9 @@ public final class HttpBatchSender implements BatchSender {
     }
     try {
       JsonObject json = body.toJsonObject();
-      return json.getString("error", body.toString());
-    } catch (DecodeException e) {
-      String text = body.toString();
-      return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+      return Human.snippet(json.getString("error", body.toString()), 500);
+    } catch (DecodeException | ClassCastException e) {
+      return Human.snippet(body.toString());
     }
   }
 
