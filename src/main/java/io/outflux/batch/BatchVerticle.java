@@ -242,6 +242,7 @@ public final class BatchVerticle extends VerticleBase {
   private void onDelivered(Delivery delivery) {
     bytesAcked += backlog.acked(delivery.seq());
     lastAckAt = Instant.now();
+    ClientMeters.INSTANCE.acked(lastAckAt);
     ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
@@ -336,11 +337,11 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void startFlush(Message<Object> request, SpoolPosition target, Duration timeout, boolean force) {
-    if (lastProblem != null && lastProblem.blocked()) {
-      request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
-      return;
-    }
     flushes.add(request, target, timeout.toMillis(), force);
+    if (lastProblem != null && lastProblem.blocked()) {
+      // the transport probes the credentials now; a refusal again fails this flush with the reason (onProblem)
+      vertx.eventBus().publish(ClientBus.RETRY_CREDENTIALS, null, ClientBus.UNBOUNDED_WAIT);
+    }
     if (flushing()) {
       vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
     }

@@ -7,6 +7,7 @@ import io.outflux.cluster.ClusterMembers;
 import io.outflux.cluster.FleetView;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.metrics.BuildInfo;
+import io.outflux.metrics.Human;
 import io.outflux.metrics.Metrics;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
@@ -123,7 +124,7 @@ public final class FrontVerticle extends VerticleBase {
   Future<JsonObject> drain() {
     if (drained == null) {
       long started = System.nanoTime();
-      log.info("stopping: no new connections; finishing what is in flight (up to {})", config.drainTimeout());
+      log.info("stopping: no new connections; finishing what is in flight (up to {})", Human.duration(config.drainTimeout()));
       Future<Integer> streamsClosed = streams.drain();
       Future<Void> closed = server.shutdown(config.drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       // both are bounded: the server closes what is still open at the timeout, which closes the streams

@@ -21,6 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,6 +75,40 @@ class MetricsIT {
     assertTrue(delta(before, after, "outflux_server_influxdb_write_seconds_count") >= 1);
     assertEquals(0, value(after, "outflux_client_backlog_lines"), "everything is acknowledged");
     assertFalse(after.contains(CentralInflux.WRITER_PASSWORD), "no secret in the metrics");
+  }
+
+  /**
+   * The shipped Grafana dashboard and Prometheus alert rules use only meters a real client and server
+   * serve after a sync (so a renamed meter breaks this test, not an operator's dashboard at night).
+   */
+  @Test
+  void everyMeterTheDashboardAndTheAlertRulesUseIsServed(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
+    Path spool = dir.resolve("metrics.lp");
+    int adminPort = io.outflux.influxd.FreePorts.next();
+    JsonObject config = ClientFixture.config("http://127.0.0.1:" + port, spool, CentralInflux.DB, CentralInflux.WRITER,
+        CentralInflux.WRITER_PASSWORD);
+    config.getJsonObject("admin").put("port", adminPort);
+    ClientFixture.deploy(vertx, config);
+    long before = central.count(CentralInflux.DB, "cpu");
+    Files.write(spool, new TelegrafLikeLines("metrics", 1_800_000_000_000_000_000L).block(0, 300));
+    Await.value(() -> central.count(CentralInflux.DB, "cpu") - before, 100, Duration.ofSeconds(30));
+    String served = scrape(port) + "\n" + scrape(adminPort);
+    Set<String> used = new TreeSet<>();
+    for (Path file : List.of(Path.of("deploy/grafana/outflux-dashboard.json"), Path.of("deploy/prometheus/outflux-alerts.yml"))) {
+      Matcher m = Pattern.compile("\\b(outflux_[a-z0-9_]+)").matcher(Files.readString(file));
+      while (m.find()) {
+        used.add(m.group(1));
+      }
+    }
+    assertTrue(used.size() >= 20, "the dashboard and the rules use the meters: " + used);
+    List<String> missing = used.stream().filter(name -> !Pattern.compile("(?m)^" + name + "[ {]").matcher(served).find())
+        .toList();
+    assertEquals(List.of(), missing, "meters used by deploy/ but not served");
+    assertTrue(served.contains("outflux_build_info{role=\"client\",version=\""), served);
+    assertTrue(served.contains("outflux_build_info{role=\"server\",version=\""), served);
+    double lastAck = value(served, "outflux_client_last_ack_timestamp_seconds");
+    assertTrue(Math.abs(lastAck - System.currentTimeMillis() / 1000.0) < 60, "acknowledged just now: " + lastAck);
   }
 
   private String scrapeQuietly(int port) {
