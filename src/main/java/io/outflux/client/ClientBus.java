@@ -61,6 +61,12 @@ public final class ClientBus {
    */
   public static final String RETRY_CREDENTIALS = "outflux.client.retry-credentials";
 
+  /**
+   * request (no body), reply (empty) once sent or given up: the client stops gracefully; the
+   * transport tells the server, so the fleet view shows it "stopped" rather than silent.
+   */
+  public static final String GOODBYE = "outflux.client.goodbye";
+
   /** publish {@code Boolean}: true while a forced flush runs (transfer windows and interface ignored), then false. */
   public static final String LINK_OVERRIDE = "outflux.client.link-override";
   /** request (no body), reply {@code JsonObject}: the tail's part of the status (spool, dead letters). */

@@ -132,6 +132,11 @@ public final class ClientMeters {
     catchingUp.set(running);
   }
 
+  /** The batcher's latest figures, as last published. */
+  public Progress latestProgress() {
+    return progress.get();
+  }
+
   /** The batcher's latest figures (updated about once a second). */
   public void progress(Progress latest) {
     progress.set(latest);

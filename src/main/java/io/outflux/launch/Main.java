@@ -202,6 +202,19 @@ public final class Main extends VertxApplication implements VertxApplicationHook
     }
   }
 
+  /** Tells the server the client stops (the fleet view shows "stopped"), bounded by the sender's own timeout. */
+  private static void goodbye(HookContext context) {
+    try {
+      context.vertx().eventBus().request(ClientBus.GOODBYE, io.outflux.client.ClientMeters.INSTANCE.latestProgress(),
+              new DeliveryOptions().setLocalOnly(true).setSendTimeout(io.outflux.transport.HttpBatchSender.GOODBYE_TIMEOUT_MS
+                  + 1000))
+          .toCompletionStage().toCompletableFuture().get(io.outflux.transport.HttpBatchSender.GOODBYE_TIMEOUT_MS + 2000,
+              TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // the server then sees silence: the fleet view shows the client quiet, then stale
+    }
+  }
+
   private static void flushClient(HookContext context) {
     Duration timeout = SHUTDOWN_FLUSH_TIMEOUT;
     try {
@@ -211,6 +224,7 @@ public final class Main extends VertxApplication implements VertxApplicationHook
           .toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS).body();
       System.err.println("outflux: stopping: flushed " + reply.getLong(FlushRequest.LINES, 0L)
           + " lines; the checkpoint is on disk");
+      goodbye(context);
     } catch (Exception e) {
       String why = e.getCause() != null ? e.getCause().getMessage() : e.toString();
       System.err.println("outflux: stopping without a complete flush (" + why

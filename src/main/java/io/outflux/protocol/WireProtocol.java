@@ -41,6 +41,10 @@ public final class WireProtocol {
   /** Optional, client to server: the client's outflux version (for the fleet view). */
   public static final String HEADER_CLIENT_VERSION = "Outflux-Client-Version";
 
+  /** Optional, client to server: {@value #STATE_STOPPED} on the goodbye a stopping client sends (empty body). */
+  public static final String HEADER_CLIENT_STATE = "Outflux-Client-State";
+  public static final String STATE_STOPPED = "stopped";
+
   public static final String PARAM_DB = "db";
   public static final String PARAM_RP = "rp";
   /** InfluxDB 2.x/3.x: the bucket, instead of {@code db} (the organisation is the server's influx.org). */

@@ -68,9 +68,14 @@ public final class FrontVerticle extends VerticleBase {
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
     vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
-    router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
-        .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
-        .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
+    router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> {
+      Future<io.vertx.core.json.JsonArray> clients = fleet.list();
+      Future<io.vertx.core.json.JsonArray> refused = fleet.refusals();
+      Future.all(clients, refused)
+          .onSuccess(v -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients.result())
+              .put("refused", refused.result())))
+          .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage()));
+    });
     FleetPage.mount(router);
     router.post(WireProtocol.CHECK_PATH).handler(new CheckHandler(vertx, ingest, backendTimeout.multipliedBy(2).toMillis()
         + 5_000));

@@ -66,6 +66,25 @@ public final class HttpBatchSender implements BatchSender {
         .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": " + describe(err), Optional.empty()));
   }
 
+  /** The goodbye of a stopping client: an empty batch saying so (the server writes nothing for it). */
+  public Future<Void> goodbye(URI server, io.outflux.batch.Progress progress) {
+    return client.postAbs(stripSlash(server.toString()) + WireProtocol.BATCHES_PATH)
+        .addQueryParam(WireProtocol.PARAM_DB, target.database())
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
+        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
+        .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
+        .putHeader(WireProtocol.HEADER_CLIENT_STATE, WireProtocol.STATE_STOPPED)
+        .putHeader(WireProtocol.HEADER_BACKLOG_BYTES, Long.toString(progress.backlogBytes()))
+        .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(progress.backlogLines()))
+        .putHeader(WireProtocol.HEADER_LAG_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", progress.lagSeconds()))
+        .timeout(GOODBYE_TIMEOUT_MS)
+        .sendBuffer(Buffer.buffer())
+        .mapEmpty();
+  }
+
+  /** A stopping client waits this long for the server to take its goodbye. */
+  public static final long GOODBYE_TIMEOUT_MS = 2_000;
+
   static SendResult classify(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     if (status == 200) {

@@ -136,6 +136,7 @@ public final class TransportVerticle extends VerticleBase {
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
     vertx.eventBus().localConsumer(ClientBus.RETRY_CREDENTIALS, msg -> retryCredentialsNow());
+    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
@@ -379,6 +380,16 @@ public final class TransportVerticle extends VerticleBase {
     }
     authBlocked = true;
     probeTimer = vertx.setTimer(config.authRetryInterval().toMillis(), id -> probe());
+  }
+
+  /** A graceful stop: tell the server (the fleet view shows "stopped"); a failure only means it sees silence. */
+  private Future<Void> goodbye(Progress progress) {
+    Progress p = progress == null ? Progress.NONE : progress;
+    if (wsSender != null) {
+      wsSender.goodbye(p);
+      return Future.succeededFuture();
+    }
+    return ((HttpBatchSender) sender).goodbye(currentServer(), p).recover(err -> Future.succeededFuture());
   }
 
   /** A flush asks: probe the refused credentials now rather than at the next interval. */

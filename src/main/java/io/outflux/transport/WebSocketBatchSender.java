@@ -78,6 +78,14 @@ public final class WebSocketBatchSender implements BatchSender {
    * Tells the server the client's backlog and lag (for its fleet view) over the open stream, as
    * often as {@link ReportPacer} allows; without an open stream there is no one to tell.
    */
+  /** The last report of a stopping client: its figures, marked stopped. */
+  public void goodbye(Progress progress) {
+    if (connection != null && connection.succeeded() && !connection.result().isClosed()) {
+      connection.result().writeTextMessage(StreamProtocol.report(progress.backlogBytes(), progress.backlogLines(),
+          progress.lagSeconds()).put(StreamProtocol.REPORT_STATE, io.outflux.protocol.WireProtocol.STATE_STOPPED).encode());
+    }
+  }
+
   public void report(Progress progress) {
     if (connection == null || !connection.succeeded() || connection.result().isClosed()
         || !reports.due(progress, System.nanoTime())) {
