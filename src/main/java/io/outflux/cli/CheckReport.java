@@ -36,7 +36,7 @@ final class CheckReport {
   private void add(Level level, String subject, String text) {
     Line line = new Line(level, subject, text);
     lines.add(line);
-    out.printf(Locale.ROOT, "%-4s  %-12s %s%n", level, subject, text);
+    out.printf(Locale.ROOT, "%-4s  %-16s %s%n", level, subject, text);
     out.flush();
   }
 

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * The Telegraf side of the dual write, as far as {@code outflux check} can see it: the
  * {@code [[outputs.file]]} section that writes the spool. Telegraf's default
- * {@code rotation_max_archives = 5} (0 in older releases) deletes rotated archives that outflux may
+ * {@code rotation_max_archives} default deletes rotated archives that outflux may
  * not have synced yet, and any format but {@code influx} fills the dead-letter file. A small reader
  * of the few TOML keys involved, not a TOML parser.
  */
@@ -116,8 +116,8 @@ final class TelegrafCheck {
       String maxSize = o.value("rotation_max_size");
       boolean rotates = interval != null || maxSize != null;
       if (rotates && (archives == null || !archives.equals("-1"))) {
-        report.warn("telegraf", where + ": rotation_max_archives = " + (archives == null ? "(default 5)" : archives)
-            + " lets Telegraf delete rotated archives before outflux has synced them (lost lines): set "
+        String setting = archives == null ? "(not set: Telegraf's default)" : archives;
+        report.warn("telegraf", where + ": rotation_max_archives = " + setting + " lets Telegraf delete rotated archives before outflux has synced them (lost lines): set "
             + "rotation_max_archives = -1; outflux deletes archives once they are synced");
       } else {
         report.ok("telegraf", where + ": data_format influx, " + (rotates ? "archives kept until synced"
