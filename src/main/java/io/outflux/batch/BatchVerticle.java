@@ -109,7 +109,7 @@ public final class BatchVerticle extends VerticleBase {
       backlog.spoolEnd(end);
       Progress progress = progress();
       ClientMeters.INSTANCE.progress(progress);
-      catchUp.update(progress, ackedLines, bytesAcked);
+      catchUp.update(progress, readBytes(), ackedLines, bytesAcked);
       vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
     }));
     return Future.succeededFuture();
@@ -130,6 +130,7 @@ public final class BatchVerticle extends VerticleBase {
         .put("linesRead", linesRead)
         .put("linesAcked", ackedLines)
         .put("bytesAcked", bytesAcked)
+        .put("backlogReadBytes", readBytes())
         .put("batchesInFlight", live.acks.size() + (history == null ? 0 : history.acks.size()))
         .put("lastAckedSeq", lastAckedSeq)
         .put("syncedOffset", live.synced.offset())
@@ -306,6 +307,10 @@ public final class BatchVerticle extends VerticleBase {
 
   private SpoolPosition checkpointSynced() {
     return history == null ? live.synced : history.synced;
+  }
+
+  private long readBytes() {
+    return backlog.readBytes(live.pending.length() + (history == null ? 0 : history.pending.length()));
   }
 
   private Progress progress() {

@@ -1,7 +1,8 @@
 package io.outflux.metrics;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -23,10 +24,24 @@ public final class BuildInfo {
     return VERSION;
   }
 
-  /** {@code outflux_build_info{version="0.1.0",role="client"} 1}; registering twice is harmless. */
-  public static void register(MeterRegistry registry, String role) {
-    Gauge.builder("outflux_build_info", () -> 1).tag("version", VERSION).tag("role", role)
-        .description("1, labelled with the outflux version and the role of this process").register(registry);
+  private static Info info;
+
+  /**
+   * {@code outflux_build_info{version="0.1.0"} 1} on both sides: a Prometheus info metric, registered
+   * on the Prometheus registry itself (Micrometer would strip the {@code _info} suffix). Registering
+   * again (client and server in one JVM) is harmless; a registry that is not Prometheus' gets nothing.
+   *
+   * @param role who registers (for the caller's reading; the version is the process's)
+   */
+  public static synchronized void register(MeterRegistry registry, String role) {
+    if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+      return;
+    }
+    if (info == null) {
+      info = Info.builder().name("outflux_build_info").help("the outflux version of this process")
+          .labelNames("version").register(prometheus.getPrometheusRegistry());
+      info.setLabelValues(VERSION);
+    }
   }
 
   private static String load() {

@@ -68,10 +68,19 @@ public final class ProgressLine {
     return rate <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis((long) Math.ceil(linesLeft * 1000 / rate)));
   }
 
+  /** The whole backlog, lines estimated where not read yet: {@code about 412,000 lines (17.6 MiB) left (90,000 read, the rest estimated), ...}. */
+  public String format(BacklogEstimate lines, long bytesLeft) {
+    return format(lines.lineCount(), bytesLeft, lines.note());
+  }
+
   /** e.g. {@code 12,345 lines (1.2 MiB) left, 3,400 lines/s (612.0 KiB/s), about 4 s left}. */
   public String format(long linesLeft, long bytesLeft) {
+    return format(count(linesLeft) + " lines", bytesLeft, "");
+  }
+
+  private String format(String lines, long bytesLeft, String note) {
     StringBuilder sb = new StringBuilder();
-    sb.append(count(linesLeft)).append(" lines (").append(bytes(bytesLeft)).append(") left");
+    sb.append(lines).append(" (").append(bytes(bytesLeft)).append(") left").append(note);
     if (samples.size() >= 2) {
       sb.append(", ").append(count(Math.round(linesPerSecond()))).append(" lines/s (")
           .append(bytes(Math.round(bytesPerSecond()))).append("/s)");

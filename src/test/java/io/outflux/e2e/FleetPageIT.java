@@ -119,6 +119,11 @@ class FleetPageIT {
       assertTrue(ids.stream().anyMatch(id -> Double.parseDouble(later.get(id).getString("linesPerSecond")) > 0),
           "some client shows a throughput: " + later);
 
+      // a site whose password was changed centrally: a refused row with the reason, for the screenshot too
+      post(port, "edge-site_lab", CentralInflux.WRITER, "an-old-password", CentralInflux.DB, 401);
+      JsonObject refused = Await.until(() -> rows(chromium).get("edge-site_lab"), r -> r != null, Duration.ofSeconds(10));
+      assertEquals("refused", refused.getString("state"));
+
       // let the chart collect some history, then check it was drawn: a line per client, colored pixels
       // (about 15 s of history at one poll a second: enough for a readable screenshot)
       JsonObject chart = Await.until(
