@@ -90,7 +90,6 @@ public final class RunCommand implements Callable<Integer> {
     this.io = io;
   }
 
-  /** Set up when added to the command tree: the name and texts depend on the role. */
   @Override
   public Integer call() {
     if (launcherHelp) {
@@ -106,13 +105,5 @@ public final class RunCommand implements Callable<Integer> {
     }
     boolean started = launcher.launch(new Request(role, file, cluster, debug, List.copyOf(launcherArgs)));
     return started ? Cli.EXIT_OK : Cli.EXIT_START_FAILED;
-  }
-
-  String name() {
-    return role.shortName();
-  }
-
-  String description() {
-    return role.description;
   }
 }

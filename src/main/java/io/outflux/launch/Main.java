@@ -248,9 +248,7 @@ public final class Main extends VertxApplication implements VertxApplicationHook
 
   @Override
   public void afterFailureToStartVertx(HookContext context, Throwable t) {
-    System.err.println("outflux: could not start Vert.x" + (context.vertxOptions() != null
-        && context.vertxOptions().getEventBusOptions() != null ? "" : "") + ": "
-        + io.outflux.metrics.Human.snippet(String.valueOf(t == null ? "timed out" : t.getMessage()), 500)
-        + " (with --cluster: check the member list in the Hazelcast config, docs/cluster.md; --debug prints the stack trace)");
+    String why = t == null ? "timed out" : String.valueOf(t.getMessage());
+    System.err.println("outflux: could not start Vert.x: " + io.outflux.metrics.Human.snippet(why, 500) + " (with --cluster: check the member list in the Hazelcast config, docs/cluster.md; --debug prints the stack trace)");
   }
 }

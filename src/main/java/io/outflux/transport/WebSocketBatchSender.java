@@ -250,7 +250,10 @@ public final class WebSocketBatchSender implements BatchSender {
       } catch (NumberFormatException ignored) {
         // no usable Retry-After
       }
-      return SendResult.ofStatus(rejected.getStatus(), reason.isEmpty() ? "upgrade refused" : reason, after);
+      Optional<String> influxDb = rejected.getHeaders() == null ? Optional.empty()
+          : io.outflux.protocol.ServerIdentity.influxDb(rejected.getHeaders()::get);
+      String shown = influxDb.orElse(reason.isEmpty() ? "upgrade refused" : io.outflux.metrics.Human.snippet(reason, 500));
+      return SendResult.ofStatus(rejected.getStatus(), shown, after);
     }
     String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     return new SendResult.Retryable("cannot stream to " + server + ": " + msg, Optional.empty());

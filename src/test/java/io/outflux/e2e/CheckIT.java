@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +65,16 @@ class CheckIT extends CentralTestBase {
   }
 
   @Test
-  void anAddressThatIsInfluxDbOrNothingIsNamedAsSuch(@TempDir Path dir) throws Exception {
+  void anAddressThatIsInfluxDbOrNothingIsNamedAsSuch(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "check_addr", dir);
     JsonObject atInflux = edge.clientConfig("interval", central.influxd.httpPort());
     assertFails(check(dir, "influx", atInflux), "answers like an InfluxDB (1.6");
+    // a running client pointed there says the same, on one line (not "HTTP 404: 404 page not found\n")
+    var client = Edge.deployClient(vertx, atInflux);
+    edge.append(10);
+    JsonObject status = io.outflux.testing.Await.until(() -> Edge.admin(client.adminPort(), "/status").getValue(),
+        st -> st.getString("lastError", "").contains("answers like an InfluxDB"), Duration.ofSeconds(30));
+    assertFalse(status.getString("lastError").contains("\n"), status.encode());
     JsonObject nothing = edge.clientConfig("interval", FreePorts.next());
     assertFails(check(dir, "none", nothing), "cannot be reached");
   }
