@@ -86,7 +86,7 @@ class FleetPageIT {
     }, 0, 250, TimeUnit.MILLISECONDS);
     List<String> ids = List.of("edge-site_http", "edge-site_lte", "edge-site_stream");
 
-    try (HeadlessChromium chromium = HeadlessChromium.start(vertx, 1280, 720)) {
+    try (HeadlessChromium chromium = HeadlessChromium.start(vertx, 1600, 760)) { // wide enough for the last-error column
       chromium.navigate("http://127.0.0.1:" + port + "/");
       assertEquals("/fleet/", chromium.evaluate("location.pathname"), "/ redirects to the fleet page");
 
