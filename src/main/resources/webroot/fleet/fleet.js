@@ -15,7 +15,8 @@
   var nextColor = 0;
 
   // What the browser test reads; also handy in a console.
-  var state = window.outfluxFleet = { polls: 0, errors: 0, clients: 0, chartPoints: 0, lastError: null };
+  var state = window.outfluxFleet = { polls: 0, errors: 0, clients: 0, refused: 0, shown: 0, chartPoints: 0,
+    lastError: null, sort: "client", filter: "" };
 
   function color(id) {
     if (!colorOf[id]) {
@@ -72,50 +73,138 @@
   function row(c) {
     var tr = el("tr");
     var id = String(c.clientId);
+    var refused = c.state === "refused";
     tr.dataset.clientId = id;
     tr.dataset.state = c.state || "";
     tr.dataset.transport = c.transport || "";
+    tr.dataset.version = c.version || "";
     tr.dataset.lag = num(c.lagSeconds) ? String(c.lagSeconds) : "";
     tr.dataset.backlogLines = num(c.backlogLines) ? String(c.backlogLines) : "";
     tr.dataset.backlogBytes = num(c.backlogBytes) ? String(c.backlogBytes) : "";
     tr.dataset.linesPerSecond = num(c.linesPerSecond) ? String(c.linesPerSecond) : "";
     tr.dataset.linesStored = num(c.linesStored) ? String(c.linesStored) : "";
-    tr.dataset.lastSeen = c.lastSeen || "";
+    tr.dataset.lastSeen = (refused ? c.lastRefused : c.lastSeen) || "";
+    tr.dataset.lastError = refused ? String(c.reason || "") : "";
+    if (refused) tr.className = "refused";
 
     var name = cell("", "client");
     var swatch = el("span", "swatch");
-    swatch.style.background = color(id);
+    swatch.style.background = refused ? "transparent" : color(id);
     name.appendChild(swatch);
-    name.appendChild(document.createTextNode(id));
+    name.appendChild(document.createTextNode(id || "(no client id)"));
     tr.appendChild(name);
 
     var st = cell("");
     st.appendChild(el("span", "state " + (c.state || "stale"), c.state || "unknown"));
     tr.appendChild(st);
-    tr.appendChild(cell(c.transport === "websocket" ? "stream (WebSocket)" : c.transport === "http" ? "batches (HTTP)"
-        : String(c.transport || "–")));
-    var node = cell(String(c.node || "–"), "node");
-    node.title = String(c.node || "");
+    tr.appendChild(cell(String(c.version || "–"), "version"));
+    tr.appendChild(cell(refused ? "–" : c.transport === "websocket" ? "stream (WebSocket)"
+        : c.transport === "http" ? "batches (HTTP)" : String(c.transport || "–")));
+    var nodeText = refused ? "from " + String(c.source || "?") : String(c.node || "–");
+    var node = cell(nodeText, "node");
+    node.title = nodeText;
     tr.appendChild(node);
-    tr.appendChild(cell(fmtSeconds(c.lagSeconds), "num lag"));
+    var lag = cell((c.lagAgeing ? "≥ " : "") + fmtSeconds(c.lagSeconds), "num lag");
+    if (c.lagAgeing) lag.title = "reported " + fmtSeconds(c.reportedLagSeconds) + " at the last contact; ageing since";
+    tr.appendChild(lag);
     tr.appendChild(cell(fmtInt(c.backlogLines), "num backlog-lines"));
     var bytes = cell(fmtBytes(c.backlogBytes), "num backlog-bytes");
     if (num(c.backlogBytes)) bytes.title = fmtInt(c.backlogBytes) + " bytes";
     tr.appendChild(bytes);
     tr.appendChild(cell(fmtRate(c.linesPerSecond), "num throughput"));
     tr.appendChild(cell(fmtInt(c.linesStored), "num stored"));
-    var seen = cell(fmtAgo(c.secondsSinceSeen), "num seen");
-    if (c.lastSeen) seen.title = String(c.lastSeen);
+    var seen = cell(fmtAgo(refused ? c.secondsSinceRefused : c.secondsSinceSeen), "num seen");
+    if (tr.dataset.lastSeen) seen.title = tr.dataset.lastSeen;
     tr.appendChild(seen);
+    var error = cell(refused ? String(c.reason || "") + " (" + fmtInt(c.count) + "×, " + String(c.user || "no user")
+        + ", since " + String(c.firstRefused || "?") + ")" : "–", "error");
+    error.title = error.textContent;
+    tr.appendChild(error);
     return tr;
   }
 
-  function renderTable(clients) {
+  // sorting and filtering: the page's own state, applied to every poll's rows
+  var SORT_KEYS = { client: "clientId", state: "state", version: "version", transport: "transport", node: "node",
+    lag: "lagSeconds", "backlog-lines": "backlogLines", "backlog-bytes": "backlogBytes", throughput: "linesPerSecond",
+    stored: "linesStored", seen: "secondsSinceSeen", error: "reason" };
+  var view = { sort: "client", descending: false, filter: "" };
+  var lastRows = [];
+
+  function sortValue(c, key) {
+    var field = SORT_KEYS[key] || "clientId";
+    if (field === "secondsSinceSeen" && c.state === "refused") field = "secondsSinceRefused";
+    var v = c[field];
+    return v === undefined || v === null ? "" : v;
+  }
+
+  function arrange(rows) {
+    var shown = rows.filter(function (c) { return !view.filter || c.state === view.filter; });
+    shown.sort(function (a, b) {
+      var x = sortValue(a, view.sort), y = sortValue(b, view.sort);
+      var d = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+      if (d === 0) d = String(a.clientId).localeCompare(String(b.clientId));
+      return view.descending ? -d : d;
+    });
+    return shown;
+  }
+
+  function renderTable(rows) {
+    lastRows = rows;
+    var shown = arrange(rows);
     var tbody = document.querySelector("#clients tbody");
-    var rows = document.createDocumentFragment();
-    clients.forEach(function (c) { rows.appendChild(row(c)); });
-    tbody.replaceChildren(rows);
-    document.getElementById("empty").hidden = clients.length > 0;
+    var fragment = document.createDocumentFragment();
+    shown.forEach(function (c) { fragment.appendChild(row(c)); });
+    tbody.replaceChildren(fragment);
+    document.getElementById("empty").hidden = rows.length > 0;
+    document.querySelectorAll("#clients th[data-sort]").forEach(function (th) {
+      th.setAttribute("aria-sort", th.dataset.sort === view.sort ? (view.descending ? "descending" : "ascending") : "none");
+    });
+    state.shown = shown.length;
+  }
+
+  function setUpControls() {
+    document.querySelectorAll("#clients th[data-sort]").forEach(function (th) {
+      th.addEventListener("click", function () {
+        if (view.sort === th.dataset.sort) view.descending = !view.descending;
+        else { view.sort = th.dataset.sort; view.descending = false; }
+        state.sort = view.sort + (view.descending ? " desc" : "");
+        renderTable(lastRows);
+      });
+    });
+    document.getElementById("filter").addEventListener("change", function (e) {
+      view.filter = e.target.value;
+      state.filter = view.filter;
+      renderTable(lastRows);
+    });
+    document.getElementById("login").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var user = document.getElementById("login-user").value;
+      var password = document.getElementById("login-password").value;
+      // kept in this tab only (sessionStorage), never in a cookie or on disk beyond the tab's life
+      sessionStorage.setItem(AUTH_KEY, btoa(unescape(encodeURIComponent(user + ":" + password))));
+      document.getElementById("login-password").value = "";
+      showLogin(false, "");
+    });
+    document.getElementById("logout").addEventListener("click", function () {
+      sessionStorage.removeItem(AUTH_KEY);
+      showLogin(true, "signed out");
+    });
+  }
+
+  var AUTH_KEY = "outflux.fleet.auth";
+
+  function authHeaders() {
+    var h = { Accept: "application/json" };
+    var token = sessionStorage.getItem(AUTH_KEY);
+    if (token) h.Authorization = "Basic " + token;
+    return h;
+  }
+
+  function showLogin(show, why) {
+    document.getElementById("login").hidden = !show;
+    document.getElementById("login-why").textContent = why || "";
+    document.getElementById("logout").hidden = show || !sessionStorage.getItem(AUTH_KEY);
+    state.loginShown = show;
   }
 
   function renderSummary(body) {
@@ -275,16 +364,25 @@
   }
 
   function poll() {
-    fetch(CLIENTS_URL, { cache: "no-store", headers: { Accept: "application/json" } })
+    var headers = authHeaders();
+    state.authSent = !!headers.Authorization;
+    fetch(CLIENTS_URL, { cache: "no-store", headers: headers })
       .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          showLogin(true, r.status === 401 ? "This server asks for the central InfluxDB's admin credentials."
+              : "These credentials are not an InfluxDB admin's.");
+          throw new Error("HTTP " + r.status + " (sign in)");
+        }
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })
       .then(function (body) {
         var now = Date.now();
         var clients = Array.isArray(body.clients) ? body.clients : [];
+        var refused = Array.isArray(body.refused) ? body.refused : [];
         remember(clients, now);
-        renderTable(clients);
+        renderTable(clients.concat(refused));
+        state.refused = refused.length;
         renderSummary({ clients: clients });
         drawChart(now);
         state.polls++;
@@ -301,6 +399,8 @@
       .then(function () { setTimeout(poll, POLL_MS); });
   }
 
+  setUpControls();
+  showLogin(false, "");
   drawChart(Date.now());
   poll();
 })();

@@ -1,5 +1,6 @@
 package io.outflux.admin;
 
+import io.outflux.metrics.BacklogEstimate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -31,9 +32,14 @@ public final class ClientStatus {
         .put("connection", transport.getString("connection", "unknown"))
         .put("streaming", transport.getBoolean("streaming", false));
     copy(transport, json, "lastError", "lastErrorAt", "lastContactAt");
+    BacklogEstimate whole = BacklogEstimate.of(batch.getLong("backlogLines", 0L), batch.getLong("backlogReadBytes", 0L),
+        batch.getLong("backlogBytes", 0L), batch.getLong("linesAcked", 0L), batch.getLong("bytesAcked", 0L));
     json.put("backlog", new JsonObject()
         .put("lines", batch.getLong("backlogLines", 0L))
         .put("bytes", batch.getLong("backlogBytes", 0L))
+        .put("readBytes", batch.getLong("backlogReadBytes", 0L))
+        .put("linesTotal", whole.lines())
+        .put("linesTotalEstimated", whole.estimated())
         .put("lagSeconds", batch.getDouble("lagSeconds", 0.0)));
     JsonObject lastAck = new JsonObject();
     String at = batch.getString("lastAckAt");

@@ -53,6 +53,15 @@ final class BacklogTracker {
     this.spoolEnd = end;
   }
 
+  /** Bytes of the lines read and not yet acknowledged: pending plus in flight. */
+  long readBytes(long pendingBytes) {
+    long bytes = pendingBytes;
+    for (Unacked u : inFlight) {
+      bytes += u.bytes();
+    }
+    return bytes;
+  }
+
   Progress progress(long pendingLines, long pendingBytes, SpoolPosition synced) {
     long lines = pendingLines;
     long bytes = pendingBytes;

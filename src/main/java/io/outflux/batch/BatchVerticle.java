@@ -109,7 +109,7 @@ public final class BatchVerticle extends VerticleBase {
       backlog.spoolEnd(end);
       Progress progress = progress();
       ClientMeters.INSTANCE.progress(progress);
-      catchUp.update(progress, ackedLines, bytesAcked);
+      catchUp.update(progress, readBytes(), ackedLines, bytesAcked);
       vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
     }));
     return Future.succeededFuture();
@@ -130,6 +130,7 @@ public final class BatchVerticle extends VerticleBase {
         .put("linesRead", linesRead)
         .put("linesAcked", ackedLines)
         .put("bytesAcked", bytesAcked)
+        .put("backlogReadBytes", readBytes())
         .put("batchesInFlight", live.acks.size() + (history == null ? 0 : history.acks.size()))
         .put("lastAckedSeq", lastAckedSeq)
         .put("syncedOffset", live.synced.offset())
@@ -242,6 +243,7 @@ public final class BatchVerticle extends VerticleBase {
   private void onDelivered(Delivery delivery) {
     bytesAcked += backlog.acked(delivery.seq());
     lastAckAt = Instant.now();
+    ClientMeters.INSTANCE.acked(lastAckAt);
     ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
@@ -307,6 +309,10 @@ public final class BatchVerticle extends VerticleBase {
     return history == null ? live.synced : history.synced;
   }
 
+  private long readBytes() {
+    return backlog.readBytes(live.pending.length() + (history == null ? 0 : history.pending.length()));
+  }
+
   private Progress progress() {
     int lines = live.pendingLines + (history == null ? 0 : history.pendingLines);
     int bytes = live.pending.length() + (history == null ? 0 : history.pending.length());
@@ -336,11 +342,11 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void startFlush(Message<Object> request, SpoolPosition target, Duration timeout, boolean force) {
-    if (lastProblem != null && lastProblem.blocked()) {
-      request.fail(FlushRequest.FAILED_BLOCKED, "not flushed: " + lastProblem.reason());
-      return;
-    }
     flushes.add(request, target, timeout.toMillis(), force);
+    if (lastProblem != null && lastProblem.blocked()) {
+      // the transport probes the credentials now; a refusal again fails this flush with the reason (onProblem)
+      vertx.eventBus().publish(ClientBus.RETRY_CREDENTIALS, null, ClientBus.UNBOUNDED_WAIT);
+    }
     if (flushing()) {
       vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
     }

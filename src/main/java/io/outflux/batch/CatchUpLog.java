@@ -1,5 +1,6 @@
 package io.outflux.batch;
 
+import io.outflux.metrics.BacklogEstimate;
 import io.outflux.metrics.ProgressLine;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -29,8 +30,11 @@ final class CatchUpLog {
     this.line = new ProgressLine(nanoClock);
   }
 
-  /** @param ackedLines, ackedBytes cumulative counts acknowledged so far */
-  void update(Progress p, long ackedLines, long ackedBytes) {
+  /**
+   * @param readBytes bytes of the lines read and not yet acknowledged (the rest of the backlog's bytes are unread)
+   * @param ackedLines, ackedBytes cumulative counts acknowledged so far
+   */
+  void update(Progress p, long readBytes, long ackedLines, long ackedBytes) {
     line.sample(ackedLines, ackedBytes);
     boolean large = p.backlogBytes() >= LARGE_BYTES || p.lagSeconds() >= LARGE_LAG_SECONDS;
     long now = nanoClock.getAsLong();
@@ -39,7 +43,8 @@ final class CatchUpLog {
       lastLogged = now;
     } else if (large && now - lastLogged >= EVERY_NANOS) {
       lastLogged = now;
-      log.accept("catching up: " + line.format(p.backlogLines(), p.backlogBytes()));
+      log.accept("catching up: " + line.format(BacklogEstimate.of(p.backlogLines(), readBytes, p.backlogBytes(),
+          ackedLines, ackedBytes), p.backlogBytes()));
     } else if (!large && catchingUp) {
       catchingUp = false;
       log.accept("caught up: " + ProgressLine.count(ackedLines) + " lines acknowledged since the client started, lag "

@@ -14,81 +14,87 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code outflux backfill --from T1 [--to T2] [--measurement M] [--window 1h] [--verify] [--dry-run]}:
  * copies a time range from the edge's own InfluxDB (config section {@code edge}) into the spool,
  * so the running client syncs it centrally (docs/backfill.md). A plain blocking program.
  */
-public final class BackfillCommand {
+@Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Copy a time range from the edge's own InfluxDB (config section edge) into the spool, window by "
+        + "window, so the running client syncs it centrally (docs/backfill.md).",
+        "TIME: 2026-11-28T10:00:00Z, 2026-11-28 (midnight UTC), now, or now-DURATION (now-24h)."},
+    footerHeading = "%n", footer = Cli.DOCS,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:an InfluxDB query or the spool failed (the message says which)",
+        "2:bad command line or config"})
+public final class BackfillCommand extends ClientConfOption implements Callable<Integer> {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_OK = Cli.EXIT_OK;
+  public static final int EXIT_FAILED = Cli.EXIT_FAILED;
+  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
 
-  static final String USAGE = """
-      usage: outflux backfill --from TIME [--to TIME] [--measurement M] [--window 1h] [--verify] [--dry-run] [--conf FILE]
-        TIME: 2026-11-28T10:00:00Z, 2026-11-28 (midnight UTC), now, or now-DURATION (now-24h); --to defaults to now.
-        Reads the edge InfluxDB (config section edge) window by window and appends the points to the spool.
-        --verify: compare per-window counts with the central InfluxDB (config section central, a user that may
-        read) and backfill only the windows that differ.""";
+  @Spec
+  CommandSpec spec;
 
-  private BackfillCommand() {
-  }
+  @Option(names = {"-f", "--from"}, paramLabel = "TIME", required = true, description = "start of the range")
+  String fromText;
 
-  public static void main(String[] args) {
-    System.exit(run(List.of(args), System.getenv(), Instant.now(), System.out, System.err));
+  @Option(names = {"-t", "--to"}, paramLabel = "TIME", defaultValue = "now", description = "end (default ${DEFAULT-VALUE})")
+  String toText;
+
+  @Option(names = {"-m", "--measurement"}, paramLabel = "M", description = "only this measurement")
+  String measurementName;
+
+  @Option(names = {"-w", "--window"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "1h",
+      description = "query window (default ${DEFAULT-VALUE}); memory is bounded by one window")
+  Duration window;
+
+  @Option(names = "--verify", description = "compare per-window counts with the central InfluxDB (config section "
+      + "central, a user that may read) and backfill only the windows that differ")
+  boolean verify;
+
+  @Option(names = {"-n", "--dry-run"}, description = "count what would be appended, append nothing")
+  boolean dryRun;
+
+  private final Io io;
+
+  BackfillCommand(Io io) {
+    this.io = io;
   }
 
   static int run(List<String> argv, Map<String, String> env, Instant now, PrintStream out, PrintStream err) {
-    String conf = "conf/client.json";
-    Instant from = null;
-    Instant to = now;
-    Duration window = Duration.ofHours(1);
-    Optional<String> measurement = Optional.empty();
-    boolean verify = false;
-    boolean dryRun = false;
+    return Cli.run("backfill", argv, new Io(env, out, err, () -> now));
+  }
+
+  @Override
+  public Integer call() {
+    Instant now = io.clock().get();
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    String conf = conf(io);
+    Instant from;
+    Instant to;
     try {
-      for (int i = 0; i < argv.size(); i++) {
-        String a = argv.get(i);
-        String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-        switch (name) {
-          case "--verify" -> verify = true;
-          case "--dry-run" -> dryRun = true;
-          case "-h", "--help" -> {
-            out.println(USAGE);
-            return EXIT_OK;
-          }
-          case "--conf", "-conf", "--from", "--to", "--window", "--measurement" -> {
-            String value = !name.equals(a) ? a.substring(name.length() + 1) : i + 1 < argv.size() ? argv.get(++i) : "";
-            if (value.isEmpty()) {
-              throw new IllegalArgumentException(name + " needs a value");
-            }
-            switch (name) {
-              case "--from" -> from = time(value, now);
-              case "--to" -> to = time(value, now);
-              case "--window" -> window = Units.parseDuration(value);
-              case "--measurement" -> measurement = Optional.of(value);
-              default -> conf = value;
-            }
-          }
-          default -> throw new IllegalArgumentException("unknown argument " + a);
-        }
-      }
-      if (from == null) {
-        throw new IllegalArgumentException("--from is required");
-      }
-      if (!from.isBefore(to)) {
-        throw new IllegalArgumentException("--from " + from + " is not before --to " + to);
-      }
-      if (window.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("--window must be at least 1s");
-      }
+      from = time(fromText, now);
+      to = time(toText, now);
     } catch (IllegalArgumentException e) {
-      err.println("outflux backfill: " + e.getMessage() + "\n" + USAGE);
-      return EXIT_USAGE;
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Optional<ClientConfig> loaded = CommandConfig.load(conf, env, err);
+    if (!from.isBefore(to)) {
+      throw new ParameterException(spec.commandLine(), "--from " + from + " is not before --to " + to);
+    }
+    if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ParameterException(spec.commandLine(), "--window must be at least 1s");
+    }
+    Optional<String> measurement = Optional.ofNullable(measurementName);
+    Optional<ClientConfig> loaded = load(io);
     if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }

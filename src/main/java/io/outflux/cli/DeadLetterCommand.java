@@ -10,11 +10,19 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code outflux deadletter list|show|replay}: what was quarantined and why, one record in full,
@@ -22,117 +30,102 @@ import java.util.TreeSet;
  * A plain blocking program: it reads the files named by the client config and never talks to the
  * running client; the client picks replayed lines up from the spool like any other.
  */
-public final class DeadLetterCommand {
+@Command(name = "deadletter", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"List the lines the client quarantined and why, show records in full, or replay selected records "
+        + "into the spool once their cause is fixed (docs/deadletter.md).",
+        "Replay marks the records replayed (<deadLetter>.replayed), so they are not replayed twice."},
+    footerHeading = "%n", footer = Cli.DOCS,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:some selected records were not replayed (each is named with the reason), "
+        + "or a record number does not exist", "2:bad command line or config"})
+public final class DeadLetterCommand extends ClientConfOption implements Callable<Integer> {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_SKIPPED = 1;
-  public static final int EXIT_USAGE = 2;
-
-  static final String USAGE = """
-      usage: outflux deadletter list   [--conf FILE] [--reason TEXT] [--stage STAGE] [N...]
-             outflux deadletter show   [--conf FILE] N...
-             outflux deadletter replay [--conf FILE] (N... | --reason TEXT | --stage STAGE | --all)
-                                       [--fix-crlf] [--dry-run]
-        N: record numbers as 'list' prints them; --reason: case-insensitive substring of the reason;
-        --stage: validation, oversized or influxdb. Replay appends the lines to the spool and marks
-        the records replayed (<deadLetter>.replayed), so they are not replayed twice.""";
+  public static final int EXIT_OK = Cli.EXIT_OK;
+  public static final int EXIT_SKIPPED = Cli.EXIT_FAILED;
+  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
 
   private static final int PREVIEW = 72;
 
-  private DeadLetterCommand() {
-  }
+  /** What to do. */
+  enum Action { list, show, replay }
 
-  public static void main(String[] args) {
-    System.exit(run(List.of(args), System.getenv(), System.out, System.err));
-  }
+  @Spec
+  CommandSpec spec;
 
-  private record Args(String action, String conf, Selection selection, boolean fixCrlf, boolean dryRun) {
+  @Parameters(index = "0", paramLabel = "ACTION", description = "list, show or replay")
+  Action action;
+
+  @Parameters(index = "1..*", paramLabel = "N", description = "record numbers as 'list' prints them (1, 2, ... or #1)")
+  List<String> numbers = new ArrayList<>();
+
+  @Option(names = {"-r", "--reason"}, paramLabel = "TEXT", description = "records whose reason contains TEXT "
+      + "(case-insensitive)")
+  String reason;
+
+  @Option(names = {"-s", "--stage"}, paramLabel = "STAGE", description = "records of one stage: validation, "
+      + "oversized or influxdb")
+  String stage;
+
+  @Option(names = {"-a", "--all"}, description = "replay: every record")
+  boolean all;
+
+  @Option(names = "--fix-crlf", description = "replay: drop a carriage return before the newline (CRLF lines)")
+  boolean fixCrlf;
+
+  @Option(names = {"-n", "--dry-run"}, description = "replay: say what would be replayed, change nothing")
+  boolean dryRun;
+
+  private final Io io;
+
+  DeadLetterCommand(Io io) {
+    this.io = io;
   }
 
   static int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) {
-    Args args;
-    try {
-      args = parse(argv);
-    } catch (IllegalArgumentException e) {
-      err.println("outflux deadletter: " + e.getMessage() + "\n" + USAGE);
-      return EXIT_USAGE;
-    }
-    if (args == null) {
-      out.println(USAGE);
-      return EXIT_OK;
-    }
-    Optional<ClientConfig> loaded = CommandConfig.load(args.conf(), env, err);
+    return Cli.run("deadletter", argv, Io.of(env, out, err));
+  }
+
+  @Override
+  public Integer call() {
+    Selection selection = selection();
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    Optional<ClientConfig> loaded = load(io);
     if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }
     ClientConfig config = loaded.get();
     Path deadLetter = config.spool().deadLetter();
     try {
-      switch (args.action()) {
-        case "list":
-          return list(deadLetter, args.selection(), out);
-        case "show":
-          return show(deadLetter, args.selection(), out, err);
-        default:
-          return replay(config, args, out, err);
-      }
+      return switch (action) {
+        case list -> list(deadLetter, selection, out);
+        case show -> show(deadLetter, selection, out, err);
+        case replay -> replay(config, selection, out, err);
+      };
     } catch (IOException e) {
       err.println("outflux deadletter: " + e.getMessage());
       return EXIT_SKIPPED;
     }
   }
 
-  private static Args parse(List<String> argv) {
-    if (argv.isEmpty() || argv.contains("-h") || argv.contains("--help")) {
-      return null;
+  private Selection selection() {
+    Set<Long> picked = new TreeSet<>();
+    try {
+      numbers.forEach(n -> picked.add(number(n)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    String action = argv.get(0);
-    if (!Set.of("list", "show", "replay").contains(action)) {
-      throw new IllegalArgumentException("unknown action " + action + " (list, show or replay)");
+    if (action != Action.replay && (fixCrlf || dryRun)) {
+      throw new ParameterException(spec.commandLine(), "--fix-crlf and --dry-run are for replay");
     }
-    String conf = "conf/client.json";
-    Set<Long> numbers = new TreeSet<>();
-    Optional<String> reason = Optional.empty();
-    Optional<String> stage = Optional.empty();
-    boolean all = false;
-    boolean fixCrlf = false;
-    boolean dryRun = false;
-    for (int i = 1; i < argv.size(); i++) {
-      String a = argv.get(i);
-      String name = a.contains("=") && a.startsWith("-") ? a.substring(0, a.indexOf('=')) : a;
-      boolean takesValue = name.equals("--conf") || name.equals("-conf") || name.equals("--reason") || name.equals("--stage");
-      String value = null;
-      if (takesValue) {
-        if (!name.equals(a)) {
-          value = a.substring(name.length() + 1);
-        } else if (i + 1 < argv.size()) {
-          value = argv.get(++i);
-        }
-        if (value == null || value.isEmpty()) {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-      }
-      switch (name) {
-        case "--conf", "-conf" -> conf = value;
-        case "--reason" -> reason = Optional.of(value);
-        case "--stage" -> stage = Optional.of(value);
-        case "--all" -> all = true;
-        case "--fix-crlf" -> fixCrlf = true;
-        case "--dry-run" -> dryRun = true;
-        default -> numbers.add(number(a));
-      }
+    Selection selection = new Selection(Set.copyOf(picked), Optional.ofNullable(reason), Optional.ofNullable(stage), all);
+    if (action == Action.show && picked.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "show needs record numbers");
     }
-    if (!action.equals("replay") && (fixCrlf || dryRun)) {
-      throw new IllegalArgumentException("--fix-crlf and --dry-run are for replay");
+    if (action == Action.replay && !selection.explicit()) {
+      throw new ParameterException(spec.commandLine(), "replay needs record numbers, --reason, --stage or --all");
     }
-    Selection selection = new Selection(Set.copyOf(numbers), reason, stage, all);
-    if (action.equals("show") && numbers.isEmpty()) {
-      throw new IllegalArgumentException("show needs record numbers");
-    }
-    if (action.equals("replay") && !selection.explicit()) {
-      throw new IllegalArgumentException("replay needs record numbers, --reason, --stage or --all");
-    }
-    return new Args(action, conf, selection, fixCrlf, dryRun);
+    return selection;
   }
 
   private static long number(String a) {
@@ -187,11 +180,11 @@ public final class DeadLetterCommand {
     return EXIT_OK;
   }
 
-  private static int replay(ClientConfig config, Args args, PrintStream out, PrintStream err) throws IOException {
+  private int replay(ClientConfig config, Selection selection, PrintStream out, PrintStream err) throws IOException {
     Replay replay = new Replay(config.spool().deadLetter(), config.spool().path(), config.influx().precision(),
-        args.fixCrlf(), args.dryRun());
-    Replay.Report report = replay.run(args.selection());
-    out.println((args.dryRun() ? "would replay " : "replayed ") + report.replayedRecords() + " records ("
+        fixCrlf, dryRun);
+    Replay.Report report = replay.run(selection);
+    out.println((dryRun ? "would replay " : "replayed ") + report.replayedRecords() + " records ("
         + report.replayedLines() + " lines) into " + config.spool().path() + "; " + report.alreadyReplayed()
         + " selected records were replayed before");
     report.skipped().forEach(s -> err.println("not replayed " + s));

@@ -2,7 +2,6 @@ package io.outflux.cli;
 
 import io.outflux.admin.AdminVerticle;
 import io.outflux.client.ClientConfig;
-import io.outflux.config.Units;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -13,79 +12,77 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code outflux flush [--conf FILE] [--timeout 30s]}: asks the running client (through its local
- * admin endpoint, found in the same config file) to send everything in the spool now, and waits
- * until the server acknowledged all of it. Exit 0 once synced; otherwise non-zero with the reason.
- * While it waits it shows progress ({@link FlushProgress}).
+ * {@code outflux flush [-c FILE] [-t 30s] [--force] [--progress]}: asks the running client (through
+ * its local admin endpoint, found in the same config file) to send everything in the spool now, and
+ * waits until the server acknowledged all of it. A send paused on refused credentials is tried
+ * again at once. While it waits it shows progress ({@link FlushProgress}).
  */
-public final class FlushCommand {
+@Command(name = "flush", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Ask the running client to send everything in the spool now; exits 0 once the server has "
+        + "acknowledged all of it (stored in InfluxDB).",
+        "A client paused on refused credentials tries them again at once."},
+    footerHeading = "%n", footer = Cli.DOCS,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:flushed", "1:not flushed (the reason is printed: timeout, server down, credentials refused)",
+        "2:bad command line or config", "3:the client's admin endpoint cannot be reached (is the client running?)"})
+public final class FlushCommand extends ClientConfOption implements Callable<Integer> {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_NOT_FLUSHED = 1;
-  public static final int EXIT_USAGE = 2;
-  public static final int EXIT_NO_CLIENT = 3;
+  public static final int EXIT_OK = Cli.EXIT_OK;
+  public static final int EXIT_NOT_FLUSHED = Cli.EXIT_FAILED;
+  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
+  public static final int EXIT_NO_CLIENT = Cli.EXIT_NO_CLIENT;
 
-  private static final String USAGE = "usage: outflux flush [--conf FILE] [--timeout DURATION] [--force] [--progress]"
-      + "  (default conf/client.json, 30s; --force sends outside the metered link's transfer windows;"
-      + " progress is shown on a terminal, or with --progress)";
+  @Spec
+  CommandSpec spec;
 
-  private FlushCommand() {
-  }
+  @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = Durations.class, defaultValue = "30s",
+      description = "how long to wait for the acknowledgement (default ${DEFAULT-VALUE})")
+  Duration timeout;
 
-  public static void main(String[] args) {
-    System.exit(run(List.of(args), System.getenv(), System.out, System.err));
+  @Option(names = {"-f", "--force"}, description = "also send outside the metered link's transfer windows "
+      + "(link.windows, link.interface)")
+  boolean force;
+
+  @Option(names = {"-p", "--progress"}, description = "redraw a progress line every second (default on a terminal)")
+  boolean progress;
+
+  private final Io io;
+
+  FlushCommand(Io io) {
+    this.io = io;
   }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    String conf = "conf/client.json";
-    Duration timeout = Duration.ofSeconds(30);
-    boolean force = false;
-    boolean progress = System.console() != null;
-    try {
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.size() ? args.get(i + 1) : null;
-        String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-        if (!a.contains("=") && value != null && (name.equals("--conf") || name.equals("-conf") || name.equals("--timeout"))) {
-          i++;
-        }
-        if (name.equals("--conf") || name.equals("-conf")) {
-          conf = require(value, name);
-        } else if (name.equals("--timeout")) {
-          timeout = Units.parseDuration(require(value, name));
-          if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("--timeout must be positive");
-          }
-        } else if (name.equals("--force")) {
-          force = true;
-        } else if (name.equals("--progress")) {
-          progress = true;
-        } else if (name.equals("-h") || name.equals("--help")) {
-          out.println(USAGE);
-          return EXIT_OK;
-        } else {
-          throw new IllegalArgumentException("unknown argument " + a);
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("outflux flush: " + e.getMessage() + "\n" + USAGE);
-      return EXIT_USAGE;
+    return Cli.run("flush", args, Io.of(env, out, err));
+  }
+
+  @Override
+  public Integer call() {
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be positive");
     }
-    Optional<ClientConfig> loaded = CommandConfig.load(conf, env, err);
+    PrintStream err = io.err();
+    Optional<ClientConfig> loaded = load(io);
     if (loaded.isEmpty()) {
       return EXIT_USAGE;
     }
-    Optional<AdminClient> admin = AdminClient.of(loaded.get(), conf, "flush", err);
+    Optional<AdminClient> admin = AdminClient.of(loaded.get(), conf(io), "flush", err);
     if (admin.isEmpty()) {
       return EXIT_USAGE;
     }
     if (admin.get().checkClient("flush", err).isPresent()) {
       return EXIT_NO_CLIENT;
     }
-    return flush(admin.get(), timeout, force, progress, out, err);
+    return flush(admin.get(), timeout, force, progress || System.console() != null, io.out(), err);
   }
 
   private static int flush(AdminClient admin, Duration timeout, boolean force, boolean progress, PrintStream out,
@@ -116,10 +113,4 @@ public final class FlushCommand {
     return EXIT_NOT_FLUSHED;
   }
 
-  private static String require(String value, String name) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return value;
-  }
 }

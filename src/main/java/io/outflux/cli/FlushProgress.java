@@ -1,6 +1,7 @@
 package io.outflux.cli;
 
 import io.outflux.admin.AdminVerticle;
+import io.outflux.metrics.BacklogEstimate;
 import io.outflux.metrics.ProgressLine;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -50,6 +51,13 @@ final class FlushProgress {
     }
   }
 
+  /** The whole backlog: lines read and, estimated, the ones not read yet ({@code GET /status}). */
+  static BacklogEstimate estimate(JsonObject backlog) {
+    long read = backlog.getLong("lines", 0L);
+    long total = backlog.getLong("linesTotal", read);
+    return new BacklogEstimate(total, read, backlog.getBoolean("linesTotalEstimated", false));
+  }
+
   private void show() {
     JsonObject status;
     try {
@@ -64,7 +72,7 @@ final class FlushProgress {
     JsonObject lines = status.getJsonObject("lines", new JsonObject());
     JsonObject backlog = status.getJsonObject("backlog", new JsonObject());
     line.sample(lines.getLong("acked", 0L), lines.getLong("bytesAcked", 0L));
-    String text = "flushing: " + line.format(backlog.getLong("lines", 0L), backlog.getLong("bytes", 0L));
+    String text = "flushing: " + line.format(estimate(backlog), backlog.getLong("bytes", 0L));
     if (!"connected".equals(status.getString("connection")) && status.containsKey("lastError")) {
       text += " [" + status.getString("connection") + ": " + status.getString("lastError") + "]";
     }

@@ -7,52 +7,50 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code outflux status [--conf FILE] [--json]}: the running client's state at a glance, from its
- * admin endpoint ({@code GET /status}). Exit 0 when the client is ready, 1 when it runs but is not
- * ready (the reasons are printed), 2 bad command line or config, 3 when its admin endpoint cannot be reached.
+ * {@code outflux status [-c FILE] [--json]}: the running client's state at a glance, from its admin
+ * endpoint ({@code GET /status}).
  */
-public final class StatusCommand {
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "The running client at a glance: rule, server, connection, backlog, lag, last ack, dead letters, "
+        + "metered link.",
+    footerHeading = "%n", footer = Cli.DOCS,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the client is ready", "1:the client runs but is not ready (the reasons are printed)",
+        "2:bad command line or config", "3:the client's admin endpoint cannot be reached (is the client running?)"})
+public final class StatusCommand extends ClientConfOption implements Callable<Integer> {
 
-  public static final int EXIT_READY = 0;
-  public static final int EXIT_NOT_READY = 1;
-  public static final int EXIT_USAGE = 2;
-  public static final int EXIT_NO_CLIENT = 3;
+  public static final int EXIT_READY = Cli.EXIT_OK;
+  public static final int EXIT_NOT_READY = Cli.EXIT_FAILED;
+  public static final int EXIT_USAGE = Cli.EXIT_USAGE;
+  public static final int EXIT_NO_CLIENT = Cli.EXIT_NO_CLIENT;
 
-  private static final String USAGE = "usage: outflux status [--conf FILE] [--json]  (default conf/client.json)";
+  @Option(names = {"-j", "--json"}, description = "print GET /status of the admin endpoint as JSON")
+  boolean json;
 
-  private StatusCommand() {
-  }
+  private final Io io;
 
-  public static void main(String[] args) {
-    System.exit(run(List.of(args), System.getenv(), System.out, System.err));
+  StatusCommand(Io io) {
+    this.io = io;
   }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    String conf = "conf/client.json";
-    boolean json = false;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--json")) {
-        json = true;
-      } else if ((a.equals("--conf") || a.equals("-conf")) && i + 1 < args.size()) {
-        conf = args.get(++i);
-      } else if (a.startsWith("--conf=") || a.startsWith("-conf=")) {
-        conf = a.substring(a.indexOf('=') + 1);
-      } else if (a.equals("-h") || a.equals("--help")) {
-        out.println(USAGE);
-        return EXIT_READY;
-      } else {
-        err.println("outflux status: unknown argument " + a + "\n" + USAGE);
-        return EXIT_USAGE;
-      }
-    }
-    Optional<ClientConfig> config = CommandConfig.load(conf, env, err);
+    return Cli.run("status", args, Io.of(env, out, err));
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    String conf = conf(io);
+    Optional<ClientConfig> config = load(io);
     if (config.isEmpty()) {
       return EXIT_USAGE;
     }
@@ -78,7 +76,7 @@ public final class StatusCommand {
       Thread.currentThread().interrupt();
       return EXIT_NOT_READY;
     }
-    out.print(json ? status.encodePrettily() + "\n" : StatusFormat.format(status, Instant.now()));
+    out.print(json ? status.encodePrettily() + "\n" : StatusFormat.format(status, io.clock().get()));
     out.flush();
     return status.getJsonObject("ready", new JsonObject()).getBoolean("ready", false) ? EXIT_READY : EXIT_NOT_READY;
   }

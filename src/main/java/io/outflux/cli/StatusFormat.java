@@ -3,6 +3,7 @@ package io.outflux.cli;
 import static io.outflux.metrics.ProgressLine.bytes;
 import static io.outflux.metrics.ProgressLine.count;
 
+import io.outflux.metrics.BacklogEstimate;
 import io.outflux.metrics.ProgressLine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,8 @@ final class StatusFormat {
     line(sb, "rule", rule(s.getJsonObject("sync", new JsonObject())));
     line(sb, "server", server(s, now));
     JsonObject backlog = s.getJsonObject("backlog", new JsonObject());
-    line(sb, "backlog", count(backlog.getLong("lines", 0L)) + " lines (" + bytes(backlog.getLong("bytes", 0L)) + "), lag "
+    BacklogEstimate whole = FlushProgress.estimate(backlog);
+    line(sb, "backlog", whole.lineCount() + " (" + bytes(backlog.getLong("bytes", 0L)) + ")" + whole.note() + ", lag "
         + seconds(backlog.getDouble("lagSeconds", 0.0)));
     JsonObject lastAck = s.getJsonObject("lastAck", new JsonObject());
     line(sb, "last ack", lastAck.containsKey("at")

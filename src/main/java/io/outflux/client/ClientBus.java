@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
  *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
+ *   batch --RETRY_CREDENTIALS--> transport (a flush tries refused credentials again at once)
  *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT--> each stage answers its part (JsonObject)
  *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
@@ -52,6 +53,19 @@ public final class ClientBus {
   public static final String CATCH_UP = "outflux.client.catch-up";
   /** publish {@link TransportProblem}: a send attempt failed (why, and whether sending stopped). */
   public static final String TRANSPORT_PROBLEM = "outflux.client.transport-problem";
+
+  /**
+   * publish (no body): a flush arrived while sending is paused on refused credentials: try them
+   * again now instead of at the next {@code transport.authRetryInterval} (the operator may just have
+   * fixed the grant centrally).
+   */
+  public static final String RETRY_CREDENTIALS = "outflux.client.retry-credentials";
+
+  /**
+   * request (no body), reply (empty) once sent or given up: the client stops gracefully; the
+   * transport tells the server, so the fleet view shows it "stopped" rather than silent.
+   */
+  public static final String GOODBYE = "outflux.client.goodbye";
 
   /** publish {@code Boolean}: true while a forced flush runs (transfer windows and interface ignored), then false. */
   public static final String LINK_OVERRIDE = "outflux.client.link-override";

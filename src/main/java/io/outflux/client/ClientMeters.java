@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outflux.batch.Progress;
+import io.outflux.metrics.BuildInfo;
 import io.outflux.metrics.Metrics;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -25,6 +27,14 @@ public final class ClientMeters {
   public final Counter retriesUnavailable;
   public final Counter retriesAuth;
   public final Counter retriesRefused;
+  /** Checkpoint writes that failed (the spool stays until one succeeds); incremented by the spool code. */
+  public final Counter checkpointWriteFailures;
+  /** Spool bytes provably lost before they were synced (e.g. an archive deleted by the writer); spool code. */
+  public final Counter lostBytes;
+  /** Epoch millis of the last acknowledgement; the client's start until the first one. */
+  private final AtomicLong lastAckMillis = new AtomicLong(System.currentTimeMillis());
+  private final AtomicLong deadLetterRecords = new AtomicLong();
+  private final AtomicLong spoolBytes = new AtomicLong();
   private final AtomicReference<Progress> progress = new AtomicReference<>(Progress.NONE);
   private final AtomicReference<Link> link = new AtomicReference<>(new Link(Connection.IDLE, ""));
   private final MeterRegistry registry;
@@ -68,6 +78,18 @@ public final class ClientMeters {
     retriesUnavailable = retries(r, "unavailable");
     retriesAuth = retries(r, "auth");
     retriesRefused = retries(r, "refused");
+    checkpointWriteFailures = Counter.builder("outflux_client_checkpoint_write_failures")
+        .description("checkpoint writes that failed (nothing is removed from the spool until one succeeds)").register(r);
+    lostBytes = Counter.builder("outflux_client_lost_bytes")
+        .description("spool bytes lost before they were synced (counted, never silent)").register(r);
+    Gauge.builder("outflux_client_last_ack_timestamp_seconds", lastAckMillis, t -> t.get() / 1000.0)
+        .description("when the server last acknowledged a batch (unix seconds; the client's start before the first)")
+        .register(r);
+    Gauge.builder("outflux_client_dead_letter_records", deadLetterRecords, AtomicLong::get)
+        .description("records in the dead-letter file on disk").register(r);
+    Gauge.builder("outflux_client_spool_bytes", spoolBytes, AtomicLong::get)
+        .description("size of the spool files (active file and rotated archives)").register(r);
+    BuildInfo.register(r, "client");
     gauge(r, "outflux_client_backlog_bytes", "spool bytes not yet acknowledged", p -> p.backlogBytes());
     gauge(r, "outflux_client_backlog_lines", "lines read and not yet acknowledged", p -> p.backlogLines());
     gauge(r, "outflux_client_lag_seconds", "age of the oldest line not yet acknowledged", Progress::lagSeconds);
@@ -85,9 +107,34 @@ public final class ClientMeters {
     }
   }
 
+  /** The server acknowledged a batch at {@code at}. */
+  public void acked(java.time.Instant at) {
+    lastAckMillis.set(at.toEpochMilli());
+  }
+
+  /** The dead-letter file holds {@code records} records (counted at start). */
+  public void deadLetterRecords(long records) {
+    deadLetterRecords.set(Math.max(0, records));
+  }
+
+  /** {@code records} more records were appended to the dead-letter file. */
+  public void deadLettered(long records) {
+    deadLetterRecords.addAndGet(records);
+  }
+
+  /** The spool files (active and archives) measure {@code bytes} now. */
+  public void spoolBytes(long bytes) {
+    spoolBytes.set(bytes);
+  }
+
   /** A newest-first catch-up began (true) or its backlog is all acknowledged (false). */
   public void catchingUp(boolean running) {
     catchingUp.set(running);
+  }
+
+  /** The batcher's latest figures, as last published. */
+  public Progress latestProgress() {
+    return progress.get();
   }
 
   /** The batcher's latest figures (updated about once a second). */

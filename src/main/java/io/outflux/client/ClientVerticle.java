@@ -57,9 +57,13 @@ public final class ClientVerticle extends VerticleBase {
   }
 
   private Future<?> deployPipeline(ClientConfig config, Checkpoint checkpoint) {
-    log.info("checkpoint {}: synced up to offset {} of {} ({}), last acknowledged batch {}",
-        config.spool().checkpoint(), checkpoint.synced().offset(), checkpoint.synced().name(),
-        checkpoint.synced().file(), checkpoint.lastAckedSeq());
+    if (checkpoint.synced().file().equals(io.outflux.spool.FileId.UNKNOWN)) {
+      log.info("no checkpoint in {} yet: syncing the spool from its beginning", config.spool().checkpoint());
+    } else {
+      log.info("checkpoint {}: synced up to offset {} of {} ({}), last acknowledged batch {}",
+          config.spool().checkpoint(), checkpoint.synced().offset(), checkpoint.synced().name(),
+          checkpoint.synced().file(), checkpoint.lastAckedSeq());
+    }
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
     Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -35,10 +36,17 @@ public final class FleetView {
   public static final String STATE_LIVE = "live";
   public static final String STATE_QUIET = "quiet";
   public static final String STATE_STALE = "stale";
+  /** The client said goodbye (a graceful stop); its lag keeps ageing from there. */
+  public static final String STATE_STOPPED = "stopped";
 
   /** One client as last seen. */
   public record Sighting(String clientId, String transport, OptionalLong backlogBytes,
-                         OptionalLong backlogLines, OptionalDouble lagSeconds) {
+                         OptionalLong backlogLines, OptionalDouble lagSeconds, Optional<String> version, boolean stopped) {
+
+    public Sighting(String clientId, String transport, OptionalLong backlogBytes, OptionalLong backlogLines,
+                    OptionalDouble lagSeconds) {
+      this(clientId, transport, backlogBytes, backlogLines, lagSeconds, Optional.empty(), false);
+    }
   }
 
   private final Vertx vertx;
@@ -50,6 +58,7 @@ public final class FleetView {
   private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
   private final ClientRates rates = new ClientRates();
   private Future<AsyncMap<String, String>> map;
+  private final RefusalLog refusals;
 
   public FleetView(Vertx vertx, Supplier<String> node, Duration ttl, Duration minInterval, LongSupplier clockMs) {
     this.vertx = vertx;
@@ -57,6 +66,17 @@ public final class FleetView {
     this.ttlMs = ttl.toMillis();
     this.minIntervalMs = minInterval.toMillis();
     this.clockMs = clockMs;
+    this.refusals = new RefusalLog(vertx, ttl, minInterval, clockMs);
+  }
+
+  /** A client refused at admission or whose write InfluxDB refused: kept apart from the verified entries. */
+  public void refused(String claimedId, String user, String source, String reason) {
+    refusals.refused(claimedId, user, source, reason);
+  }
+
+  /** The refused senders the cluster remembers, most recent first. */
+  public Future<JsonArray> refusals() {
+    return refusals.list();
   }
 
   private Future<AsyncMap<String, String>> map() {
@@ -70,7 +90,7 @@ public final class FleetView {
   public Future<Void> seen(Sighting s) {
     long now = clockMs.getAsLong();
     Long previous = lastPut.get(s.clientId());
-    if (previous != null && now - previous < minIntervalMs) {
+    if (previous != null && now - previous < minIntervalMs && !s.stopped()) {
       return Future.succeededFuture();
     }
     if (lastPut.size() > 100_000) {
@@ -88,6 +108,10 @@ public final class FleetView {
     s.backlogBytes().ifPresent(v -> entry.put("backlogBytes", v));
     s.backlogLines().ifPresent(v -> entry.put("backlogLines", v));
     s.lagSeconds().ifPresent(v -> entry.put("lagSeconds", v));
+    s.version().ifPresent(v -> entry.put("version", v));
+    if (s.stopped()) {
+      entry.put("stopped", true);
+    }
     return map().compose(m -> m.put(s.clientId(), entry.encode(), ttlMs));
   }
 
@@ -128,10 +152,20 @@ public final class FleetView {
     }
     long ageMs = Math.max(0, nowMs - seenMs);
     entry.put("secondsSinceSeen", Math.round(ageMs / 100.0) / 10.0);
-    if (ageMs <= LIVE_WITHIN.toMillis()) {
+    boolean stopped = entry.getBoolean("stopped", false);
+    if (ageMs <= LIVE_WITHIN.toMillis() && !stopped) {
       return entry.put("state", STATE_LIVE);
     }
+    // not heard from: what waited then has waited longer since, so the lag ages with the silence
+    if (entry.containsKey("lagSeconds")) {
+      double reported = entry.getDouble("lagSeconds");
+      entry.put("reportedLagSeconds", reported).put("lagSeconds", Math.round((reported + ageMs / 1000.0) * 10) / 10.0)
+          .put("lagAgeing", true);
+    }
     entry.put("linesPerSecond", 0.0);
+    if (stopped) {
+      return entry.put("state", STATE_STOPPED);
+    }
     return entry.put("state", ageMs <= STALE_AFTER.toMillis() ? STATE_QUIET : STATE_STALE);
   }
 }

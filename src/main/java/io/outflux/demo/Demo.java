@@ -31,32 +31,27 @@ public final class Demo {
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
-  public static void main(String[] args) throws Exception {
-    DemoOptions options;
-    try {
-      options = DemoOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("demo: " + e.getMessage());
-      System.err.println(DemoOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    if (options.help()) {
-      System.out.println(DemoOptions.USAGE);
-      return;
-    }
+  /**
+   * What {@code outflux demo} was asked for.
+   *
+   * @param dir where to keep data, configs and logs; null: a new temporary directory
+   */
+  public record Options(int seconds, int rate, Path dir, boolean tls) {
+  }
+
+  /** Runs the demo and stops everything it started, also on Ctrl-C; the exit status. */
+  public static int run(Options options) throws Exception {
     Demo demo = new Demo();
-    Runtime.getRuntime().addShutdownHook(new Thread(demo::stopAll, "demo-cleanup"));
-    int status;
+    Thread cleanup = new Thread(demo::stopAll, "demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      status = demo.run(options);
+      return demo.start(options);
     } finally {
       demo.stopAll();
     }
-    System.exit(status);
   }
 
-  private int run(DemoOptions options) throws Exception {
+  private int start(Options options) throws Exception {
     Path dir = options.dir() != null ? Files.createDirectories(options.dir()) : Files.createTempDirectory("outflux-demo");
     say("working directory " + dir);
 
@@ -130,7 +125,7 @@ public final class Demo {
     return 1;
   }
 
-  private long writeLikeTelegraf(InfluxdProcess edge, InfluxdProcess central, Path spool, DemoOptions options)
+  private long writeLikeTelegraf(InfluxdProcess edge, InfluxdProcess central, Path spool, Options options)
       throws IOException, InterruptedException {
     TelegrafLikeLines lines = new TelegrafLikeLines("demo-edge", System.currentTimeMillis() * 1_000_000L);
     int perTick = Math.max(1, options.rate() / 10);

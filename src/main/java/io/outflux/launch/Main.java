@@ -1,6 +1,9 @@
 package io.outflux.launch;
 
 import io.outflux.batch.FlushRequest;
+import io.outflux.cli.Cli;
+import io.outflux.cli.Io;
+import io.outflux.cli.RunCommand;
 import io.outflux.client.ClientBus;
 import io.outflux.config.ConfigException;
 import io.outflux.config.ConfigSource;
@@ -38,6 +41,9 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   /** Above the largest {@code http.drainTimeout}: the front bounds its own drain. */
   static final Duration SERVER_DRAIN_LIMIT = Duration.ofMinutes(11);
   public static final String HAZELCAST_CONFIG_PROPERTY = "vertx.hazelcast.config";
+  /** Set by {@code --debug}: start-up failures keep their stack trace. */
+  public static final String DEBUG_PROPERTY = "outflux.debug";
+  private static volatile boolean launched;
 
   private final String confSource;
 
@@ -49,12 +55,37 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
+    if (args.length == 0 || Cli.handles(args[0])) {
+      int status = Cli.execute(List.of(args.length == 0 ? new String[] {"--help"} : args), Io.system(), Main::launch);
+      if (!launched) {
+        System.exit(args.length == 0 ? Cli.EXIT_USAGE : status);
+      }
+      return; // the launcher started Vert.x: its threads keep the JVM running
+    }
+    // java -jar outflux.jar <verticle name or class> -conf FILE ...: the Vert.x launcher's own command line
+    start(args);
+  }
+
+  /** {@code outflux server|client}: the picocli command hands over here. */
+  private static boolean launch(RunCommand.Request request) {
+    if (request.debug()) {
+      System.setProperty(DEBUG_PROPERTY, "true");
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+          .setLevel(ch.qos.logback.classic.Level.DEBUG);
+    }
+    start(request.argv().toArray(String[]::new));
+    launched = true;
+    return true;
+  }
+
+  /** Checks the config, then runs the launcher, which exits the JVM itself when the start fails. */
+  private static void start(String[] args) {
     useClusterConfig(List.of(args));
     LaunchArgs launch = LaunchArgs.parse(List.of(args));
     String source = launch.conf().map(Main::sourceName).orElse(ConfigSource.INLINE);
     if (!launch.help()) {
       try {
-        precheck(launch);
+        precheck(launch).forEach(w -> System.err.println("outflux: warning: " + w));
       } catch (ConfigException e) {
         System.err.println("outflux: config error: " + e.getMessage());
         System.exit(EXIT_CONFIG);
@@ -80,14 +111,14 @@ public final class Main extends VertxApplication implements VertxApplicationHook
     }
   }
 
-  /** Validates the config exactly as the verticle will, before any thread or port is opened. */
-  private static void precheck(LaunchArgs launch) {
+  /** Validates the config exactly as the verticle will, and its files, before any thread or port is opened. */
+  private static List<String> precheck(LaunchArgs launch) {
     var role = launch.verticle().flatMap(Roles::find);
     if (role.isEmpty()) {
-      return;
+      return List.of();
     }
     JsonObject config = launch.conf().map(Main::readConf).orElseGet(JsonObject::new);
-    role.get().validate(config, System.getenv());
+    return Precheck.run(role.get(), config, System.getenv());
   }
 
   private static JsonObject readConf(String value) {
@@ -171,6 +202,19 @@ public final class Main extends VertxApplication implements VertxApplicationHook
     }
   }
 
+  /** Tells the server the client stops (the fleet view shows "stopped"), bounded by the sender's own timeout. */
+  private static void goodbye(HookContext context) {
+    try {
+      context.vertx().eventBus().request(ClientBus.GOODBYE, io.outflux.client.ClientMeters.INSTANCE.latestProgress(),
+              new DeliveryOptions().setLocalOnly(true).setSendTimeout(io.outflux.transport.HttpBatchSender.GOODBYE_TIMEOUT_MS
+                  + 1000))
+          .toCompletionStage().toCompletableFuture().get(io.outflux.transport.HttpBatchSender.GOODBYE_TIMEOUT_MS + 2000,
+              TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // the server then sees silence: the fleet view shows the client quiet, then stale
+    }
+  }
+
   private static void flushClient(HookContext context) {
     Duration timeout = SHUTDOWN_FLUSH_TIMEOUT;
     try {
@@ -180,6 +224,7 @@ public final class Main extends VertxApplication implements VertxApplicationHook
           .toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS).body();
       System.err.println("outflux: stopping: flushed " + reply.getLong(FlushRequest.LINES, 0L)
           + " lines; the checkpoint is on disk");
+      goodbye(context);
     } catch (Exception e) {
       String why = e.getCause() != null ? e.getCause().getMessage() : e.toString();
       System.err.println("outflux: stopping without a complete flush (" + why
@@ -189,8 +234,21 @@ public final class Main extends VertxApplication implements VertxApplicationHook
 
   @Override
   public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
-    String message = t == null ? "timed out" : t.getMessage();
-    System.err.println("outflux: could not start " + context.mainVerticle() + ": " + message);
+    var role = context.mainVerticle() == null ? java.util.Optional.<Roles>empty()
+        : Roles.find(VerticleFactory.removePrefix(context.mainVerticle()));
+    JsonObject config = context.deploymentOptions() == null ? null : context.deploymentOptions().getConfig();
+    if (role.isEmpty()) {
+      System.err.println("outflux: could not start " + context.mainVerticle() + ": " + (t == null ? "timed out"
+          : t.getMessage()));
+    } else {
+      System.err.println(StartFailure.describe(role, config, t));
+    }
     context.vertx().close();
+  }
+
+  @Override
+  public void afterFailureToStartVertx(HookContext context, Throwable t) {
+    String why = t == null ? "timed out" : String.valueOf(t.getMessage());
+    System.err.println("outflux: could not start Vert.x: " + io.outflux.metrics.Human.snippet(why, 500) + " (with --cluster: check the member list in the Hazelcast config, docs/cluster.md; --debug prints the stack trace)");
   }
 }

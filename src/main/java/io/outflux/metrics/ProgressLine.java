@@ -2,7 +2,6 @@ package io.outflux.metrics;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -69,10 +68,19 @@ public final class ProgressLine {
     return rate <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis((long) Math.ceil(linesLeft * 1000 / rate)));
   }
 
+  /** The whole backlog, lines estimated where not read yet: {@code about 412,000 lines (17.6 MiB) left (90,000 read, the rest estimated), ...}. */
+  public String format(BacklogEstimate lines, long bytesLeft) {
+    return format(lines.lineCount(), bytesLeft, lines.note());
+  }
+
   /** e.g. {@code 12,345 lines (1.2 MiB) left, 3,400 lines/s (612.0 KiB/s), about 4 s left}. */
   public String format(long linesLeft, long bytesLeft) {
+    return format(count(linesLeft) + " lines", bytesLeft, "");
+  }
+
+  private String format(String lines, long bytesLeft, String note) {
     StringBuilder sb = new StringBuilder();
-    sb.append(count(linesLeft)).append(" lines (").append(bytes(bytesLeft)).append(") left");
+    sb.append(lines).append(" (").append(bytes(bytesLeft)).append(") left").append(note);
     if (samples.size() >= 2) {
       sb.append(", ").append(count(Math.round(linesPerSecond()))).append(" lines/s (")
           .append(bytes(Math.round(bytesPerSecond()))).append("/s)");
@@ -91,42 +99,18 @@ public final class ProgressLine {
     return nanos <= 0 ? 0 : Math.max(0, value.applyAsLong(last) - value.applyAsLong(first)) * 1e9 / nanos;
   }
 
-  /** {@code 12,345} */
+  /** {@code 12,345} (see {@link Human#count}). */
   public static String count(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
+    return Human.count(n);
   }
 
-  /** {@code 512 B}, {@code 1.2 KiB}, {@code 3.4 MiB}, {@code 1.0 GiB} (binary units, as in the config). */
+  /** {@code 1.2 MiB} (see {@link Human#bytes}). */
   public static String bytes(long b) {
-    if (b < 1024) {
-      return b + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = b;
-    int i = -1;
-    while (v >= 1024 && i < units.length - 1) {
-      v /= 1024;
-      i++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    return Human.bytes(b);
   }
 
-  /** {@code 0.4 s}, {@code 42 s}, {@code 3 min 05 s}, {@code 2 h 03 min}, {@code 3 d 04 h}. */
+  /** {@code 42 s}, {@code 3 min 05 s} (see {@link Human#duration}). */
   public static String duration(Duration d) {
-    long ms = Math.max(0, d.toMillis());
-    if (ms < 10_000) {
-      return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-    }
-    long s = ms / 1000;
-    if (s < 60) {
-      return s + " s";
-    }
-    if (s < 3600) {
-      return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
-    }
-    if (s < 86_400) {
-      return String.format(Locale.ROOT, "%d h %02d min", s / 3600, s % 3600 / 60);
-    }
-    return String.format(Locale.ROOT, "%d d %02d h", s / 86_400, s % 86_400 / 3600);
+    return Human.duration(d);
   }
 }

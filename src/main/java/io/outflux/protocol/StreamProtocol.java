@@ -37,6 +37,9 @@ public final class StreamProtocol {
   public static final String REPORT_BACKLOG_BYTES = "backlogBytes";
   public static final String REPORT_BACKLOG_LINES = "backlogLines";
   public static final String REPORT_LAG_SECONDS = "lagSeconds";
+  /** Optional in a report: the client's outflux version, and {@code "state":"stopped"} in its last report. */
+  public static final String REPORT_VERSION = "version";
+  public static final String REPORT_STATE = "state";
 
   private StreamProtocol() {
   }
@@ -89,6 +92,7 @@ public final class StreamProtocol {
     return new JsonObject().put(TYPE, TYPE_REPORT)
         .put(REPORT_BACKLOG_BYTES, backlogBytes)
         .put(REPORT_BACKLOG_LINES, backlogLines)
-        .put(REPORT_LAG_SECONDS, Math.round(lagSeconds * 1000) / 1000.0);
+        .put(REPORT_LAG_SECONDS, Math.round(lagSeconds * 1000) / 1000.0)
+        .put(REPORT_VERSION, io.outflux.metrics.BuildInfo.version());
   }
 }

@@ -28,6 +28,23 @@ public final class WireProtocol {
   /** Operator: ask every streaming client connected to any node to flush. */
   public static final String FLUSH_PATH = "/api/v1/flush";
 
+  /**
+   * {@code outflux check}: {@code POST /api/v1/check?db=..&rp=..} with the client's Authorization, no
+   * body. The server tries the credentials on InfluxDB and an empty write to the target (which
+   * InfluxDB 1.x answers like a real one: 204, 401, 403, 404 database or retention policy not
+   * found), and answers 200 {@code {"credentials":"accepted","write":"allowed"}} or the status and
+   * error the write would get. Nothing is written.
+   */
+  public static final String CHECK_PATH = "/api/v1/check";
+  /** The server's {@code /health} names itself so that a check can tell outflux from another service. */
+  public static final String SERVICE_NAME = "outflux-server";
+  /** Optional, client to server: the client's outflux version (for the fleet view). */
+  public static final String HEADER_CLIENT_VERSION = "Outflux-Client-Version";
+
+  /** Optional, client to server: {@value #STATE_STOPPED} on the goodbye a stopping client sends (empty body). */
+  public static final String HEADER_CLIENT_STATE = "Outflux-Client-State";
+  public static final String STATE_STOPPED = "stopped";
+
   public static final String PARAM_DB = "db";
   public static final String PARAM_RP = "rp";
   /** InfluxDB 2.x/3.x: the bucket, instead of {@code db} (the organisation is the server's influx.org). */

@@ -33,6 +33,8 @@ public final class BatchIngest {
 
   private static final Logger log = LoggerFactory.getLogger(BatchIngest.class);
   private static final Duration RETRY_SOON = Duration.ofSeconds(1);
+  /** How a write InfluxDB refused is worded in the answer ("InfluxDB: database not found: ..."). */
+  private static final String INFLUXDB_WRITE = "InfluxDB: ";
 
   private final Vertx vertx;
   private final CredentialCache cache;
@@ -77,7 +79,28 @@ public final class BatchIngest {
    */
   public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
     (transport.equals("websocket") ? meters.batchesStream : meters.batchesHttp).increment();
-    return admitAndWrite(batch, remoteHost, report, transport).onSuccess(outcome -> count(batch.clientId(), outcome));
+    return admitAndWrite(batch, remoteHost, report, transport).onSuccess(outcome -> {
+      count(batch.clientId(), outcome);
+      refusedWrite(batch, remoteHost, outcome);
+    });
+  }
+
+  /** A write InfluxDB refused for good (no permission, no such database): the fleet view's refused rows. */
+  private void refusedWrite(IncomingBatch batch, String remoteHost, IngestOutcome outcome) {
+    if (!(outcome instanceof IngestOutcome.NotStored n) || !n.message().startsWith(INFLUXDB_WRITE)) {
+      return;
+    }
+    String error = n.message().substring(INFLUXDB_WRITE.length());
+    String reason = switch (n.status()) {
+      case 401 -> "credentials refused by InfluxDB (" + error + ")";
+      case 403 -> "no write permission on database " + batch.database() + " (" + error + ")";
+      case 404 -> error.contains("database not found") ? "database not found: " + batch.database()
+          : error.contains("retention policy") ? "retention policy not found: " + batch.retentionPolicy() : error;
+      default -> null;
+    };
+    if (reason != null) {
+      fleet.refused(batch.clientId(), batch.credentials().principal(), remoteHost, reason);
+    }
   }
 
   private void count(String clientId, IngestOutcome outcome) {
@@ -118,8 +141,8 @@ public final class BatchIngest {
       if (auth instanceof AuthResult.Rejected r) {
         throttle.failed(remoteHost);
         meters.authFailures.increment();
-        log.info("refused {} of client {} from {}: InfluxDB answered {}", batch.credentials().principal(),
-            batch.clientId(), remoteHost, r.status());
+        fleet.refused(batch.clientId(), batch.credentials().principal(), remoteHost,
+            "credentials refused by InfluxDB (HTTP " + r.status() + ")");
         return Future.succeededFuture(notStored(401,
             "InfluxDB refused the credentials of " + batch.credentials().principal() + ": " + r.message()));
       }
@@ -136,6 +159,11 @@ public final class BatchIngest {
    * credential check as a batch. Empty when admitted, otherwise why not (401, 429, 503).
    */
   public Future<Optional<IngestOutcome.NotStored>> admit(Credentials credentials, String remoteHost) {
+    return admit(credentials, remoteHost, "");
+  }
+
+  /** Like {@link #admit(Credentials, String)}, naming the client id the sender claims in a refusal. */
+  public Future<Optional<IngestOutcome.NotStored>> admit(Credentials credentials, String remoteHost, String clientId) {
     Optional<Duration> throttled = throttle.check(remoteHost);
     if (throttled.isPresent()) {
       return Future.succeededFuture(Optional.of(new IngestOutcome.NotStored(429,
@@ -145,7 +173,8 @@ public final class BatchIngest {
       if (auth instanceof AuthResult.Rejected r) {
         throttle.failed(remoteHost);
         meters.authFailures.increment();
-        log.info("refused {} from {}: InfluxDB answered {}", credentials.principal(), remoteHost, r.status());
+        fleet.refused(clientId, credentials.principal(), remoteHost, "credentials refused by InfluxDB (HTTP "
+            + r.status() + ")");
         return Optional.of(new IngestOutcome.NotStored(401,
             "InfluxDB refused the credentials of " + credentials.principal() + ": " + r.message(), Optional.empty()));
       }
@@ -181,7 +210,7 @@ public final class BatchIngest {
       return;
     }
     fleet.seen(new FleetView.Sighting(clientId, transport, report.backlogBytes(), report.backlogLines(),
-            report.lagSeconds()))
+            report.lagSeconds(), report.version(), report.stopped()))
         .onFailure(err -> log.warn("fleet view not updated for client {}: {}", clientId, err.toString()));
   }
 
@@ -243,13 +272,13 @@ public final class BatchIngest {
       return new IngestOutcome.Acked(new BatchReply(seq, w.written(), rejected));
     }
     if (result instanceof WriteResult.AuthFailed a) {
-      return notStored(a.status(), "InfluxDB: " + a.message());
+      return notStored(a.status(), INFLUXDB_WRITE + a.message());
     }
     if (result instanceof WriteResult.Retryable r) {
       return retryLater(r.message(), r.retryAfter());
     }
     WriteResult.Failed f = (WriteResult.Failed) result;
-    return notStored(f.status(), "InfluxDB: " + f.message());
+    return notStored(f.status(), INFLUXDB_WRITE + f.message());
   }
 
   private static IngestOutcome notStored(int status, String message) {

@@ -6,6 +6,8 @@ import io.outflux.cluster.ClusterFlush;
 import io.outflux.cluster.ClusterMembers;
 import io.outflux.cluster.FleetView;
 import io.outflux.protocol.StreamProtocol;
+import io.outflux.metrics.BuildInfo;
+import io.outflux.metrics.Human;
 import io.outflux.metrics.Metrics;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
@@ -50,7 +52,8 @@ public final class FrontVerticle extends VerticleBase {
     ingest = new BatchIngest(vertx, config, backendTimeout, new AckLedger(vertx, cluster.dedupeTtl()), fleet);
     flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);
-    router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")
+        .put("service", WireProtocol.SERVICE_NAME).put("version", BuildInfo.version())));
     router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, () -> drained != null));
     router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
@@ -65,10 +68,17 @@ public final class FrontVerticle extends VerticleBase {
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
     vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
-    router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
-        .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
-        .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
+    router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> {
+      Future<io.vertx.core.json.JsonArray> clients = fleet.list();
+      Future<io.vertx.core.json.JsonArray> refused = fleet.refusals();
+      Future.all(clients, refused)
+          .onSuccess(v -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients.result())
+              .put("refused", refused.result())))
+          .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage()));
+    });
     FleetPage.mount(router);
+    router.post(WireProtocol.CHECK_PATH).handler(new CheckHandler(vertx, ingest, backendTimeout.multipliedBy(2).toMillis()
+        + 5_000));
     router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
         .onSuccess(ctx::json)
         .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));
@@ -119,7 +129,7 @@ public final class FrontVerticle extends VerticleBase {
   Future<JsonObject> drain() {
     if (drained == null) {
       long started = System.nanoTime();
-      log.info("stopping: no new connections; finishing what is in flight (up to {})", config.drainTimeout());
+      log.info("stopping: no new connections; finishing what is in flight (up to {})", Human.duration(config.drainTimeout()));
       Future<Integer> streamsClosed = streams.drain();
       Future<Void> closed = server.shutdown(config.drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       // both are bounded: the server closes what is still open at the timeout, which closes the streams

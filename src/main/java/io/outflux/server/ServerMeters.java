@@ -31,6 +31,7 @@ final class ServerMeters {
         .description("lines refused for good").register(r);
     notStored = Counter.builder("outflux_server_batches_not_stored")
         .description("batches answered with an error (auth, limits, InfluxDB unavailable)").register(r);
+    io.outflux.metrics.BuildInfo.register(r, "server");
     authFailures = Counter.builder("outflux_server_auth_failures")
         .description("credential checks InfluxDB refused").register(r);
   }

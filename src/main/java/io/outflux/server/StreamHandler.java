@@ -109,7 +109,7 @@ final class StreamHandler implements Handler<RoutingContext> {
       return;
     }
     req.pause();
-    ingest.admit(credentials.get(), remote).onComplete(ar -> {
+    ingest.admit(credentials.get(), remote, clientId).onComplete(ar -> {
       if (ar.failed()) {
         refuse(ctx, 503, "cannot check credentials: " + ar.cause().getMessage(), Optional.empty());
       } else if (ar.result().isPresent()) {

@@ -53,6 +53,7 @@ final class DeadLetterFile implements AutoCloseable {
       dirty = true;
       count += letters.size();
       io.outflux.client.ClientMeters.INSTANCE.linesDeadLettered.increment(letters.size());
+      io.outflux.client.ClientMeters.INSTANCE.deadLettered(letters.size());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the dead-letter file " + path, e);
     }

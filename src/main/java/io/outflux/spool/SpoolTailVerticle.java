@@ -42,6 +42,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private static final int MAX_PUNCH_FAILURES = 3;
   /** How often a running client looks whether the backlog grew past the threshold (e.g. during an outage). */
   private static final long BACKLOG_CHECK_MS = 2_000;
+  /** How often the spool's size on disk is measured for the outflux_client_spool_bytes meter. */
+  private static final long SPOOL_SIZE_EVERY_MS = 5_000;
 
   private final SpoolConfig config;
   private final Precision precision;
@@ -136,7 +138,11 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }));
     // records left by earlier runs, counted once (off the event loop); this run's are added as they come
     vertx.executeBlocking(() -> SpoolHealth.countRecords(config.deadLetter()), true)
-        .onSuccess(n -> deadLetterAtStart = n);
+        .onSuccess(n -> {
+          deadLetterAtStart = n;
+          io.outflux.client.ClientMeters.INSTANCE.deadLetterRecords(n + deadLettered);
+        });
+    vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> measureSpool());
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
@@ -229,6 +235,17 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (reader == live) {
       pollTimer = id;
     }
+  }
+
+  /** Sums the spool files' sizes on a worker, for the meter. */
+  private void measureSpool() {
+    vertx.executeBlocking(() -> files.scan().stream().mapToLong(f -> {
+      try {
+        return java.nio.file.Files.size(f.path());
+      } catch (java.io.IOException e) {
+        return 0L; // rotated away meanwhile
+      }
+    }).sum(), false).onSuccess(io.outflux.client.ClientMeters.INSTANCE::spoolBytes);
   }
 
   // ---- a catch-up that starts while the client runs

@@ -1,7 +1,10 @@
 package io.outflux.transport;
 
 import io.outflux.batch.Batch;
+import io.outflux.metrics.BuildInfo;
+import io.outflux.metrics.Human;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.ServerIdentity;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +48,7 @@ public final class HttpBatchSender implements BatchSender {
         .putHeader(HttpHeaders.CONTENT_TYPE.toString(), WireProtocol.CONTENT_TYPE_LINES)
         .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
         .putHeader(WireProtocol.HEADER_SEQ, Long.toString(batch.seq()))
+        .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
         .putHeader(WireProtocol.HEADER_BACKLOG_BYTES, Long.toString(batch.progress().backlogBytes()))
         .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(batch.progress().backlogLines()))
         .putHeader(WireProtocol.HEADER_LAG_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()))
@@ -62,6 +66,25 @@ public final class HttpBatchSender implements BatchSender {
         .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": " + describe(err), Optional.empty()));
   }
 
+  /** The goodbye of a stopping client: an empty batch saying so (the server writes nothing for it). */
+  public Future<Void> goodbye(URI server, io.outflux.batch.Progress progress) {
+    return client.postAbs(stripSlash(server.toString()) + WireProtocol.BATCHES_PATH)
+        .addQueryParam(WireProtocol.PARAM_DB, target.database())
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
+        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
+        .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
+        .putHeader(WireProtocol.HEADER_CLIENT_STATE, WireProtocol.STATE_STOPPED)
+        .putHeader(WireProtocol.HEADER_BACKLOG_BYTES, Long.toString(progress.backlogBytes()))
+        .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(progress.backlogLines()))
+        .putHeader(WireProtocol.HEADER_LAG_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", progress.lagSeconds()))
+        .timeout(GOODBYE_TIMEOUT_MS)
+        .sendBuffer(Buffer.buffer())
+        .mapEmpty();
+  }
+
+  /** A stopping client waits this long for the server to take its goodbye. */
+  public static final long GOODBYE_TIMEOUT_MS = 2_000;
+
   static SendResult classify(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     if (status == 200) {
@@ -71,7 +94,8 @@ public final class HttpBatchSender implements BatchSender {
         return new SendResult.Retryable("server answered 200 with an unreadable body: " + e.getMessage(), Optional.empty());
       }
     }
-    return SendResult.ofStatus(status, errorText(response), retryAfter(response));
+    Optional<String> influxDb = ServerIdentity.influxDb(response::getHeader);
+    return SendResult.ofStatus(status, influxDb.orElseGet(() -> errorText(response)), retryAfter(response));
   }
 
   private static String errorText(HttpResponse<Buffer> response) {
@@ -81,10 +105,9 @@ public final class HttpBatchSender implements BatchSender {
     }
     try {
       JsonObject json = body.toJsonObject();
-      return json.getString("error", body.toString());
-    } catch (DecodeException e) {
-      String text = body.toString();
-      return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+      return Human.snippet(json.getString("error", body.toString()), 500);
+    } catch (DecodeException | ClassCastException e) {
+      return Human.snippet(body.toString());
     }
   }
 

@@ -25,7 +25,10 @@ public record InfluxTarget(Credentials credentials, String database, String rete
 
   @Override
   public String toString() {
-    return "InfluxTarget[" + credentials.principal() + ", database=" + database + ", rp=" + retentionPolicy
-        + ", precision=" + precision.configName() + "]";
+    // for logs: "user writer, database telegraf (default retention policy), precision ns"
+    return credentials.principal() + ", database " + database + " ("
+        + (retentionPolicy.isEmpty() ? "default retention policy" : "retention policy " + retentionPolicy)
+        + "), precision " + precision.configName();
   }
+
 }

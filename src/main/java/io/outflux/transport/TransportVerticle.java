@@ -10,6 +10,7 @@ import io.outflux.meter.LinkConfig;
 import io.outflux.meter.LinkMeter;
 import io.outflux.meter.LinkStatusJson;
 import io.outflux.meter.QuotaStore;
+import io.outflux.metrics.Human;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -134,6 +135,8 @@ public final class TransportVerticle extends VerticleBase {
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
+    vertx.eventBus().localConsumer(ClientBus.RETRY_CREDENTIALS, msg -> retryCredentialsNow());
+    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
@@ -210,9 +213,8 @@ public final class TransportVerticle extends VerticleBase {
           meterWaiting = true;
           String why = LinkStatusJson.closedReason(meter.status(), config.link()).orElse(
               "the daily quota (link.dailyQuota) or the rate (link.maxRate)");
-          log.info("metered link: sending pauses for {}: {}; quota left: {} bytes",
-              wait.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), why,
-              meter.quotaLeft() < 0 ? "unlimited" : meter.quotaLeft());
+          log.info("metered link: sending pauses for {}: {}; quota left: {}", Human.duration(wait), why,
+              meter.quotaLeft() < 0 ? "unlimited" : Human.bytes(meter.quotaLeft()));
           vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem("metered link: " + why, false),
               ClientBus.UNBOUNDED_WAIT);
         }
@@ -334,8 +336,8 @@ public final class TransportVerticle extends VerticleBase {
   private URI currentServer() {
     List<URI> servers = config.servers();
     if (serverIndex != 0 && System.nanoTime() - failedOverAt > config.failbackAfter().toNanos()) {
-      log.info("trying the first server {} again after {} ms on {}", servers.get(0),
-          config.failbackAfter().toMillis(), servers.get(serverIndex));
+      log.info("trying the first server {} again after {} on {}", servers.get(0),
+          Human.duration(config.failbackAfter()), servers.get(serverIndex));
       serverIndex = 0;
     }
     return servers.get(serverIndex);
@@ -355,8 +357,8 @@ public final class TransportVerticle extends VerticleBase {
     vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, false), ClientBus.UNBOUNDED_WAIT);
     // log the first failure and then sparsely, so an outage of hours does not flood the log
     if (a.failures() == 1 || Integer.bitCount(a.failures()) == 1) {
-      log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {} ms",
-          a.batch().seq(), a.batch().lines(), a.failures(), reason, delay.toMillis());
+      log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {}",
+          a.batch().seq(), a.batch().lines(), a.failures(), reason, Human.duration(delay));
     }
     vertx.setTimer(delay.toMillis(), id -> attempt(a, probe));
   }
@@ -371,13 +373,32 @@ public final class TransportVerticle extends VerticleBase {
         + configSource + " and the user's permissions on database " + target.database() + " in the central InfluxDB";
     vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, true), ClientBus.UNBOUNDED_WAIT);
     if (!authBlocked) {
-      log.error("stopped sending: {}. The spool keeps growing on disk; trying again every {} ms",
-          reason, config.authRetryInterval().toMillis());
+      log.error("stopped sending: {}. The spool keeps growing on disk; trying again every {} (or at once on "
+          + "outflux flush)", reason, Human.duration(config.authRetryInterval()));
     } else {
-      log.warn("still refused: {}; trying again in {} ms", reason, config.authRetryInterval().toMillis());
+      log.warn("still refused: {}; trying again in {}", reason, Human.duration(config.authRetryInterval()));
     }
     authBlocked = true;
     probeTimer = vertx.setTimer(config.authRetryInterval().toMillis(), id -> probe());
+  }
+
+  /** A graceful stop: tell the server (the fleet view shows "stopped"); a failure only means it sees silence. */
+  private Future<Void> goodbye(Progress progress) {
+    Progress p = progress == null ? Progress.NONE : progress;
+    if (wsSender != null) {
+      wsSender.goodbye(p);
+      return Future.succeededFuture();
+    }
+    return ((HttpBatchSender) sender).goodbye(currentServer(), p).recover(err -> Future.succeededFuture());
+  }
+
+  /** A flush asks: probe the refused credentials now rather than at the next interval. */
+  private void retryCredentialsNow() {
+    if (authBlocked && probeTimer >= 0) {
+      vertx.cancelTimer(probeTimer);
+      log.info("flush requested: trying the refused credentials of {} now", target.credentials().principal());
+      probe();
+    }
   }
 
   /** Sends one parked batch to test the credentials; the others follow once it is acknowledged. */

@@ -78,6 +78,14 @@ public final class WebSocketBatchSender implements BatchSender {
    * Tells the server the client's backlog and lag (for its fleet view) over the open stream, as
    * often as {@link ReportPacer} allows; without an open stream there is no one to tell.
    */
+  /** The last report of a stopping client: its figures, marked stopped. */
+  public void goodbye(Progress progress) {
+    if (connection != null && connection.succeeded() && !connection.result().isClosed()) {
+      connection.result().writeTextMessage(StreamProtocol.report(progress.backlogBytes(), progress.backlogLines(),
+          progress.lagSeconds()).put(StreamProtocol.REPORT_STATE, io.outflux.protocol.WireProtocol.STATE_STOPPED).encode());
+    }
+  }
+
   public void report(Progress progress) {
     if (connection == null || !connection.succeeded() || connection.result().isClosed()
         || !reports.due(progress, System.nanoTime())) {
@@ -242,7 +250,10 @@ public final class WebSocketBatchSender implements BatchSender {
       } catch (NumberFormatException ignored) {
         // no usable Retry-After
       }
-      return SendResult.ofStatus(rejected.getStatus(), reason.isEmpty() ? "upgrade refused" : reason, after);
+      Optional<String> influxDb = rejected.getHeaders() == null ? Optional.empty()
+          : io.outflux.protocol.ServerIdentity.influxDb(rejected.getHeaders()::get);
+      String shown = influxDb.orElse(reason.isEmpty() ? "upgrade refused" : io.outflux.metrics.Human.snippet(reason, 500));
+      return SendResult.ofStatus(rejected.getStatus(), shown, after);
     }
     String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     return new SendResult.Retryable("cannot stream to " + server + ": " + msg, Optional.empty());

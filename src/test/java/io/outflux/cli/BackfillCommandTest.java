@@ -43,7 +43,7 @@ class BackfillCommandTest {
   @Test
   void fromIsRequiredAndMustBeBeforeTo() {
     assertEquals(BackfillCommand.EXIT_USAGE, run(null, "--to", "now"));
-    assertTrue(err.toString().contains("--from is required"), err.toString());
+    assertTrue(err.toString().contains("Missing required option: '--from=TIME'"), err.toString());
     assertEquals(BackfillCommand.EXIT_USAGE, run(null, "--from", "now", "--to", "now-1h"));
     assertTrue(err.toString().contains("is not before"), err.toString());
     assertEquals(BackfillCommand.EXIT_USAGE, run(null, "--from", "now-1h", "--frmo", "x"));

@@ -25,7 +25,7 @@ class FlushCommandTest {
   @Test
   void anUnknownArgumentIsAUsageError() {
     assertEquals(FlushCommand.EXIT_USAGE, run("--tiemout", "5s"));
-    assertTrue(err.toString().contains("unknown argument --tiemout"), err.toString());
+    assertTrue(err.toString().contains("Unknown options: '--tiemout'"), err.toString());
   }
 
   @Test

@@ -48,13 +48,13 @@ class StatusFormatTest {
     assertEquals("rule        interval-size every 5.0 s or at 1,000 lines / 256.0 KiB (batches up to 10,000 lines / 4.0 MiB,"
         + " 4 in flight)", lines[1]);
     assertEquals("server      http://central:8070  retrying (last error: connection refused: central/10.0.0.1:8070),"
-        + " last answer 2 min 00 s ago", lines[2]);
+        + " last answer 2 min ago", lines[2]);
     assertEquals("backlog     12,345 lines (1.2 MiB), lag 4.3 s", lines[3]);
-    assertEquals("last ack    2026-11-29T09:58:00Z (2 min 00 s ago)", lines[4]);
+    assertEquals("last ack    2026-11-29T09:58:00Z (2 min ago)", lines[4]);
     assertEquals("lines       read 120,000, acknowledged 107,655 (18.3 MiB) since the client started", lines[5]);
     assertEquals("dead letter 3 records in /var/spool/outflux/metrics.lp.deadletter (1 since the client started)", lines[6]);
-    assertEquals("link        max 64.0 KiB/s; windows 01:00-05:00 (UTC): closed, next opens 2026-11-30T01:00Z (in 15 h 00 min);"
-        + " quota 12.0 MiB of 200.0 MiB used, 188.0 MiB left, resets 2026-11-30T00:00Z (in 14 h 00 min)", lines[7]);
+    assertEquals("link        max 64.0 KiB/s; windows 01:00-05:00 (UTC): closed, next opens 2026-11-30T01:00Z (in 15 h);"
+        + " quota 12.0 MiB of 200.0 MiB used, 188.0 MiB left, resets 2026-11-30T00:00Z (in 14 h)", lines[7]);
     assertEquals("ready       no: the server http://central:8070 is not accepting batches (retrying)", lines[8]);
   }
 
@@ -66,7 +66,7 @@ class StatusFormatTest {
     s.remove("lastError");
     String text = StatusFormat.format(s, NOW);
     assertTrue(text.startsWith("client      plant-7  (ready)\n"), text);
-    assertTrue(text.contains("\nserver      http://central:8070  connected, last answer 2 min 00 s ago\n"), text);
+    assertTrue(text.contains("\nserver      http://central:8070  connected, last answer 2 min ago\n"), text);
     assertTrue(text.contains("\nlast ack    none since the client started\n"), text);
     assertTrue(text.contains("\nlink        not metered\n"), text);
     assertTrue(text.endsWith("\nready       yes\n"), text);

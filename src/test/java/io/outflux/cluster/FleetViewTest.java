@@ -70,6 +70,35 @@ class FleetViewTest {
     assertEquals("stale", only(list()).getString("state"));
   }
 
+  @Test
+  void aStoppedClientSaysSoAndItsLagKeepsAgeing() throws Exception {
+    fleet.seen(new FleetView.Sighting("edge", "http", OptionalLong.of(100), OptionalLong.of(3), OptionalDouble.of(2.0),
+        java.util.Optional.of("1.2.3"), true)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    JsonObject now = only(list());
+    assertEquals("stopped", now.getString("state"), "a goodbye is not live, however recent");
+    assertEquals("1.2.3", now.getString("version"));
+    clock.addAndGet(60_000);
+    JsonObject later = only(list());
+    assertEquals("stopped", later.getString("state"));
+    assertEquals(62.0, later.getDouble("lagSeconds"), "the reported lag plus the minute since");
+    assertEquals(2.0, later.getDouble("reportedLagSeconds"));
+  }
+
+  @Test
+  void refusalsAreKeptApartEscapedAndCounted() throws Exception {
+    seen("edge", OptionalDouble.of(1));
+    fleet.refused("edge", "user x\nforged", "10.0.0.9", "credentials refused by InfluxDB (HTTP 401)");
+    fleet.refused("edge", "user x\nforged", "10.0.0.9", "credentials refused by InfluxDB (HTTP 401)");
+    clock.addAndGet(1000);
+    fleet.refused("edge", "user x\nforged", "10.0.0.9", "credentials refused by InfluxDB (HTTP 401)");
+    JsonArray refused = fleet.refusals().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    JsonObject r = only(refused);
+    assertEquals("user x\\u000aforged", r.getString("user"), "control characters escaped");
+    assertEquals(3, r.getLong("count"));
+    assertEquals("refused", r.getString("state"));
+    assertEquals("live", only(list()).getString("state"), "the verified entry is untouched");
+  }
+
   private void seen(String id, OptionalDouble lag) throws Exception {
     fleet.seen(new FleetView.Sighting(id, "websocket", OptionalLong.of(4096), OptionalLong.of(7), lag))
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

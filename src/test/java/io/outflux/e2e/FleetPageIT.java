@@ -86,7 +86,7 @@ class FleetPageIT {
     }, 0, 250, TimeUnit.MILLISECONDS);
     List<String> ids = List.of("edge-site_http", "edge-site_lte", "edge-site_stream");
 
-    try (HeadlessChromium chromium = HeadlessChromium.start(vertx, 1280, 720)) {
+    try (HeadlessChromium chromium = HeadlessChromium.start(vertx, 1600, 760)) { // wide enough for the last-error column
       chromium.navigate("http://127.0.0.1:" + port + "/");
       assertEquals("/fleet/", chromium.evaluate("location.pathname"), "/ redirects to the fleet page");
 
@@ -119,6 +119,11 @@ class FleetPageIT {
       assertTrue(ids.stream().anyMatch(id -> Double.parseDouble(later.get(id).getString("linesPerSecond")) > 0),
           "some client shows a throughput: " + later);
 
+      // a site whose password was changed centrally: a refused row with the reason, for the screenshot too
+      post(port, "edge-site_lab", CentralInflux.WRITER, "an-old-password", CentralInflux.DB, 401);
+      JsonObject refused = Await.until(() -> rows(chromium).get("edge-site_lab"), r -> r != null, Duration.ofSeconds(10));
+      assertEquals("refused", refused.getString("state"));
+
       // let the chart collect some history, then check it was drawn: a line per client, colored pixels
       // (about 15 s of history at one poll a second: enough for a readable screenshot)
       JsonObject chart = Await.until(
@@ -145,6 +150,88 @@ class FleetPageIT {
           .longValue());
       assertEquals("undefined", chromium.evaluate("typeof window.pwned"));
     }
+  }
+
+  /**
+   * Trouble shows: a sender whose credentials InfluxDB refuses and one writing to a database that
+   * does not exist are "refused" rows with the reason (and never change a verified row), a client
+   * JVM stopped with SIGTERM says goodbye and shows "stopped" with its version; rows sort by a
+   * column and filter by state; the sign-in form keeps the credentials in the tab only.
+   */
+  @Test
+  void refusedAndStoppedClientsShowWithTheirReasonAndTheTableSortsAndFilters(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    int port = server.actualPort();
+    Edge good = new Edge(central, "state_good", dir.resolve("good"));
+    Files.createDirectories(good.spool.getParent());
+    JsonObject stopping = good.clientConfig("interval", port);
+    stopping.getJsonObject("sync").put("interval", "200ms");
+    Path conf = Files.writeString(dir.resolve("stopping.json"), stopping.encodePrettily());
+    good.append(100);
+    Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-jar", System.getProperty("outflux.jar", "target/outflux.jar"), "client", "-conf", conf.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("client.log").toFile()).start();
+    try {
+      Await.value(good::count, 100, Duration.ofSeconds(60));
+    } finally {
+      client.destroy(); // SIGTERM: flush, checkpoint, goodbye
+      assertTrue(client.waitFor(60, TimeUnit.SECONDS), Files.readString(dir.resolve("client.log")));
+    }
+    post(port, "state_wrong_pw", CentralInflux.WRITER, "not-the-password", CentralInflux.DB, 401);
+    post(port, "state_no_db", CentralInflux.WRITER, CentralInflux.WRITER_PASSWORD, "state_missing_db", 404);
+
+    try (HeadlessChromium chromium = HeadlessChromium.start(vertx, 1280, 720)) {
+      chromium.navigate("http://127.0.0.1:" + port + "/fleet/");
+      Map<String, JsonObject> rows = Await.until(() -> rows(chromium), r -> r.containsKey("edge-state_good")
+          && "stopped".equals(r.get("edge-state_good").getString("state")) && r.containsKey("state_wrong_pw")
+          && r.containsKey("state_no_db"), Duration.ofSeconds(30));
+      JsonObject stopped = rows.get("edge-state_good");
+      assertFalse(stopped.getString("version").isBlank(), stopped.encode());
+      assertEquals("refused", rows.get("state_wrong_pw").getString("state"));
+      assertTrue(rows.get("state_wrong_pw").getString("lastError").contains("credentials refused by InfluxDB"),
+          rows.get("state_wrong_pw").encode());
+      assertTrue(rows.get("state_no_db").getString("lastError").contains("database not found: state_missing_db"),
+          rows.get("state_no_db").encode());
+      assertTrue(rows.get("state_wrong_pw").getString("text").contains("user edge"), "the claimed user is shown");
+
+      chromium.evaluate("document.getElementById('filter').value = 'refused';"
+          + "document.getElementById('filter').dispatchEvent(new Event('change'))");
+      Map<String, JsonObject> refusedOnly = rows(chromium);
+      assertTrue(refusedOnly.values().stream().allMatch(r -> r.getString("state").equals("refused")), refusedOnly.toString());
+      assertEquals(2, refusedOnly.size(), refusedOnly.toString());
+      chromium.evaluate("document.getElementById('filter').value = '';"
+          + "document.getElementById('filter').dispatchEvent(new Event('change'))");
+      chromium.evaluate("document.querySelector('th[data-sort=\"client\"]').click()"); // second click: descending
+      JsonArray order = new JsonArray((String) chromium.evaluate("JSON.stringify(Array.from(document.querySelectorAll("
+          + "'#clients tbody tr')).map(function (tr) { return tr.dataset.clientId; }))"));
+      List<String> ids = new ArrayList<>();
+      order.forEach(o -> ids.add((String) o));
+      List<String> descending = new ArrayList<>(ids);
+      descending.sort(java.util.Comparator.reverseOrder());
+      assertEquals(descending, ids, "sorted by client id, descending");
+
+      chromium.evaluate("document.getElementById('login-user').value = 'admin';"
+          + "document.getElementById('login-password').value = 'pw';"
+          + "document.getElementById('login').dispatchEvent(new Event('submit', {cancelable: true}))");
+      JsonObject fleet = Await.until(() -> new JsonObject((String) chromium.evaluate("JSON.stringify(window.outfluxFleet)")),
+          f -> f.getBoolean("authSent", false), Duration.ofSeconds(10));
+      assertTrue(fleet.getBoolean("authSent"));
+      assertEquals("YWRtaW46cHc=", chromium.evaluate("sessionStorage.getItem('outflux.fleet.auth')"));
+      assertEquals(0L, ((Number) chromium.evaluate("localStorage.length")).longValue(), "nothing outlives the tab");
+      assertEquals("", chromium.evaluate("document.cookie"));
+    }
+  }
+
+  private static void post(int port, String clientId, String user, String password, String db, int expected)
+      throws Exception {
+    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/v1/batches?db=" + db))
+        .header("Authorization", "Basic " + auth).header("Outflux-Client-Id", clientId).header("Outflux-Seq", "1")
+        .POST(HttpRequest.BodyPublishers.ofString("cpu,host=x v=1 1700000000000000000\n")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(expected, r.statusCode(), r.body());
   }
 
   @Test

@@ -151,6 +151,31 @@ class FlushIT extends CentralTestBase {
     assertEquals(0, edge.count());
   }
 
+  /**
+   * After the grant is fixed centrally, a flush tries the refused credentials at once instead of
+   * after transport.authRetryInterval (5 min by default): the client resumes without waiting.
+   */
+  @Test
+  void aFlushRetriesRefusedCredentialsAtOnceSoAFixedGrantNeedsNoWait(Vertx vertx, @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "flush_regrant", dir);
+    central.influxd.createUser("flush_late", "late-pw", false); // no WRITE on the database yet: 403
+    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    JsonObject config = edge.clientConfig("interval", server.actualPort());
+    config.getJsonObject("influx").put("username", "flush_late").put("password", "late-pw");
+    config.getJsonObject("sync").put("interval", "200ms");
+    ClientVerticle client = Edge.deployClient(vertx, config);
+    edge.append(500);
+    io.outflux.testing.Await.until(() -> Edge.admin(client.adminPort(), "/status").getValue(),
+        s -> "auth_refused".equals(s.getString("connection")), Duration.ofSeconds(30));
+
+    central.influxd.grant(io.outflux.influxd.Privilege.WRITE, "flush_regrant", "flush_late");
+    long started = System.nanoTime();
+    var flushed = Edge.postAdmin(client.adminPort(), "/flush?timeout=30s");
+    assertEquals(200, flushed.getKey(), flushed.getValue().encode());
+    assertEquals(500, edge.count());
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(60).toNanos(), "well before authRetryInterval (5 min)");
+  }
+
   private static JsonObject hourly(Edge edge, ServerVerticle server, String rule) {
     JsonObject config = edge.clientConfig(rule, server.actualPort());
     config.getJsonObject("sync").put("interval", "1h");

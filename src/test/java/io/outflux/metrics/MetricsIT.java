@@ -21,7 +21,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server into a real influxd. Counters are process-wide, so the test compares before and after.
  */
 @ExtendWith(VertxExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsIT {
 
   @RegisterExtension
@@ -39,6 +48,7 @@ class MetricsIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
+  @Order(1) // first: the process-wide outflux_server_clients gauge follows the first server deployed in this JVM
   void countersAfterAKnownSync(Vertx vertx, @TempDir Path dir) throws Exception {
     int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
     String before = scrape(port);
@@ -70,6 +80,42 @@ class MetricsIT {
     assertTrue(delta(before, after, "outflux_server_influxdb_write_seconds_count") >= 1);
     assertEquals(0, value(after, "outflux_client_backlog_lines"), "everything is acknowledged");
     assertFalse(after.contains(CentralInflux.WRITER_PASSWORD), "no secret in the metrics");
+  }
+
+  /**
+   * The shipped Grafana dashboard and Prometheus alert rules use only meters a real client and server
+   * serve after a sync (so a renamed meter breaks this test, not an operator's dashboard at night).
+   */
+  @Test
+  @Order(2)
+  void everyMeterTheDashboardAndTheAlertRulesUseIsServed(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
+    Path spool = dir.resolve("metrics.lp");
+    String db = "meters_used";
+    central.influxd.createDatabase(db);
+    central.influxd.grant(io.outflux.influxd.Privilege.WRITE, db, CentralInflux.WRITER);
+    int adminPort = io.outflux.influxd.FreePorts.next();
+    JsonObject config = ClientFixture.config("http://127.0.0.1:" + port, spool, db, CentralInflux.WRITER,
+        CentralInflux.WRITER_PASSWORD);
+    config.getJsonObject("admin").put("port", adminPort);
+    ClientFixture.deploy(vertx, config);
+    Files.write(spool, new TelegrafLikeLines("metrics", 1_800_000_000_000_000_000L).block(0, 300));
+    assertEquals(100, Await.value(() -> central.count(db, "cpu"), 100, Duration.ofSeconds(30)));
+    String served = scrape(port) + "\n" + scrape(adminPort);
+    Set<String> used = new TreeSet<>();
+    for (Path file : List.of(Path.of("deploy/grafana/outflux-dashboard.json"), Path.of("deploy/prometheus/outflux-alerts.yml"))) {
+      Matcher m = Pattern.compile("\\b(outflux_[a-z0-9_]+)").matcher(Files.readString(file));
+      while (m.find()) {
+        used.add(m.group(1));
+      }
+    }
+    assertTrue(used.size() >= 20, "the dashboard and the rules use the meters: " + used);
+    List<String> missing = used.stream().filter(name -> !Pattern.compile("(?m)^" + name + "[ {]").matcher(served).find())
+        .toList();
+    assertEquals(List.of(), missing, "meters used by deploy/ but not served");
+    assertTrue(served.contains("outflux_build_info{version=\"" + BuildInfo.version() + "\"} 1"), served);
+    double lastAck = value(scrape(adminPort), "outflux_client_last_ack_timestamp_seconds");
+    assertTrue(Math.abs(lastAck - System.currentTimeMillis() / 1000.0) < 60, "acknowledged just now: " + lastAck);
   }
 
   private String scrapeQuietly(int port) {

@@ -55,6 +55,7 @@ class StreamProtocolTest {
     assertEquals(123_456, report.getLong("backlogBytes"));
     assertEquals(78, report.getLong("backlogLines"));
     assertEquals(2.346, report.getDouble("lagSeconds"));
-    assertEquals(4, report.size(), "nothing else: " + report);
+    assertEquals(io.outflux.metrics.BuildInfo.version(), report.getString("version"));
+    assertEquals(5, report.size(), "nothing else: " + report);
   }
 }

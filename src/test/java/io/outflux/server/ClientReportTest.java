@@ -15,7 +15,8 @@ class ClientReportTest {
   @Test
   void aStreamReportReadsBackAsTheFiguresTheClientSent() {
     ClientReport r = ClientReport.fromStreamReport(new JsonObject(StreamProtocol.report(4096, 12, 1.5).encode()));
-    assertEquals(new ClientReport(OptionalLong.of(4096), OptionalLong.of(12), OptionalDouble.of(1.5)), r);
+    assertEquals(new ClientReport(OptionalLong.of(4096), OptionalLong.of(12), OptionalDouble.of(1.5),
+        java.util.Optional.of(io.outflux.metrics.BuildInfo.version()), false), r);
   }
 
   @Test
@@ -34,7 +35,8 @@ class ClientReportTest {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(WireProtocol.HEADER_BACKLOG_BYTES, "4096")
         .add(WireProtocol.HEADER_BACKLOG_LINES, "12")
-        .add(WireProtocol.HEADER_LAG_SECONDS, "1.500");
+        .add(WireProtocol.HEADER_LAG_SECONDS, "1.500")
+        .add(WireProtocol.HEADER_CLIENT_VERSION, io.outflux.metrics.BuildInfo.version());
     assertEquals(ClientReport.fromHeaders(headers),
         ClientReport.fromStreamReport(StreamProtocol.report(4096, 12, 1.5)));
   }
