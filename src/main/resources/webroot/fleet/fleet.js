@@ -274,9 +274,22 @@
     s.className = error ? "status error" : "status";
   }
 
+  // The server's operator endpoints take an InfluxDB admin's credentials as HTTP Basic. They are
+  // kept in this tab only (sessionStorage, key "outflux.operator": base64 of "user:password").
+  function operatorHeaders() {
+    var headers = { Accept: "application/json" };
+    var basic = null;
+    try { basic = window.sessionStorage.getItem("outflux.operator"); } catch (e) { basic = null; }
+    if (basic) headers.Authorization = "Basic " + basic;
+    return headers;
+  }
+
   function poll() {
-    fetch(CLIENTS_URL, { cache: "no-store", headers: { Accept: "application/json" } })
+    fetch(CLIENTS_URL, { cache: "no-store", headers: operatorHeaders() })
       .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          throw new Error("HTTP " + r.status + ": the fleet view needs the user name and password of an InfluxDB admin");
+        }
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })

@@ -7,6 +7,7 @@ import io.outflux.cluster.ClusterMembers;
 import io.outflux.cluster.FleetView;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.metrics.Metrics;
+import io.outflux.protocol.LogSafe;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,6 +35,7 @@ public final class FrontVerticle extends VerticleBase {
   private ClusterFlush flush;
   private StreamHandler streams;
   private Future<JsonObject> drained;
+  private NodeGuards guards;
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
     this.config = config;
@@ -51,7 +53,12 @@ public final class FrontVerticle extends VerticleBase {
     flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, () -> drained != null));
+    guards = ingest.guards();
+    OperatorAuth operator = new OperatorAuth(ingest);
+    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, guards::draining));
+    if (config.auth().protectMetrics()) {
+      router.get(WireProtocol.METRICS_PATH).handler(operator);
+    }
     router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
@@ -64,7 +71,11 @@ public final class FrontVerticle extends VerticleBase {
         .description("distinct clients that sent to this node within cluster.fleetTtl").register(Metrics.registry());
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
-    vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
+    // every front instance of the node drains, whichever instance the stop hook's request reaches
+    guards.addFront(vertx.getOrCreateContext(), this::drain);
+    vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> guards.drainAll().onSuccess(msg::reply));
+    router.get(WireProtocol.CLIENTS_PATH).handler(operator);
+    router.post(WireProtocol.FLUSH_PATH).handler(operator);
     router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> fleet.list()
         .onSuccess(clients -> ctx.json(new JsonObject().put("node", nodeLabel(nodeId)).put("clients", clients)))
         .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage())));
@@ -75,7 +86,7 @@ public final class FrontVerticle extends VerticleBase {
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       if (status >= 500) {
-        log.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        log.error("request {} {} failed", ctx.request().method(), LogSafe.of(ctx.request().path()), ctx.failure());
       }
       BatchHandler.error(ctx, status, status == 413
           ? "request body larger than http.maxBodySize (" + config.maxBodySize() + " bytes)"
@@ -96,7 +107,8 @@ public final class FrontVerticle extends VerticleBase {
         // a streamed batch arrives as one message; gzip can only make it smaller than the decoded limit
         .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodySize() + 64));
     config.tls().ifPresent(tls -> tls.apply(options));
-    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(config.maxConnections()));
+    server = vertx.createHttpServer(options)
+        .connectionHandler(new ConnectionLimit(config.maxConnections(), guards.connections));
     String scheme = config.tls().isPresent() ? "https" : "http";
     return flush.start()
         .compose(v -> server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router))
