@@ -59,7 +59,8 @@ public final class HttpBatchSender implements BatchSender {
     }
     return body.compose(request::sendBuffer)
         .map(HttpBatchSender::classify)
-        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": " + describe(err), Optional.empty()));
+        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": "
+            + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty()));
   }
 
   static SendResult classify(HttpResponse<Buffer> response) {

@@ -244,7 +244,8 @@ public final class WebSocketBatchSender implements BatchSender {
       }
       return SendResult.ofStatus(rejected.getStatus(), reason.isEmpty() ? "upgrade refused" : reason, after);
     }
-    String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    String msg = TlsFailure.explain(server, err)
+        .orElseGet(() -> err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage());
     return new SendResult.Retryable("cannot stream to " + server + ": " + msg, Optional.empty());
   }
 

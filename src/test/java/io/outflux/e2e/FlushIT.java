@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.admin.AdminToken;
 import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientVerticle;
@@ -83,6 +84,7 @@ class FlushIT extends CentralTestBase {
     edge.append(1_234);
     HttpResponse<String> response = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.adminPort() + "/flush?timeout=20s"))
+            .header(AdminToken.HEADER, AdminToken.read(AdminToken.pathFor(Path.of(edge.spool + ".checkpoint"))))
             .POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
