@@ -44,6 +44,11 @@ public final class RejectList {
     listed.add(new RejectedLine(cut(line.line(), ECHO_LIMIT), cut(line.reason(), REASON_LIMIT)));
   }
 
+  /** Whether another refused line would still be listed (if not, {@link #addUnlisted} saves building its reason). */
+  public boolean listsMore() {
+    return unlisted == 0 && listed.size() < BatchReply.MAX_LISTED && echoed < BatchReply.MAX_ECHO_BYTES;
+  }
+
   /** Refused lines known only by number. */
   public void addUnlisted(long count) {
     unlisted += count;

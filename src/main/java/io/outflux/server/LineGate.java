@@ -70,8 +70,12 @@ final class LineGate {
       int nl = Newlines.indexOf(b, pos, end);
       int lineEnd = nl < 0 ? end : nl;
       if (lineEnd - pos > maxLineSize) {
-        rejected.add(b, pos, lineEnd, INVALID + ": line of " + (lineEnd - pos)
-            + " bytes is longer than the server's http.maxLineSize (" + maxLineSize + ")");
+        if (rejected.listsMore()) {
+          rejected.add(b, pos, lineEnd, INVALID + ": line of " + (lineEnd - pos)
+              + " bytes is longer than the server's http.maxLineSize (" + maxLineSize + ")");
+        } else {
+          rejected.addUnlisted(1);
+        }
         rewrite = true;
       } else {
         LineKind kind = scanner.scan(b, pos, lineEnd, info);
@@ -91,8 +95,10 @@ final class LineGate {
           }
         } else {
           rewrite = true;
-          if (kind == LineKind.ERROR) {
+          if (kind == LineKind.ERROR && rejected.listsMore()) {
             rejected.add(b, pos, lineEnd, INVALID + ": " + info.reason());
+          } else if (kind == LineKind.ERROR) {
+            rejected.addUnlisted(1); // a million bad lines cost a counter, not a million reason strings
           }
         }
       }

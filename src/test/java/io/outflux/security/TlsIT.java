@@ -12,6 +12,7 @@ import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
 import io.outflux.testing.ClientFixture;
 import io.outflux.testing.LogCapture;
+import io.outflux.testing.OpenSslHandshake;
 import io.outflux.testing.ServerFixture;
 import io.outflux.transport.TransportVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -209,19 +210,7 @@ class TlsIT {
     }
   }
 
-  /** A real handshake with openssl s_client: "ok <cipher>" or "refused ...". */
   private static String handshake(int port, String... options) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-        "-servername", "localhost", "-CAfile", certs.caCert().toString(), "-verify_return_error"));
-    command.addAll(List.of(options));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-        new java.io.File("/dev/null"))).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "openssl s_client ended");
-    java.util.regex.Matcher cipher = java.util.regex.Pattern.compile("Cipher is (\\S+)").matcher(out);
-    if (p.exitValue() == 0 && cipher.find() && !cipher.group(1).equals("(NONE)")) {
-      return "ok " + cipher.group(1);
-    }
-    return "refused " + out.lines().filter(l -> l.contains("alert") || l.contains("error")).findFirst().orElse("");
+    return OpenSslHandshake.offer(port, certs.caCert(), options);
   }
 }
