@@ -36,6 +36,7 @@ public final class FrontVerticle extends VerticleBase {
   private StreamHandler streams;
   private Future<JsonObject> drained;
   private NodeGuards guards;
+  private Runnable removeFront = () -> { };
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
     this.config = config;
@@ -72,7 +73,7 @@ public final class FrontVerticle extends VerticleBase {
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
     // every front instance of the node drains, whichever instance the stop hook's request reaches
-    guards.addFront(vertx.getOrCreateContext(), this::drain);
+    removeFront = guards.addFront(vertx.getOrCreateContext(), this::drain);
     vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> guards.drainAll().onSuccess(msg::reply));
     router.get(WireProtocol.CLIENTS_PATH).handler(operator);
     router.post(WireProtocol.FLUSH_PATH).handler(operator);
@@ -119,6 +120,7 @@ public final class FrontVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    removeFront.run();
     return flush.stop();
   }
 

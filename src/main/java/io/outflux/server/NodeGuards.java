@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * it: the password throttle, the credential cache, open connections, streams, batches in flight per
  * (principal, client id), and the drain on stop. One object per Vert.x instance, found through its
  * local shared-data map; everything in it is thread-safe (front instances run on different event
- * loops).
+ * loops). A Vert.x instance is one node: servers deployed side by side in one Vert.x share them.
  */
 final class NodeGuards implements Shareable {
 
@@ -61,13 +61,19 @@ final class NodeGuards implements Shareable {
     inFlight.computeIfPresent(clientKey, (k, n) -> n > 1 ? n - 1 : null);
   }
 
-  /** A front instance's own drain, run on its event loop when the node stops. */
-  void addFront(Context context, Supplier<Future<JsonObject>> drain) {
-    fronts.add(() -> {
+  /**
+   * A front instance's own drain, run on its event loop when the node stops.
+   *
+   * @return removes it again (the instance was undeployed)
+   */
+  Runnable addFront(Context context, Supplier<Future<JsonObject>> drain) {
+    Supplier<Future<JsonObject>> front = () -> {
       Promise<JsonObject> done = Promise.promise();
       context.runOnContext(v -> drain.get().onComplete(done));
       return done.future();
-    });
+    };
+    fronts.add(front);
+    return () -> fronts.remove(front);
   }
 
   boolean draining() {
