@@ -261,6 +261,10 @@ class HostileRegressionIT {
     } finally {
       pool.shutdownNow();
     }
+    RawHttp.Response unauthenticated = RawHttp.send("127.15.1.1", port, "POST", "/api/v1/batches?db=" + HEALTHY_DB,
+        Map.of("Authorization", RawHttp.basic(NOPRIV, "wrong"), "Outflux-Client-Id", "bomber",
+            "Content-Encoding", "gzip"), bomb);
+    assertEquals(401, unauthenticated.status(), "refused before the body is inflated: " + unauthenticated.body());
     assertTrue(node.isAlive(), "the node survived");
     assertEquals(200, RawHttp.send("127.15.0.9", port, "GET", "/health", Map.of(), null).status());
     assertFalse(Files.readString(node.log()).contains("OutOfMemoryError"));
