@@ -26,7 +26,10 @@ final class LocalOnly implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     var req = ctx.request();
-    if (!isLoopbackHost(req.getHeader("Host"))) {
+    // authority(): the Host header over HTTP/1.1, :authority over HTTP/2 (Java's client upgrades to h2c)
+    var authority = req.authority();
+    if (authority == null || !isLoopbackHost(authority.host().contains(":") && !authority.host().startsWith("[")
+        ? "[" + authority.host() + "]" : authority.host())) {
       refuse(ctx, 403, "the admin endpoint answers only requests addressed to localhost, 127.0.0.1 or [::1]");
     } else if (req.getHeader("Origin") != null) {
       refuse(ctx, 403, "the admin endpoint does not answer requests from web pages (Origin header present)");

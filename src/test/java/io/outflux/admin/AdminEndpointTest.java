@@ -85,6 +85,11 @@ class AdminEndpointTest {
     assertEquals(200, status("GET", "/health", "127.0.0.1:" + port, null, null));
     assertEquals(200, status("GET", "/health", "localhost:" + port, null, null));
     assertEquals(200, status("GET", "/health", "[::1]:" + port, null, null));
+    // Java's HTTP client asks for an h2c upgrade: the host then comes as HTTP/2's :authority
+    java.net.http.HttpResponse<String> viaJava = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, viaJava.statusCode(), viaJava.body());
     assertTrue(LocalOnly.isLoopbackHost("127.255.0.9"));
     assertFalse(LocalOnly.isLoopbackHost("127.0.0.1:80x"));
     assertFalse(LocalOnly.isLoopbackHost("10.0.0.1"));
