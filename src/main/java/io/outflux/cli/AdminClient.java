@@ -61,6 +61,11 @@ final class AdminClient {
 
   /** A state-changing call: carries the token the running client wrote beside its checkpoint. */
   HttpResponse<String> post(String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
+    return http.send(postRequest(pathAndQuery, timeout), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The request of {@link #post}, for callers that send it themselves (asynchronously). */
+  HttpRequest postRequest(String pathAndQuery, Duration timeout) throws IOException {
     String token;
     try {
       token = AdminToken.read(tokenFile);
@@ -68,8 +73,8 @@ final class AdminClient {
       throw new IOException("cannot read the client's admin token " + tokenFile + " (" + e.getMessage()
           + "): run this as the user that runs the client, with the same config", e);
     }
-    return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout)
-        .header(AdminToken.HEADER, token).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout)
+        .header(AdminToken.HEADER, token).build();
   }
 
   /**
