@@ -191,7 +191,7 @@
     });
   }
 
-  var AUTH_KEY = "outflux.fleet.auth";
+  var AUTH_KEY = "outflux.operator";
 
   function authHeaders() {
     var h = { Accept: "application/json" };

@@ -53,21 +53,24 @@ public final class AdminVerticle extends VerticleBase {
   private final TransportConfig transport;
   private HttpServer server;
   private WebClient probeClient;
+  private final java.nio.file.Path tokenFile;
+  private volatile String token;
 
-  public AdminVerticle(AdminConfig config, String clientId) {
-    this(config, clientId, null);
-  }
-
-  /** @param transport how to reach the servers, to probe their {@code /health} for readiness (null: no probe) */
-  public AdminVerticle(AdminConfig config, String clientId, TransportConfig transport) {
+  /**
+   * @param transport how to reach the servers, to probe their {@code /health} for readiness (null: no probe)
+   * @param tokenFile where to write the token state-changing calls must carry ({@link AdminToken#pathFor})
+   */
+  public AdminVerticle(AdminConfig config, String clientId, TransportConfig transport, java.nio.file.Path tokenFile) {
     this.config = config;
     this.clientId = clientId;
     this.transport = transport;
+    this.tokenFile = tokenFile;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(new LocalOnly(() -> token));
     router.get(HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("clientId", clientId)));
     router.post(FLUSH_PATH).handler(this::flush);
     router.get(STATUS_PATH).handler(ctx -> status()
@@ -85,9 +88,11 @@ public final class AdminVerticle extends VerticleBase {
     }
     router.get(WireProtocol.METRICS_PATH).handler(io.outflux.metrics.Metrics.handler());
     server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(config.port(), config.host())
+    return vertx.executeBlocking(() -> AdminToken.create(tokenFile))
+        .onSuccess(t -> token = t)
+        .compose(t -> server.requestHandler(router).listen(config.port(), config.host()))
         .onSuccess(s -> log.info("admin endpoint on http://{}:{} (POST {} to flush)", config.host(), s.actualPort(),
-            FLUSH_PATH));
+            FLUSH_PATH + ", with the token in " + tokenFile));
   }
 
   /** Asks each stage for its part; a stage that does not answer is named in {@code errors}. */

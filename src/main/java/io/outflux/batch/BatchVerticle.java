@@ -1,6 +1,7 @@
 package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
+import io.outflux.protocol.LogSafe;
 import io.outflux.client.ClientMeters;
 import io.outflux.meter.LinkStatusJson;
 import io.outflux.spool.Checkpoint;
@@ -247,7 +248,8 @@ public final class BatchVerticle extends VerticleBase {
     ClientMeters.INSTANCE.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
-          log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), r.reason(), r.line()));
+          log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), LogSafe.of(r.reason()),
+              LogSafe.of(r.line())));
       vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected()),
           ClientBus.UNBOUNDED_WAIT);
     }

@@ -1,5 +1,6 @@
 package io.outflux.cli;
 
+import io.outflux.admin.AdminToken;
 import io.outflux.admin.AdminVerticle;
 import io.outflux.client.ClientConfig;
 import io.vertx.core.json.DecodeException;
@@ -18,11 +19,13 @@ final class AdminClient {
 
   private final URI base;
   private final String clientId;
+  private final java.nio.file.Path tokenFile;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private AdminClient(URI base, String clientId) {
+  private AdminClient(URI base, String clientId, java.nio.file.Path tokenFile) {
     this.base = base;
     this.clientId = clientId;
+    this.tokenFile = tokenFile;
   }
 
   /** @return empty after printing why to {@code err} (the admin endpoint is disabled) */
@@ -33,7 +36,7 @@ final class AdminClient {
     }
     String host = config.admin().host().equals("0.0.0.0") ? "127.0.0.1" : config.admin().host();
     URI base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.admin().port());
-    return Optional.of(new AdminClient(base, config.clientId()));
+    return Optional.of(new AdminClient(base, config.clientId(), AdminToken.pathFor(config.spool().checkpoint())));
   }
 
   /** {@code host:port}, for messages. */
@@ -45,13 +48,33 @@ final class AdminClient {
     return URI.create(base + pathAndQuery);
   }
 
+  /** A read: the endpoint needs no token for it, but it is sent when readable (one rule for every call). */
   HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(timeout).GET();
+    try {
+      request.header(AdminToken.HEADER, AdminToken.read(tokenFile));
+    } catch (IOException notReadable) {
+      // status and health are open to local readers; only a POST must prove it may act
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A state-changing call: carries the token the running client wrote beside its checkpoint. */
   HttpResponse<String> post(String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout)
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(postRequest(pathAndQuery, timeout), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The request of {@link #post}, for callers that send it themselves (asynchronously). */
+  HttpRequest postRequest(String pathAndQuery, Duration timeout) throws IOException {
+    String token;
+    try {
+      token = AdminToken.read(tokenFile);
+    } catch (IOException e) {
+      throw new IOException("cannot read the client's admin token " + tokenFile + " (" + e.getMessage()
+          + "): run this as the user that runs the client, with the same config", e);
+    }
+    return HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout)
+        .header(AdminToken.HEADER, token).build();
   }
 
   /**

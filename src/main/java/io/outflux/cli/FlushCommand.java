@@ -89,8 +89,13 @@ public final class FlushCommand extends ClientConfOption implements Callable<Int
                            PrintStream err) {
     String path = AdminVerticle.FLUSH_PATH + "?timeout=" + timeout.toMillis() + "ms" + (force ? "&force=true" : "");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(admin.uri(path)).POST(HttpRequest.BodyPublishers.noBody())
-        .timeout(timeout.plusSeconds(10)).build();
+    HttpRequest request;
+    try {
+      request = admin.postRequest(path, timeout.plusSeconds(10));
+    } catch (java.io.IOException e) {
+      err.println("outflux flush: " + e.getMessage());
+      return EXIT_NO_CLIENT;
+    }
     CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     FlushProgress shown = new FlushProgress(admin, err, progress);
     HttpResponse<String> response;

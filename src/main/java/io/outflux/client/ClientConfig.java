@@ -1,6 +1,7 @@
 package io.outflux.client;
 
 import io.outflux.admin.AdminConfig;
+import io.outflux.protocol.ClientId;
 import io.outflux.backfill.InfluxSource;
 import io.outflux.batch.SyncConfig;
 import io.outflux.config.ConfigReader;
@@ -11,7 +12,6 @@ import io.outflux.transport.TransportConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The whole client configuration (conf/client.json; every key is described in docs/configuration.md).
@@ -25,13 +25,11 @@ public record ClientConfig(String source, String clientId, InfluxTarget influx, 
                            TransportConfig transport, AdminConfig admin, Optional<InfluxSource> edge,
                            Optional<InfluxSource> central) {
 
-  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
   public static ClientConfig parse(JsonObject json, Map<String, String> env) {
     ConfigReader r = ConfigReader.root(json, ConfigSource.nameOf(json), "client", env);
     String clientId = r.requiredString("clientId");
-    if (!CLIENT_ID.matcher(clientId).matches()) {
-      throw r.error("clientId", "\"" + clientId + "\" must be 1-128 letters, digits, '.', '_' or '-'");
+    if (!ClientId.isValid(clientId)) {
+      throw r.error("clientId", "\"" + clientId + "\" must be " + ClientId.rule());
     }
     InfluxTarget influx = InfluxTarget.from(r.section("influx"));
     ClientConfig config = new ClientConfig(r.source(), clientId,

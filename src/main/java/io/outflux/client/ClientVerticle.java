@@ -72,14 +72,16 @@ public final class ClientVerticle extends VerticleBase {
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
             config.sync().catchUp(), config.sync().catchUpThreshold())))
-        .compose(id -> deployAdmin(config.admin(), config.clientId(), config.transport()));
+        .compose(id -> deployAdmin(config.admin(), config.clientId(), config.transport(),
+            io.outflux.admin.AdminToken.pathFor(config.spool().checkpoint())));
   }
 
-  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId, io.outflux.transport.TransportConfig transport) {
+  private Future<?> deployAdmin(AdminConfig adminConfig, String clientId, io.outflux.transport.TransportConfig transport,
+                                Path tokenFile) {
     if (!adminConfig.enabled()) {
       return Future.succeededFuture();
     }
-    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId, transport);
+    AdminVerticle verticle = new AdminVerticle(adminConfig, clientId, transport, tokenFile);
     // syncing matters more than the admin endpoint: a taken port is reported, not fatal
     return vertx.deployVerticle(verticle)
         .onSuccess(id -> admin = verticle)

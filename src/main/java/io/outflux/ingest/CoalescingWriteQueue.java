@@ -1,6 +1,6 @@
 package io.outflux.ingest;
 
-import io.outflux.protocol.BatchReply.RejectedLine;
+import io.outflux.protocol.RejectList;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -152,17 +152,18 @@ final class CoalescingWriteQueue {
   /** Combines the answers to the parts of one request that was split for size. */
   static WriteResult combine(List<WriteResult> parts) {
     long written = 0;
-    List<RejectedLine> rejected = new ArrayList<>();
+    RejectList rejected = new RejectList();
     WriteResult worst = null;
     for (WriteResult r : parts) {
       if (r instanceof WriteResult.Written w) {
         written += w.written();
-        rejected.addAll(w.rejected());
+        w.rejected().forEach(rejected::add);
+        rejected.addUnlisted(w.unlisted());
       } else if (worst == null || rank(r) > rank(worst)) {
         worst = r;
       }
     }
-    return worst != null ? worst : new WriteResult.Written(written, List.copyOf(rejected));
+    return worst != null ? worst : new WriteResult.Written(written, rejected.listed(), rejected.unlisted());
   }
 
   /** A permanent or auth failure of any part decides; otherwise a retryable one. */

@@ -2,7 +2,6 @@ package io.outflux.ingest;
 
 import io.micrometer.core.instrument.Timer;
 import io.outflux.metrics.Metrics;
-import io.outflux.protocol.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,22 +42,38 @@ public final class InfluxV1Backend implements InfluxBackend {
   }
 
   /**
-   * {@code SHOW DATABASES} answers 200 for any valid user (listing what it may see) and 401 for a
-   * wrong password; with auth off in InfluxDB every credential passes, as InfluxDB itself would.
+   * A writer is checked by what it will do: an empty write to its database and retention policy.
+   * InfluxDB 1.6 authenticates and authorises it like any write (204 may write, 401 wrong password,
+   * 403 no WRITE on that database, 404 / 500 "retention policy not found" no such target) and stores
+   * nothing. An operator must be an InfluxDB admin: {@code SHOW USERS} answers 200 only to admins
+   * (403 to other users). With auth off in InfluxDB every credential passes, as InfluxDB itself would.
    */
   @Override
-  public Future<AuthResult> authenticate(Credentials credentials) {
-    return client.getAbs(base + "/query")
-        .addQueryParam("q", "SHOW DATABASES")
-        .putHeader(HttpHeaders.AUTHORIZATION.toString(), credentials.authorizationHeader())
+  public Future<AuthResult> authenticate(AuthRequest request) {
+    var http = request.role() == AuthRequest.Role.OPERATOR
+        ? client.getAbs(base + "/query").addQueryParam("q", "SHOW USERS")
+        : client.postAbs(base + "/write").addQueryParam("db", request.database());
+    if (request.role() == AuthRequest.Role.WRITER && !request.retentionPolicy().isEmpty()) {
+      http.addQueryParam("rp", request.retentionPolicy());
+    }
+    return http.putHeader(HttpHeaders.AUTHORIZATION.toString(), request.credentials().authorizationHeader())
         .timeout(config.timeout().toMillis())
         .send()
-        .map(response -> switch (response.statusCode()) {
-          case 200 -> (AuthResult) new AuthResult.Accepted();
-          case 401, 403 -> new AuthResult.Rejected(response.statusCode(), errorText(response));
-          default -> new AuthResult.Unavailable("InfluxDB answered " + response.statusCode() + ": " + errorText(response));
-        })
+        .map(response -> classifyCheck(response.statusCode(), errorText(response)))
         .otherwise(err -> new AuthResult.Unavailable("cannot reach InfluxDB at " + base + ": " + err.getMessage()));
+  }
+
+  static AuthResult classifyCheck(int status, String error) {
+    if (status / 100 == 2) {
+      return new AuthResult.Accepted();
+    }
+    if (status == 401 || status == 403 || status == 404) {
+      return new AuthResult.Rejected(status, error);
+    }
+    if (status == 500 && error.contains("retention policy not found")) {
+      return new AuthResult.Rejected(404, error);
+    }
+    return new AuthResult.Unavailable("InfluxDB answered " + status + ": " + error);
   }
 
   @Override

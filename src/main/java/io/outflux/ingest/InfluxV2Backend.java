@@ -60,26 +60,36 @@ public final class InfluxV2Backend implements InfluxBackend {
   }
 
   /**
-   * Lists at most one bucket with the token: 401 for a token InfluxDB does not know; a valid token
-   * passes even without read permission (an empty list or 403), since writing is what it is for.
+   * A writer: lists at most one bucket with the token: 401 for a token InfluxDB does not know; a
+   * valid token passes even without read permission (an empty list or 403), since writing is what
+   * it is for; whether it may write to the bucket InfluxDB says on the first write (a 403 there
+   * closes what was admitted with it). An operator: the token must be allowed to list the
+   * organisation's authorizations ({@code GET /api/v2/authorizations}), which InfluxDB 2.x grants
+   * to operator and all-access tokens and refuses (403) to write tokens.
    */
   @Override
-  public Future<AuthResult> authenticate(Credentials credentials) {
-    if (!(credentials instanceof Credentials.Token token)) {
+  public Future<AuthResult> authenticate(AuthRequest request) {
+    if (!(request.credentials() instanceof Credentials.Token token)) {
       return Future.succeededFuture(new AuthResult.Rejected(401,
           "InfluxDB 2.x takes an API token: send \"Authorization: Token ...\" (influx.token of the client)"));
     }
     InfluxDBClient client = clientFor(token);
+    boolean operator = request.role() == AuthRequest.Role.OPERATOR;
     return workers.<AuthResult>executeBlocking(() -> {
       try {
-        client.getBucketsApi().findBuckets(limitOne());
+        if (operator) {
+          client.getAuthorizationsApi().findAuthorizations();
+        } else {
+          client.getBucketsApi().findBuckets(limitOne());
+        }
         return new AuthResult.Accepted();
       } catch (InfluxException e) {
         if (e.status() == 401) {
           return new AuthResult.Rejected(401, e.getMessage());
         }
         if (e.status() == 403) {
-          return new AuthResult.Accepted();
+          return operator ? new AuthResult.Rejected(403, "the token may not list authorizations: not an operator token")
+              : new AuthResult.Accepted();
         }
         return new AuthResult.Unavailable("InfluxDB answered " + e.status() + ": " + e.getMessage());
       } catch (RuntimeException e) {

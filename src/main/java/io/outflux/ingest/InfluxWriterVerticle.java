@@ -1,6 +1,5 @@
 package io.outflux.ingest;
 
-import io.outflux.protocol.Credentials;
 import io.outflux.server.ServerBus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,7 +17,7 @@ public final class InfluxWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     backend = config.version() == 2 ? new InfluxV2Backend(vertx, config) : new InfluxV1Backend(vertx, config);
-    vertx.eventBus().<Credentials>localConsumer(ServerBus.AUTHENTICATE,
+    vertx.eventBus().<AuthRequest>localConsumer(ServerBus.AUTHENTICATE,
         msg -> backend.authenticate(msg.body()).onSuccess(msg::reply));
     vertx.eventBus().<WriteRequest>localConsumer(ServerBus.WRITE,
         msg -> backend.write(msg.body()).onSuccess(msg::reply));

@@ -1,8 +1,8 @@
 package io.outflux.ingest;
 
 import io.outflux.protocol.BatchReply.RejectedLine;
+import io.outflux.protocol.RejectList;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +47,8 @@ final class V1ResponseClassifier {
 
   /** A 400: what InfluxDB names is refused; the rest of the lines were written. */
   static WriteResult rejects(String error, long lineCount) {
-    List<RejectedLine> rejected = new ArrayList<>();
+    RejectList rejected = new RejectList();
+    long named = 0;
     long unnamed = 0;
     for (String part : error.split("\n")) {
       String text = part.startsWith("partial write: ") ? part.substring("partial write: ".length()) : part;
@@ -61,6 +62,7 @@ final class V1ResponseClassifier {
         int end = text.lastIndexOf("': ");
         if (end > UNABLE.length() - 1) {
           rejected.add(new RejectedLine(text.substring(UNABLE.length(), end), text.substring(end + 3)));
+          named++;
           continue;
         }
       }
@@ -74,8 +76,7 @@ final class V1ResponseClassifier {
       // a 400 that names nothing (e.g. CRLF endings: every line "bad timestamp") refused the whole batch
       return new WriteResult.Written(0, List.of(new RejectedLine("", error + " (whole batch of " + lineCount + " lines)")));
     }
-    long named = rejected.stream().filter(r -> !r.line().isEmpty()).count();
     long written = Math.max(0, lineCount - named - unnamed);
-    return new WriteResult.Written(written, List.copyOf(rejected));
+    return new WriteResult.Written(written, rejected.listed(), rejected.unlisted());
   }
 }

@@ -9,8 +9,14 @@ import java.util.List;
  */
 public sealed interface WriteResult {
 
-  /** InfluxDB stored the lines; those listed in {@code rejected} it refused for good. */
-  record Written(long written, List<RejectedLine> rejected) implements WriteResult {
+  /**
+   * InfluxDB stored the lines; those listed in {@code rejected} it refused for good, and
+   * {@code unlisted} more it refused that are not listed (a reply names a bounded number).
+   */
+  record Written(long written, List<RejectedLine> rejected, long unlisted) implements WriteResult {
+    public Written(long written, List<RejectedLine> rejected) {
+      this(written, rejected, 0);
+    }
   }
 
   /** 401 (unknown user, wrong password) or 403 (no permission on the database). */

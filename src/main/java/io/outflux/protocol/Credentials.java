@@ -33,6 +33,27 @@ public sealed interface Credentials permits Credentials.Basic, Credentials.Token
     }
   }
 
+  /**
+   * SHA-256 with a salt over who the credentials name (the user name; for a token, the token, whose
+   * holder is all InfluxDB knows): the same for a user whatever its password, never reversible.
+   */
+  default String principalHash(byte[] salt) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(salt);
+      sha.update((this instanceof Basic b ? "user\u0000" + b.username() : "token\u0000" + ((Token) this).token())
+          .getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  /** The user name the password throttle counts by; null for a token (it names no user). */
+  default String userName() {
+    return this instanceof Basic b ? b.username() : null;
+  }
+
   /** InfluxDB 1.x user and password, sent as HTTP Basic. */
   record Basic(String username, String password) implements Credentials {
     @Override

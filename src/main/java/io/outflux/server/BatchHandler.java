@@ -51,7 +51,12 @@ final class BatchHandler implements Handler<RoutingContext> {
         .toLowerCase(java.util.Locale.ROOT);
     Future<Buffer> lines;
     if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
-      lines = GzipBody.inflate(vertx, body, maxBodySize);
+      // inflating costs CPU and up to http.maxBodySize of memory: only for credentials that may write here
+      String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+      String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
+      lines = ingest.admit(credentials.get(), db, rp, remote).compose(refused -> refused.isEmpty()
+          ? GzipBody.inflate(vertx, body, maxBodySize)
+          : Future.failedFuture(new Refused(refused.get())));
     } else if (encoding.equals("identity") || encoding.isEmpty()) {
       lines = Future.succeededFuture(body);
     } else {
@@ -59,7 +64,28 @@ final class BatchHandler implements Handler<RoutingContext> {
       return;
     }
     lines.onSuccess(payload -> ingest(ctx, credentials.get(), db, precision, payload))
-        .onFailure(err -> error(ctx, GzipBody.status(err), err.getMessage()));
+        .onFailure(err -> {
+          if (err instanceof Refused r) {
+            answer(ctx, r.outcome);
+          } else {
+            error(ctx, GzipBody.status(err), err.getMessage());
+          }
+        });
+  }
+
+  /** The credentials were refused before a gzip body was inflated. */
+  private static final class Refused extends Exception {
+    final IngestOutcome.NotStored outcome;
+
+    Refused(IngestOutcome.NotStored outcome) {
+      super(outcome.message(), null, false, false);
+      this.outcome = outcome;
+    }
+  }
+
+  private static void answer(RoutingContext ctx, IngestOutcome.NotStored n) {
+    n.retryAfter().ifPresent(d -> ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+    error(ctx, n.status(), n.message());
   }
 
   private void ingest(RoutingContext ctx, Credentials credentials, String db, Precision precision, Buffer lines) {
@@ -73,9 +99,7 @@ final class BatchHandler implements Handler<RoutingContext> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         ctx.json(acked.reply().toJson());
       } else {
-        IngestOutcome.NotStored n = (IngestOutcome.NotStored) outcome;
-        n.retryAfter().ifPresent(d -> ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
-        error(ctx, n.status(), n.message());
+        answer(ctx, (IngestOutcome.NotStored) outcome);
       }
     });
   }

@@ -4,49 +4,48 @@ import io.outflux.cluster.AckLedger;
 import io.outflux.cluster.BatchFingerprint;
 import io.outflux.cluster.ClusterConfig;
 import io.outflux.cluster.FleetView;
-import io.outflux.ingest.AuthResult;
+import io.outflux.ingest.AuthRequest;
 import io.outflux.ingest.WriteRequest;
 import io.outflux.ingest.WriteResult;
 import io.outflux.protocol.BatchReply;
-import io.outflux.protocol.BatchReply.RejectedLine;
+import io.outflux.protocol.ClientId;
 import io.outflux.protocol.Credentials;
+import io.outflux.protocol.RejectList;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's one way to take a batch, shared by every transport: check the client's credentials
- * against InfluxDB (cached by salted hash), re-validate every line ({@link LineGate}), write the
- * valid ones with the client's credentials, and say whether they are stored. Acks only after
- * InfluxDB answered 2xx. A batch already stored (same client, sequence number and content, seen by
- * any node of the cluster) is acknowledged again without being written again: see {@link AckLedger}.
+ * The server's one way to take a batch, shared by every transport: check that the client's
+ * credentials may write to the database it names ({@link Admission}: InfluxDB decides, cached by
+ * salted hash), re-validate every line ({@link LineGate}), write the valid ones with the client's
+ * credentials, and say whether they are stored. Acks only after InfluxDB answered 2xx. A batch
+ * already stored (same client, sequence number, content, and the same principal, database,
+ * retention policy and precision, seen by any node of the cluster) is acknowledged again without
+ * being written again: see {@link AckLedger}. The fleet view hears of a client only once a write
+ * with its credentials went through, so a client id cannot be claimed by credentials that may not
+ * write.
  */
 public final class BatchIngest {
 
   private static final Logger log = LoggerFactory.getLogger(BatchIngest.class);
-  private static final Duration RETRY_SOON = Duration.ofSeconds(1);
   /** How a write InfluxDB refused is worded in the answer ("InfluxDB: database not found: ..."). */
-  private static final String INFLUXDB_WRITE = "InfluxDB: ";
+  static final String INFLUXDB_WRITE = "InfluxDB: ";
 
   private final Vertx vertx;
-  private final CredentialCache cache;
   private final long busTimeoutMs;
   private final AckLedger ledger;
   private final FleetView fleet;
   private final AtomicLong deduplicated = new AtomicLong();
   private final LineGate gate;
-  private final AuthThrottle throttle;
+  private final NodeGuards guards;
+  private final Admission admission;
   private final ServerMeters meters = ServerMeters.INSTANCE;
   private final int maxInFlightPerClient;
-  private final Map<String, Integer> inFlightPerClient = new HashMap<>();
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
     this(vertx, config, backendTimeout, new AckLedger(vertx, ClusterConfig.DEFAULT_DEDUPE_TTL),
@@ -58,12 +57,16 @@ public final class BatchIngest {
     this.vertx = vertx;
     this.ledger = ledger;
     this.fleet = fleet;
-    this.cache = new CredentialCache(config.authCacheTtl(), System::nanoTime);
     // the writer answers every request itself (timeouts included); this only guards against a bug
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
     this.gate = new LineGate(config.maxLineSize());
-    this.throttle = new AuthThrottle(config.authMaxFailures(), config.authFailureWindow(), System::nanoTime);
+    this.guards = NodeGuards.of(vertx, config);
+    this.admission = new Admission(vertx, guards, busTimeoutMs);
     this.maxInFlightPerClient = config.maxInFlightPerClient();
+  }
+
+  NodeGuards guards() {
+    return guards;
   }
 
   /**
@@ -75,128 +78,74 @@ public final class BatchIngest {
 
   /**
    * Like {@link #ingest(IncomingBatch, String)}, also recording the client in the fleet view with
-   * what it reported ({@code transport}: "http" or "websocket") once its credentials are accepted.
+   * what it reported ({@code transport}: "http" or "websocket") once the batch is stored.
    */
   public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
     (transport.equals("websocket") ? meters.batchesStream : meters.batchesHttp).increment();
-    return admitAndWrite(batch, remoteHost, report, transport).onSuccess(outcome -> {
-      count(batch.clientId(), outcome);
-      refusedWrite(batch, remoteHost, outcome);
-    });
-  }
-
-  /** A write InfluxDB refused for good (no permission, no such database): the fleet view's refused rows. */
-  private void refusedWrite(IncomingBatch batch, String remoteHost, IngestOutcome outcome) {
-    if (!(outcome instanceof IngestOutcome.NotStored n) || !n.message().startsWith(INFLUXDB_WRITE)) {
-      return;
-    }
-    String error = n.message().substring(INFLUXDB_WRITE.length());
-    String reason = switch (n.status()) {
-      case 401 -> "credentials refused by InfluxDB (" + error + ")";
-      case 403 -> "no write permission on database " + batch.database() + " (" + error + ")";
-      case 404 -> error.contains("database not found") ? "database not found: " + batch.database()
-          : error.contains("retention policy") ? "retention policy not found: " + batch.retentionPolicy() : error;
-      default -> null;
-    };
-    if (reason != null) {
-      fleet.refused(batch.clientId(), batch.credentials().principal(), remoteHost, reason);
-    }
-  }
-
-  private void count(String clientId, IngestOutcome outcome) {
-    if (outcome instanceof IngestOutcome.Acked acked) {
-      meters.linesWritten.increment(acked.reply().written());
-      fleet.stored(clientId, acked.reply().written());
-      for (RejectedLine r : acked.reply().rejected()) {
-        (r.reason().startsWith(LineGate.INVALID) ? meters.rejectedInvalid : meters.rejectedByInfluxDb).increment();
-      }
-    } else {
+    if (!ClientId.isValid(batch.clientId())) {
       meters.notStored.increment();
+      return Future.succeededFuture(notStored(400, "header " + io.outflux.protocol.WireProtocol.HEADER_CLIENT_ID
+          + " must be a client id: " + ClientId.rule()));
     }
+    AuthRequest target = AuthRequest.writer(batch.credentials(), batch.database(), batch.retentionPolicy());
+    return admission.check(target, remoteHost)
+        .compose(refused -> refused.isPresent() ? Future.succeededFuture((IngestOutcome) refused.get())
+            : admitted(batch, target, report, transport))
+        .onSuccess(outcome -> {
+          if (outcome instanceof IngestOutcome.NotStored n) {
+            meters.notStored.increment();
+            Refusals.reason(n, batch.database(), batch.retentionPolicy()).ifPresent(reason ->
+                fleet.refused(batch.clientId(), batch.credentials().principal(), remoteHost, reason));
+          }
+        });
   }
 
-  private Future<IngestOutcome> admitAndWrite(IncomingBatch batch, String remoteHost, ClientReport report,
-                                              String transport) {
-    Optional<Duration> throttled = throttle.check(remoteHost);
-    if (throttled.isPresent()) {
-      return Future.succeededFuture(new IngestOutcome.NotStored(429,
-          "too many refused credentials from " + remoteHost + "; try again later", throttled));
-    }
-    int inFlight = inFlightPerClient.merge(batch.clientId(), 1, Integer::sum);
-    if (inFlight > maxInFlightPerClient) {
-      release(batch.clientId());
+  private Future<IngestOutcome> admitted(IncomingBatch batch, AuthRequest target, ClientReport report,
+                                         String transport) {
+    String clientKey = clientKey(batch.credentials(), batch.clientId());
+    if (!guards.startBatch(clientKey, maxInFlightPerClient)) {
       return Future.succeededFuture(new IngestOutcome.NotStored(429, "client " + batch.clientId() + " has "
-          + maxInFlightPerClient + " batches in flight already (http.maxInFlightPerClient)", Optional.of(RETRY_SOON)));
+          + maxInFlightPerClient + " batches in flight already (http.maxInFlightPerClient)",
+          Optional.of(Admission.RETRY_SOON)));
     }
-    return authenticateAndWrite(batch, remoteHost, report, transport).onComplete(ar -> release(batch.clientId()));
+    return writeOnce(batch)
+        .onSuccess(outcome -> {
+          if (outcome instanceof IngestOutcome.Acked acked) {
+            admission.wrote(target);
+            meters.linesWritten.increment(acked.reply().written());
+            fleet.stored(batch.clientId(), acked.reply().written());
+            seen(batch.clientId(), report, transport);
+          }
+        })
+        .otherwise(err -> Admission.retryLater("internal error: " + err.getMessage()))
+        .onComplete(ar -> guards.endBatch(clientKey));
   }
 
-  private void release(String clientId) {
-    inFlightPerClient.computeIfPresent(clientId, (id, n) -> n > 1 ? n - 1 : null);
-  }
-
-  private Future<IngestOutcome> authenticateAndWrite(IncomingBatch batch, String remoteHost, ClientReport report,
-                                                     String transport) {
-    return authenticate(batch.credentials()).compose(auth -> {
-      if (auth instanceof AuthResult.Rejected r) {
-        throttle.failed(remoteHost);
-        meters.authFailures.increment();
-        fleet.refused(batch.clientId(), batch.credentials().principal(), remoteHost,
-            "credentials refused by InfluxDB (HTTP " + r.status() + ")");
-        return Future.succeededFuture(notStored(401,
-            "InfluxDB refused the credentials of " + batch.credentials().principal() + ": " + r.message()));
-      }
-      if (auth instanceof AuthResult.Unavailable u) {
-        return Future.succeededFuture(retryLater("cannot check credentials: " + u.message(), RETRY_SOON));
-      }
-      seen(batch.clientId(), report, transport);
-      return writeOnce(batch);
-    }).otherwise(err -> retryLater("internal error: " + err.getMessage(), RETRY_SOON));
+  /** Per-client limits count by who sends as well as by the id, so nobody can use up another's. */
+  String clientKey(Credentials credentials, String clientId) {
+    return credentials.principalHash(guards.cache.salt()) + "/" + clientId;
   }
 
   /**
-   * Admits a connection (a WebSocket upgrade) before any batch: the same guessing throttle and
-   * credential check as a batch. Empty when admitted, otherwise why not (401, 429, 503).
+   * Admits a connection (a WebSocket upgrade) before any batch: the same throttle and check as a
+   * batch: may these credentials write to this database? Empty when admitted, otherwise why not.
    */
-  public Future<Optional<IngestOutcome.NotStored>> admit(Credentials credentials, String remoteHost) {
-    return admit(credentials, remoteHost, "");
+  public Future<Optional<IngestOutcome.NotStored>> admit(Credentials credentials, String database,
+                                                         String retentionPolicy, String remoteHost) {
+    return admission.check(AuthRequest.writer(credentials, database, retentionPolicy), remoteHost);
   }
 
-  /** Like {@link #admit(Credentials, String)}, naming the client id the sender claims in a refusal. */
-  public Future<Optional<IngestOutcome.NotStored>> admit(Credentials credentials, String remoteHost, String clientId) {
-    Optional<Duration> throttled = throttle.check(remoteHost);
-    if (throttled.isPresent()) {
-      return Future.succeededFuture(Optional.of(new IngestOutcome.NotStored(429,
-          "too many refused credentials from " + remoteHost + "; try again later", throttled)));
-    }
-    return authenticate(credentials).map(auth -> {
-      if (auth instanceof AuthResult.Rejected r) {
-        throttle.failed(remoteHost);
-        meters.authFailures.increment();
-        fleet.refused(clientId, credentials.principal(), remoteHost, "credentials refused by InfluxDB (HTTP "
-            + r.status() + ")");
-        return Optional.of(new IngestOutcome.NotStored(401,
-            "InfluxDB refused the credentials of " + credentials.principal() + ": " + r.message(), Optional.empty()));
-      }
-      if (auth instanceof AuthResult.Unavailable u) {
-        return Optional.of((IngestOutcome.NotStored) retryLater("cannot check credentials: " + u.message(), RETRY_SOON));
-      }
-      return Optional.<IngestOutcome.NotStored>empty();
-    }).otherwise(err -> Optional.of((IngestOutcome.NotStored) retryLater("internal error: " + err.getMessage(), RETRY_SOON)));
+  /** Like {@link #admit(Credentials, String, String, String)}; a refusal becomes a refused row naming {@code clientId}. */
+  public Future<Optional<IngestOutcome.NotStored>> admit(Credentials credentials, String database,
+                                                         String retentionPolicy, String remoteHost, String clientId) {
+    return admit(credentials, database, retentionPolicy, remoteHost)
+        .onSuccess(refused -> refused.flatMap(n -> Refusals.reason(n, database, retentionPolicy)).ifPresent(reason ->
+            fleet.refused(clientId, credentials.principal(), remoteHost, reason)));
   }
 
-  /** Checks credentials alone (e.g. when a WebSocket connects, before any batch). */
-  public Future<AuthResult> authenticate(Credentials credentials) {
-    if (cache.isAccepted(credentials)) {
-      return Future.succeededFuture(new AuthResult.Accepted());
-    }
-    return vertx.eventBus().<AuthResult>request(ServerBus.AUTHENTICATE, credentials, ServerBus.local(busTimeoutMs))
-        .map(msg -> {
-          if (msg.body() instanceof AuthResult.Accepted) {
-            cache.accepted(credentials);
-          }
-          return msg.body();
-        });
+  /** The server's operator endpoints: are these an InfluxDB admin's credentials? Empty when they are. */
+  public Future<Optional<IngestOutcome.NotStored>> admitOperator(Credentials credentials, String remoteHost) {
+    return admission.check(AuthRequest.operator(credentials), remoteHost);
   }
 
   /** Batches acknowledged without writing because the cluster had stored them already. */
@@ -204,9 +153,12 @@ public final class BatchIngest {
     return deduplicated.get();
   }
 
-  /** Records a client in the fleet view (e.g. when a WebSocket connects); failures only log. */
+  /**
+   * Records a client in the fleet view; call only once a write with its credentials went through
+   * (a stream's admission is such a write). Failures only log.
+   */
   public void seen(String clientId, ClientReport report, String transport) {
-    if (clientId.isEmpty()) {
+    if (!ClientId.isValid(clientId)) {
       return;
     }
     fleet.seen(new FleetView.Sighting(clientId, transport, report.backlogBytes(), report.backlogLines(),
@@ -215,11 +167,13 @@ public final class BatchIngest {
   }
 
   private Future<IngestOutcome> writeOnce(IncomingBatch batch) {
-    if (batch.clientId().isEmpty() || batch.seq() <= 0) {
+    if (batch.seq() <= 0) {
       return write(batch);
     }
     String fingerprint = BatchFingerprint.of(batch.lines());
-    return ledger.previousReply(batch.clientId(), batch.seq(), fingerprint)
+    AckLedger.Scope scope = new AckLedger.Scope(batch.clientId(), batch.seq(), batch.credentials(), batch.database(),
+        batch.retentionPolicy(), batch.precision());
+    return ledger.previousReply(scope, fingerprint)
         .otherwise(err -> {
           // the cluster map is unreachable: writing again is safe (an overwrite), not acking is not
           log.warn("cannot consult the acknowledged-batch map ({}); writing batch {} of client {}", err.toString(),
@@ -233,49 +187,56 @@ public final class BatchIngest {
                 + "writing it again (deduplicated batches on this node: {})", batch.seq(), batch.clientId(), n);
             return Future.succeededFuture(new IngestOutcome.Acked(previous.get()));
           }
-          return write(batch).compose(outcome -> remember(batch, fingerprint, outcome));
+          return write(batch).compose(outcome -> remember(scope, fingerprint, outcome));
         });
   }
 
-  private Future<IngestOutcome> remember(IncomingBatch batch, String fingerprint, IngestOutcome outcome) {
+  private Future<IngestOutcome> remember(AckLedger.Scope scope, String fingerprint, IngestOutcome outcome) {
     if (!(outcome instanceof IngestOutcome.Acked acked)) {
       return Future.succeededFuture(outcome);
     }
-    return ledger.stored(batch.clientId(), batch.seq(), fingerprint, acked.reply())
+    return ledger.stored(scope, fingerprint, acked.reply())
         .otherwise(err -> {
           log.warn("batch {} of client {} is stored but not recorded cluster-wide ({}); a retry would write it "
-              + "again", batch.seq(), batch.clientId(), err.toString());
+              + "again", scope.seq(), scope.clientId(), err.toString());
           return null;
         })
         .map(outcome);
   }
 
   private Future<IngestOutcome> write(IncomingBatch batch) {
-    LineGate.Result valid = gate.filter(batch.lines(), batch.precision());
-    meters.linesIn.increment(valid.count() + valid.rejected().size());
-    if (valid.count() == 0) {
-      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, valid.rejected())));
-    }
-    WriteRequest request = new WriteRequest(batch.credentials(), batch.database(), batch.retentionPolicy(),
-        batch.precision(), valid.lines(), valid.count());
-    return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
-        .map(msg -> toOutcome(batch.seq(), msg.body(), valid.rejected()));
+    return gate.filter(vertx, batch.lines(), batch.precision()).compose(valid -> {
+      meters.linesIn.increment(valid.count() + valid.rejected().total());
+      meters.rejectedInvalid.increment(valid.rejected().total());
+      if (valid.count() == 0) {
+        // nothing to write; the admission just checked (or remembers) that these credentials may write here
+        return Future.succeededFuture(acked(batch.seq(), 0, valid.rejected()));
+      }
+      WriteRequest request = new WriteRequest(batch.credentials(), batch.database(), batch.retentionPolicy(),
+          batch.precision(), valid.lines(), valid.count());
+      return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
+          .map(msg -> toOutcome(batch, msg.body(), valid.rejected()));
+    });
   }
 
-  private static IngestOutcome toOutcome(long seq, WriteResult result, List<RejectedLine> refusedHere) {
+  private IngestOutcome acked(long seq, long written, RejectList rejected) {
+    return new IngestOutcome.Acked(new BatchReply(seq, written, rejected.listed(), rejected.unlisted(),
+        rejected.unlisted() > 0 ? gate.maxLineSize() : 0));
+  }
+
+  private IngestOutcome toOutcome(IncomingBatch batch, WriteResult result, RejectList refusedHere) {
     if (result instanceof WriteResult.Written w) {
-      List<RejectedLine> rejected = refusedHere;
-      if (!w.rejected().isEmpty()) {
-        rejected = new ArrayList<>(refusedHere);
-        rejected.addAll(w.rejected());
-      }
-      return new IngestOutcome.Acked(new BatchReply(seq, w.written(), rejected));
+      meters.rejectedByInfluxDb.increment(w.rejected().size() + w.unlisted());
+      w.rejected().forEach(refusedHere::add);
+      refusedHere.addUnlisted(w.unlisted());
+      return acked(batch.seq(), w.written(), refusedHere);
     }
     if (result instanceof WriteResult.AuthFailed a) {
+      admission.refusedOnWrite(batch.credentials(), a.status());
       return notStored(a.status(), INFLUXDB_WRITE + a.message());
     }
     if (result instanceof WriteResult.Retryable r) {
-      return retryLater(r.message(), r.retryAfter());
+      return new IngestOutcome.NotStored(503, r.message(), Optional.of(r.retryAfter()));
     }
     WriteResult.Failed f = (WriteResult.Failed) result;
     return notStored(f.status(), INFLUXDB_WRITE + f.message());
@@ -284,9 +245,4 @@ public final class BatchIngest {
   private static IngestOutcome notStored(int status, String message) {
     return new IngestOutcome.NotStored(status, message, Optional.empty());
   }
-
-  private static IngestOutcome retryLater(String message, Duration retryAfter) {
-    return new IngestOutcome.NotStored(503, message, Optional.of(retryAfter));
-  }
-
 }

@@ -41,7 +41,7 @@ final class CheckHandler implements Handler<RoutingContext> {
     }
     String rp = Optional.ofNullable(ctx.request().getParam(WireProtocol.PARAM_RP)).orElse("");
     String remote = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    ingest.admit(credentials.get(), remote).onComplete(admitted -> {
+    ingest.admit(credentials.get(), db, rp, remote).onComplete(admitted -> {
       if (admitted.failed()) {
         BatchHandler.error(ctx, 503, "cannot check: " + admitted.cause().getMessage());
       } else if (admitted.result().isPresent()) {

@@ -20,17 +20,13 @@ import java.util.Optional;
  *     while the server has not yet noticed that the old connection is dead)
  * @param idleTimeout a connection silent this long is closed
  * @param bodyTimeout a request whose body has not fully arrived after this long gets 408 and is closed
- * @param authCacheTtl how long a successful credential check is remembered (by salted hash)
- * @param authMaxFailures refused credential checks from one address within {@code authFailureWindow}
- *     after which that address gets 429 until the window has passed
- * @param authFailureWindow see {@code authMaxFailures}
+ * @param auth credential checks and the password throttle ({@code auth.*})
  * @param drainTimeout on a stop (SIGTERM), how long the node waits for batches it already received
  *     to be written and answered before it closes what is left and leaves the cluster
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
                           int maxConnections, int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
-                          Duration authCacheTtl, int authMaxFailures, Duration authFailureWindow,
-                          Duration drainTimeout) {
+                          AuthConfig auth, Duration drainTimeout) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
@@ -42,9 +38,6 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 2;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_AUTH_CACHE_TTL = Duration.ofSeconds(60);
-  public static final int DEFAULT_AUTH_MAX_FAILURES = 10;
-  public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
@@ -59,9 +52,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         http.integer("maxStreamsPerClient", DEFAULT_MAX_STREAMS_PER_CLIENT, 1, 1_000),
         http.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24)),
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
-        auth.duration("cacheTtl", DEFAULT_AUTH_CACHE_TTL, Duration.ZERO, Duration.ofHours(24)),
-        auth.integer("maxFailures", DEFAULT_AUTH_MAX_FAILURES, 1, 1_000_000),
-        auth.duration("failureWindow", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1), Duration.ofHours(24)),
+        AuthConfig.from(auth),
         http.duration("drainTimeout", DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)));
   }
 }

@@ -9,6 +9,7 @@ import io.outflux.protocol.StreamProtocol;
 import io.outflux.metrics.BuildInfo;
 import io.outflux.metrics.Human;
 import io.outflux.metrics.Metrics;
+import io.outflux.protocol.LogSafe;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,6 +37,8 @@ public final class FrontVerticle extends VerticleBase {
   private ClusterFlush flush;
   private StreamHandler streams;
   private Future<JsonObject> drained;
+  private NodeGuards guards;
+  private Runnable removeFront = () -> { };
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
     this.config = config;
@@ -54,7 +57,12 @@ public final class FrontVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")
         .put("service", WireProtocol.SERVICE_NAME).put("version", BuildInfo.version())));
-    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, () -> drained != null));
+    guards = ingest.guards();
+    OperatorAuth operator = new OperatorAuth(ingest);
+    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, guards::draining));
+    if (config.auth().protectMetrics()) {
+      router.get(WireProtocol.METRICS_PATH).handler(operator);
+    }
     router.get(WireProtocol.METRICS_PATH).handler(Metrics.handler());
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
@@ -67,7 +75,11 @@ public final class FrontVerticle extends VerticleBase {
         .description("distinct clients that sent to this node within cluster.fleetTtl").register(Metrics.registry());
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
-    vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> drain().onSuccess(msg::reply));
+    // every front instance of the node drains, whichever instance the stop hook's request reaches
+    removeFront = guards.addFront(vertx.getOrCreateContext(), this::drain);
+    vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> guards.drainAll().onSuccess(msg::reply));
+    router.get(WireProtocol.CLIENTS_PATH).handler(operator);
+    router.post(WireProtocol.FLUSH_PATH).handler(operator);
     router.get(WireProtocol.CLIENTS_PATH).handler(ctx -> {
       Future<io.vertx.core.json.JsonArray> clients = fleet.list();
       Future<io.vertx.core.json.JsonArray> refused = fleet.refusals();
@@ -85,7 +97,7 @@ public final class FrontVerticle extends VerticleBase {
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       if (status >= 500) {
-        log.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        log.error("request {} {} failed", ctx.request().method(), LogSafe.of(ctx.request().path()), ctx.failure());
       }
       BatchHandler.error(ctx, status, status == 413
           ? "request body larger than http.maxBodySize (" + config.maxBodySize() + " bytes)"
@@ -106,7 +118,8 @@ public final class FrontVerticle extends VerticleBase {
         // a streamed batch arrives as one message; gzip can only make it smaller than the decoded limit
         .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodySize() + 64));
     config.tls().ifPresent(tls -> tls.apply(options));
-    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimit(config.maxConnections()));
+    server = vertx.createHttpServer(options)
+        .connectionHandler(new ConnectionLimit(config.maxConnections(), guards.connections));
     String scheme = config.tls().isPresent() ? "https" : "http";
     return flush.start()
         .compose(v -> server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router))
@@ -117,6 +130,7 @@ public final class FrontVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    removeFront.run();
     return flush.stop();
   }
 

@@ -1,6 +1,7 @@
 package io.outflux.server;
 
 import io.outflux.bus.LocalCodec;
+import io.outflux.ingest.AuthRequest;
 import io.outflux.ingest.AuthResult;
 import io.outflux.ingest.WriteRequest;
 import io.outflux.ingest.WriteResult;
@@ -11,7 +12,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 /**
  * Every event-bus address of a server node, with the message type each carries:
  * <pre>
- *   front --AUTHENTICATE(Credentials)--> ingest, reply AuthResult
+ *   front --AUTHENTICATE(AuthRequest)--> ingest, reply AuthResult
  *   front --WRITE(WriteRequest)--------> ingest, reply WriteResult
  * </pre>
  * Both are node-local: a batch is written by the node that received it.
@@ -51,6 +52,7 @@ public final class ServerBus {
   public static void registerCodecs(Vertx vertx) {
     LocalCodec.registerSealed(vertx, Credentials.class);
     LocalCodec.register(vertx, WriteRequest.class);
+    LocalCodec.register(vertx, AuthRequest.class);
     LocalCodec.registerSealed(vertx, WriteResult.class);
     LocalCodec.registerSealed(vertx, AuthResult.class);
   }

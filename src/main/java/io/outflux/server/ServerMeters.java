@@ -17,6 +17,7 @@ final class ServerMeters {
   final Counter rejectedByInfluxDb;
   final Counter notStored;
   final Counter authFailures;
+  final Counter authThrottled;
 
   private ServerMeters(MeterRegistry r) {
     batchesHttp = Counter.builder("outflux_server_batches").tag("transport", "http")
@@ -34,5 +35,7 @@ final class ServerMeters {
     io.outflux.metrics.BuildInfo.register(r, "server");
     authFailures = Counter.builder("outflux_server_auth_failures")
         .description("credential checks InfluxDB refused").register(r);
+    authThrottled = Counter.builder("outflux_server_auth_throttled")
+        .description("requests answered 429 by the password throttle, without asking InfluxDB").register(r);
   }
 }

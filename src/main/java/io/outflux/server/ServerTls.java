@@ -1,6 +1,7 @@
 package io.outflux.server;
 
 import io.outflux.config.ConfigReader;
+import io.outflux.protocol.TlsPolicy;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -35,7 +36,9 @@ public record ServerTls(Path certFile, Path keyFile, Optional<Path> clientCaFile
     return Optional.of(new ServerTls(cert.get(), key.get(), clientCa));
   }
 
+  /** TLS on, with {@link TlsPolicy}'s protocols and suites only. */
   public HttpServerOptions apply(HttpServerOptions options) {
+    TlsPolicy.apply(options);
     options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(certFile.toString()).setKeyPath(keyFile.toString()));
     clientCaFile.ifPresent(ca -> options

@@ -1,10 +1,13 @@
 package io.outflux.server;
 
+import io.outflux.protocol.ClientId;
 import io.outflux.protocol.Credentials;
+import io.outflux.protocol.LogSafe;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.StreamProtocol;
 import io.outflux.protocol.StreamProtocol.BatchFrame;
 import io.outflux.protocol.WireProtocol;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -45,6 +48,7 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final BatchIngest ingest;
+  private final NodeGuards guards;
   private final long maxBodySize;
   private final int maxStreams;
   private final int maxStreamsPerClient;
@@ -55,19 +59,21 @@ final class StreamHandler implements Handler<RoutingContext> {
   private Promise<Void> drained;
 
   /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
-  private record Stream(ServerWebSocket ws, String clientId, String remoteHost, Credentials credentials, String database,
+  private record Stream(ServerWebSocket ws, String clientId, String clientKey, String remoteHost, Credentials credentials,
+                        String database,
                         String retentionPolicy, Precision precision, AtomicReference<ClientReport> report) {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
     this.vertx = vertx;
     this.ingest = ingest;
+    this.guards = ingest.guards();
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
     this.maxStreamsPerClient = config.maxStreamsPerClient();
     vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> msg.reply(flushStreams(msg.body())));
-    io.micrometer.core.instrument.Gauge.builder("outflux_server_streams", streams, Set::size)
-        .description("streaming clients connected to this front").register(io.outflux.metrics.Metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder("outflux_server_streams", guards.streams, StreamRegistry::size)
+        .description("streaming clients connected to this node").register(io.outflux.metrics.Metrics.registry());
   }
 
   @Override
@@ -91,35 +97,44 @@ final class StreamHandler implements Handler<RoutingContext> {
       return;
     }
     String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
+    if (!ClientId.isValid(clientId)) {
+      BatchHandler.error(ctx, 400, "header " + WireProtocol.HEADER_CLIENT_ID + " must be a client id: " + ClientId.rule());
+      return;
+    }
     String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
-    if (drained != null) {
+    if (drained != null || guards.draining()) {
       refuse(ctx, 503, "this node is stopping; connect to another node", Optional.of(java.time.Duration.ofSeconds(1)));
       return;
     }
-    if (streams.size() >= maxStreams) {
+    String clientKey = ingest.clientKey(credentials.get(), clientId);
+    StreamRegistry.Refusal full = guards.streams.reserve(clientKey, maxStreams, maxStreamsPerClient);
+    if (full == StreamRegistry.Refusal.NODE_FULL) {
       refuse(ctx, 503, "this node holds " + maxStreams + " streams already (http.maxStreams); try another node",
           Optional.of(java.time.Duration.ofSeconds(5)));
       return;
     }
-    long sameClient = streams.stream().filter(s -> s.clientId().equals(clientId)).count();
-    if (sameClient >= maxStreamsPerClient) {
-      refuse(ctx, 429, "client " + clientId + " has " + sameClient + " streams open already (http.maxStreamsPerClient)",
+    if (full == StreamRegistry.Refusal.CLIENT_FULL) {
+      refuse(ctx, 429, "client " + clientId + " has " + maxStreamsPerClient + " streams open already (http.maxStreamsPerClient)",
           Optional.of(java.time.Duration.ofSeconds(5)));
       return;
     }
     req.pause();
-    ingest.admit(credentials.get(), remote, clientId).onComplete(ar -> {
-      if (ar.failed()) {
-        refuse(ctx, 503, "cannot check credentials: " + ar.cause().getMessage(), Optional.empty());
-      } else if (ar.result().isPresent()) {
-        IngestOutcome.NotStored n = ar.result().get();
+    ingest.admit(credentials.get(), db, rp, remote, clientId).onComplete(ar -> {
+      if (ar.failed() || ar.result().isPresent()) {
+        guards.streams.release(clientKey);
+        IngestOutcome.NotStored n = ar.failed()
+            ? new IngestOutcome.NotStored(503, "cannot check credentials: " + ar.cause().getMessage(), Optional.empty())
+            : ar.result().get();
         refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
         req.toWebSocket()
-            .onSuccess(ws -> attach(new Stream(ws, clientId, remote, credentials.get(), db, rp, precision,
+            .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), db, rp, precision,
                 new AtomicReference<>(ClientReport.NONE))))
-            .onFailure(err -> log.warn("WebSocket upgrade for client {} failed: {}", clientId, err.toString()));
+            .onFailure(err -> {
+              guards.streams.release(clientKey);
+              log.warn("WebSocket upgrade for client {} failed: {}", clientId, LogSafe.of(err.toString()));
+            });
       }
     });
   }
@@ -132,21 +147,32 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   private void attach(Stream stream) {
     streams.add(stream);
-    log.info("client {} streams to database {} ({} streams on this front)", stream.clientId(), stream.database(),
-        streams.size());
+    Context context = vertx.getOrCreateContext();
+    StreamRegistry.Open registered = new StreamRegistry.Open(ingest.guards().cache.key(stream.credentials()),
+        stream.clientKey(), () -> context.runOnContext(v -> {
+          if (!stream.ws().isClosed()) {
+            // the client reconnects, and its upgrade is checked again (and refused, if InfluxDB still refuses)
+            stream.ws().close((short) 1008, "InfluxDB refused a write with these credentials");
+          }
+        }));
+    guards.streams.attach(registered);
+    log.info("client {} streams to database {} ({} streams on this node)", stream.clientId(),
+        LogSafe.of(stream.database()), guards.streams.size());
     ServerWebSocket ws = stream.ws();
     ws.binaryMessageHandler(message -> onBatch(stream, message));
     ws.textMessageHandler(text -> onText(stream, text));
     // e.g. a message over http.maxBodySize: Vert.x drops it and reports here; close the stream with
     // a status that says so, rather than leave the client waiting for an answer that never comes
     ws.exceptionHandler(err -> {
-      log.info("closing the stream of client {}: {}", stream.clientId(), err.getMessage());
+      log.info("closing the stream of client {}: {}", stream.clientId(), LogSafe.of(err.getMessage()));
       if (!ws.isClosed()) {
         ws.close((short) 1009, "message too large or malformed (http.maxBodySize " + maxBodySize + " bytes)");
       }
     });
     ws.closeHandler(v -> {
       streams.remove(stream);
+      guards.streams.detach(registered);
+      guards.streams.release(stream.clientKey());
       inFlight.remove(stream);
       log.info("client {} closed its stream", stream.clientId());
       if (drained != null && streams.isEmpty()) {

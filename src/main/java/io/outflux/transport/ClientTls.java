@@ -1,6 +1,7 @@
 package io.outflux.transport;
 
 import io.outflux.config.ConfigReader;
+import io.outflux.protocol.TlsPolicy;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.ClientOptionsBase;
@@ -33,6 +34,7 @@ public record ClientTls(Optional<Path> caFile, Optional<Path> certFile, Optional
 
   /** Applies to HTTP and WebSocket client options alike; TLS itself is switched on per https/wss address. */
   public <T extends ClientOptionsBase> T apply(T options) {
+    TlsPolicy.apply(options);
     caFile.ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
     if (certFile.isPresent()) {
       options.setKeyCertOptions(new PemKeyCertOptions()

@@ -63,7 +63,8 @@ public final class HttpBatchSender implements BatchSender {
     }
     return body.compose(request::sendBuffer)
         .map(HttpBatchSender::classify)
-        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": " + describe(err), Optional.empty()));
+        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": "
+            + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty()));
   }
 
   /** The goodbye of a stopping client: an empty batch saying so (the server writes nothing for it). */

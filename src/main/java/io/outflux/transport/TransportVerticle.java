@@ -240,7 +240,8 @@ public final class TransportVerticle extends VerticleBase {
         }
         unblock();
         var reply = acked.reply();
-        a.delivered().complete(new Delivery(batch.seq(), reply.written(), reply.rejected()));
+        UnlistedRejects.of(vertx, batch, reply, target.precision())
+            .onSuccess(rejected -> a.delivered().complete(new Delivery(batch.seq(), reply.written(), rejected)));
       } else if (result instanceof SendResult.Retryable r) {
         linkState(ClientMeters.Connection.RETRYING, server, false, r.reason());
         ClientMeters.INSTANCE.retriesUnavailable.increment();

@@ -255,7 +255,8 @@ public final class WebSocketBatchSender implements BatchSender {
       String shown = influxDb.orElse(reason.isEmpty() ? "upgrade refused" : io.outflux.metrics.Human.snippet(reason, 500));
       return SendResult.ofStatus(rejected.getStatus(), shown, after);
     }
-    String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    String msg = TlsFailure.explain(server, err)
+        .orElseGet(() -> err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage());
     return new SendResult.Retryable("cannot stream to " + server + ": " + msg, Optional.empty());
   }
 

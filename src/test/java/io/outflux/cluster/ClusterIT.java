@@ -53,6 +53,9 @@ class ClusterIT {
   private static ServerNode a;
   private static ServerNode b;
   private static ServerNode.Cluster cluster;
+  /** The operator endpoints answer InfluxDB admins only. */
+  private static final String OPERATOR = "Basic " + java.util.Base64.getEncoder().encodeToString(
+      (CentralInflux.ADMIN + ":" + CentralInflux.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
@@ -130,7 +133,7 @@ class ClusterIT {
   @Test
   @Order(3)
   void aFlushAskedOnOneNodeReachesEveryNode() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.url() + WireProtocol.FLUSH_PATH))
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.url() + WireProtocol.FLUSH_PATH)).header("Authorization", OPERATOR)
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     JsonObject reply = new JsonObject(r.body());
@@ -283,7 +286,7 @@ class ClusterIT {
 
   private static JsonObject flushReply(ServerNode node) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + WireProtocol.FLUSH_PATH))
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + WireProtocol.FLUSH_PATH)).header("Authorization", OPERATOR)
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? new JsonObject(r.body()) : new JsonObject();
     } catch (Exception e) {
@@ -301,7 +304,8 @@ class ClusterIT {
   }
 
   private static JsonObject get(ServerNode node, String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + path)).build(),
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + path))
+            .header("Authorization", OPERATOR).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return new JsonObject(r.body());

@@ -134,9 +134,12 @@ final class Edge {
     return java.util.Map.entry(r.statusCode(), new JsonObject(r.body()));
   }
 
-  static java.util.Map.Entry<Integer, JsonObject> postAdmin(int port, String pathAndQuery) throws Exception {
+  /** POST on this edge's client admin endpoint, with the token the client wrote beside its checkpoint. */
+  java.util.Map.Entry<Integer, JsonObject> postAdmin(int port, String pathAndQuery) throws Exception {
+    String token = io.outflux.admin.AdminToken.read(io.outflux.admin.AdminToken.pathFor(Path.of(spool + ".checkpoint")));
     java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + pathAndQuery))
+            .header(io.outflux.admin.AdminToken.HEADER, token)
             .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(java.time.Duration.ofSeconds(60)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     return java.util.Map.entry(r.statusCode(), new JsonObject(r.body()));

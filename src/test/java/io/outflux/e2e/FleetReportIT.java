@@ -32,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class FleetReportIT {
 
+  /** The fleet view answers InfluxDB admins only. */
+  private static final String OPERATOR = "Basic " + java.util.Base64.getEncoder().encodeToString(
+      (CentralInflux.ADMIN + ":" + CentralInflux.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
   @RegisterExtension
   static final CentralInflux central = CentralInflux.perTestClass();
 
@@ -47,7 +51,7 @@ class FleetReportIT {
     assertEquals(1000, Await.value(() -> central.count(CentralInflux.DB, "cpu"), 1000, Duration.ofSeconds(30)));
 
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).header("Authorization", OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     JsonObject entry = find(new JsonObject(r.body()), "edge-test");
     assertTrue(entry.getLong("backlogLines") >= 500, "the last batch reports at least its own lines: " + entry);
@@ -79,7 +83,7 @@ class FleetReportIT {
 
   private static JsonObject clients(int port) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + port + WireProtocol.CLIENTS_PATH)).header("Authorization", OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return new JsonObject(r.body());
   }

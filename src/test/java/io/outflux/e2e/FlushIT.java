@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.admin.AdminToken;
 import io.outflux.batch.FlushRequest;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientVerticle;
@@ -83,6 +84,7 @@ class FlushIT extends CentralTestBase {
     edge.append(1_234);
     HttpResponse<String> response = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.adminPort() + "/flush?timeout=20s"))
+            .header(AdminToken.HEADER, AdminToken.read(AdminToken.pathFor(Path.of(edge.spool + ".checkpoint"))))
             .POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
@@ -170,7 +172,7 @@ class FlushIT extends CentralTestBase {
 
     central.influxd.grant(io.outflux.influxd.Privilege.WRITE, "flush_regrant", "flush_late");
     long started = System.nanoTime();
-    var flushed = Edge.postAdmin(client.adminPort(), "/flush?timeout=30s");
+    var flushed = edge.postAdmin(client.adminPort(), "/flush?timeout=30s");
     assertEquals(200, flushed.getKey(), flushed.getValue().encode());
     assertEquals(500, edge.count());
     assertTrue(System.nanoTime() - started < Duration.ofSeconds(60).toNanos(), "well before authRetryInterval (5 min)");

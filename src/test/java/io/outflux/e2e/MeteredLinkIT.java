@@ -165,7 +165,7 @@ class MeteredLinkIT extends CentralTestBase {
     assertEquals(0, edge.count(), "the interface is down");
     JsonObject link = Edge.admin(adminPort, "/status").getValue().getJsonObject("link");
     assertEquals(false, link.getBoolean("interfaceUp"), link.encode());
-    Map.Entry<Integer, JsonObject> flush = Edge.postAdmin(adminPort, "/flush?timeout=20s");
+    Map.Entry<Integer, JsonObject> flush = edge.postAdmin(adminPort, "/flush?timeout=20s");
     assertEquals(409, flush.getKey(), flush.getValue().encode());
     assertTrue(flush.getValue().getString("error").contains("network interface lo is down"), flush.getValue().encode());
 

@@ -44,10 +44,10 @@ class InfluxV2BackendTest {
 
   @Test
   void aTokenInfluxDbKnowsIsAcceptedAndAnUnknownOneRejected() throws Exception {
-    assertInstanceOf(AuthResult.Accepted.class, get(backend.authenticate(GOOD)));
-    AuthResult bad = get(backend.authenticate(new Credentials.Token("nope")));
+    assertInstanceOf(AuthResult.Accepted.class, get(backend.authenticate(AuthRequest.writer(GOOD, "b", ""))));
+    AuthResult bad = get(backend.authenticate(AuthRequest.writer(new Credentials.Token("nope"), "b", "")));
     assertEquals(401, ((AuthResult.Rejected) bad).status());
-    AuthResult basic = get(backend.authenticate(new Credentials.Basic("u", "p")));
+    AuthResult basic = get(backend.authenticate(AuthRequest.writer(new Credentials.Basic("u", "p"), "b", "")));
     assertTrue(((AuthResult.Rejected) basic).message().contains("Token"), basic.toString());
     assertTrue(stub.requests.contains("GET /api/v2/buckets"), stub.requests.toString());
   }

@@ -41,7 +41,7 @@ class InfluxV2ServerTest {
 
       HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
               + server.actualPort() + WireProtocol.BATCHES_PATH + "?bucket=metrics"))
-          .header("Authorization", "Token bad").POST(HttpRequest.BodyPublishers.ofString("cpu v=1 3\n")).build(),
+          .header("Authorization", "Token bad").header(WireProtocol.HEADER_CLIENT_ID, "edge-v2").POST(HttpRequest.BodyPublishers.ofString("cpu v=1 3\n")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(401, wrong.statusCode(), wrong.body());
     } finally {
