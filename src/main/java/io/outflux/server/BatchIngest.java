@@ -82,14 +82,24 @@ public final class BatchIngest {
 
   private void count(String clientId, IngestOutcome outcome) {
     if (outcome instanceof IngestOutcome.Acked acked) {
-      meters.linesWritten.increment(acked.reply().written());
       fleet.stored(clientId, acked.reply().written());
-      for (RejectedLine r : acked.reply().rejected()) {
-        (r.reason().startsWith(LineGate.INVALID) ? meters.rejectedInvalid : meters.rejectedByInfluxDb).increment();
-      }
     } else {
       meters.notStored.increment();
     }
+  }
+
+  /**
+   * Counts what InfluxDB stored and what was refused, for a batch this node wrote: a batch acknowledged
+   * as already stored (the ack ledger) is not written again, so it must not count as written again.
+   */
+  private IngestOutcome metered(IngestOutcome outcome) {
+    if (outcome instanceof IngestOutcome.Acked acked) {
+      meters.linesWritten.increment(acked.reply().written());
+      for (RejectedLine r : acked.reply().rejected()) {
+        (r.reason().startsWith(LineGate.INVALID) ? meters.rejectedInvalid : meters.rejectedByInfluxDb).increment();
+      }
+    }
+    return outcome;
   }
 
   private Future<IngestOutcome> admitAndWrite(IncomingBatch batch, String remoteHost, ClientReport report,
@@ -225,12 +235,12 @@ public final class BatchIngest {
     LineGate.Result valid = gate.filter(batch.lines(), batch.precision());
     meters.linesIn.increment(valid.count() + valid.rejected().size());
     if (valid.count() == 0) {
-      return Future.succeededFuture(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, valid.rejected())));
+      return Future.succeededFuture(metered(new IngestOutcome.Acked(new BatchReply(batch.seq(), 0, valid.rejected()))));
     }
     WriteRequest request = new WriteRequest(batch.credentials(), batch.database(), batch.retentionPolicy(),
         batch.precision(), valid.lines(), valid.count());
     return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
-        .map(msg -> toOutcome(batch.seq(), msg.body(), valid.rejected()));
+        .map(msg -> metered(toOutcome(batch.seq(), msg.body(), valid.rejected())));
   }
 
   private static IngestOutcome toOutcome(long seq, WriteResult result, List<RejectedLine> refusedHere) {
