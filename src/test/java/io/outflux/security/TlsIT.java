@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,6 +52,11 @@ class TlsIT {
         .put("certFile", certs.serverCert().toString())
         .put("keyFile", certs.serverKey().toString())
         .put("clientCaFile", certs.caCert().toString())));
+  }
+
+  @AfterEach
+  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
+    ClientFixture.undeployAll(vertx);
   }
 
   @Test
