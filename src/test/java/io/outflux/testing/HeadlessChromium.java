@@ -42,8 +42,9 @@ import org.awaitility.core.TerminalFailureException;
  * {@code HOME}, XDG config and cache dirs and {@code TMPDIR} all live in one fresh temp dir. Without
  * that, every browser shares {@code ~/.config/chromium/Crash Reports}: the browser takes an exclusive
  * {@code flock} on its {@code settings.dat} before it prints a single line, so whoever holds that lock
- * (another browser, a crash handler of an earlier one) keeps the next browser waiting silently, which
- * is what FleetPageIT's "wrote no DevToolsActivePort within 30 s" with an empty log looked like.
+ * (another browser, a crash handler of an earlier one) keeps the next browser waiting silently: exactly
+ * FleetPageIT's "wrote no DevToolsActivePort within 30 s" with nothing but the wrapper's warning in the
+ * log (HeadlessChromiumIT holds that lock and starts a browser).
  *
  * <p>{@link #close()} SIGKILLs the browser with every process it started, including the crashpad
  * handlers that double-fork out of its process tree (see {@link ProcessTree}), waits until all are
