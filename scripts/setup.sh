@@ -15,7 +15,7 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the TLS tests make their own certificates
 if [[ ${1:-} == --tests ]]; then
-  [[ -x /usr/bin/chromium ]] || missing+=(chromium)          # FleetPageIT drives the fleet page in headless chromium
+  [[ -x /usr/lib/chromium/chromium ]] || missing+=(chromium)  # FleetPageIT drives the fleet page in headless chromium
 fi
 
 if [[ ${#missing[@]} -gt 0 ]]; then

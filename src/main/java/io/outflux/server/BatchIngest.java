@@ -112,7 +112,6 @@ public final class BatchIngest {
         .onSuccess(outcome -> {
           if (outcome instanceof IngestOutcome.Acked acked) {
             admission.wrote(target);
-            meters.linesWritten.increment(acked.reply().written());
             fleet.stored(batch.clientId(), acked.reply().written());
             seen(batch.clientId(), report, transport);
           }
@@ -226,6 +225,8 @@ public final class BatchIngest {
 
   private IngestOutcome toOutcome(IncomingBatch batch, WriteResult result, RejectList refusedHere) {
     if (result instanceof WriteResult.Written w) {
+      // counted where this node writes: a batch acknowledged as already stored is not written again
+      meters.linesWritten.increment(w.written());
       meters.rejectedByInfluxDb.increment(w.rejected().size() + w.unlisted());
       w.rejected().forEach(refusedHere::add);
       refusedHere.addUnlisted(w.unlisted());

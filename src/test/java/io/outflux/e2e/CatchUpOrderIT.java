@@ -1,5 +1,6 @@
 package io.outflux.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.outflux.client.ClientVerticle;
 import io.outflux.demo.ChildJvm;
 import io.outflux.demo.TelegrafLikeLines;
 import io.outflux.e2e.SpoolDurabilityIT.SpoolWriter;
+import io.outflux.influxd.FreePorts;
 import io.outflux.influxd.Privilege;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
@@ -17,7 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -79,7 +80,7 @@ class CatchUpOrderIT {
       TelegrafLikeLines newLines = new TelegrafLikeLines("new", NEW_START);
       for (int i = 0; i < fresh; i += 100) {
         Files.write(spool, newLines.block(i, i + 100), StandardOpenOption.APPEND);
-        Thread.sleep(50);
+        Thread.sleep(50); // Telegraf's pace: new lines keep coming while the backlog syncs
       }
       assertEquals(fresh, Await.value(() -> countHost(db, "new"), fresh, Duration.ofSeconds(30)),
           "the new lines are synced");
@@ -126,7 +127,7 @@ class CatchUpOrderIT {
         long seqAtStart = checkpointSeq(checkpoint);
         Await.value(() -> bothSegmentsMoved(checkpoint, seqAtStart) || caughtUp(checkpoint, seqAtStart) ? 1 : 0, 1,
             Duration.ofSeconds(30));
-        Thread.sleep(random.nextInt(1_000));
+        Thread.sleep(random.nextInt(1_000)); // the kill's moment: random within a second of that
         String cp = Files.exists(checkpoint) ? Files.readString(checkpoint).trim() : "{}";
         client.kill9();
         atKill.add(cp);
@@ -177,10 +178,7 @@ class CatchUpOrderIT {
       throws Exception {
     String db = database("outage");
     Path spool = dir.resolve("metrics.lp");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = FreePorts.next(); // below the ephemeral range: no client's own bind(0) takes it meanwhile
     JsonObject config = clientConfig(spool, db);
     config.put("servers", new JsonArray().add("http://127.0.0.1:" + port)); // nothing listens there yet
     Files.write(spool, new TelegrafLikeLines("old", OLD_START).block(0, 100)); // far below the threshold at start
@@ -192,17 +190,19 @@ class CatchUpOrderIT {
       for (int i = 100; i < backlog; i += 20_000) {
         Files.write(spool, old.block(i, Math.min(backlog, i + 20_000)), StandardOpenOption.APPEND);
       }
-      Thread.sleep(3_000); // the client notices the backlog (it looks every 2 s)
+      // the outage itself: the server stays away for longer than the client's backlog check (every 2 s)
+      Thread.sleep(3_000);
       server = vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(new JsonObject()
               .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
               .put("influx", new JsonObject().put("url", central.influxd.url()))))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      Thread.sleep(1_000); // reconnected: the backlog is split at the spool's end
+      // reconnected, the reader takes its next step and splits the backlog at the spool's end
+      await("the catch-up starts").atMost(Duration.ofSeconds(30)).until(() -> catchingUpGauge() == 1.0);
       int fresh = 1_000;
       TelegrafLikeLines newLines = new TelegrafLikeLines("new", NEW_START);
       for (int i = 0; i < fresh; i += 100) {
         Files.write(spool, newLines.block(i, i + 100), StandardOpenOption.APPEND);
-        Thread.sleep(50);
+        Thread.sleep(50); // Telegraf's pace
       }
       assertEquals(fresh, Await.value(() -> countHost(db, "new"), fresh, Duration.ofSeconds(30)));
       long oldSynced = countHost(db, "old");

@@ -1,6 +1,7 @@
 package io.outflux.e2e;
 
 import io.outflux.testing.CentralInflux;
+import io.outflux.testing.ClientFixture;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,6 @@ abstract class CentralTestBase {
 
   @AfterEach
   void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
-    Edge.undeployAll(vertx);
+    ClientFixture.undeployAll(vertx);
   }
 }

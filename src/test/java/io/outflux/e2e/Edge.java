@@ -1,5 +1,8 @@
 package io.outflux.e2e;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.outflux.client.ClientVerticle;
 import io.outflux.demo.TelegrafLikeLines;
 import io.outflux.influxd.Privilege;
@@ -15,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Test helpers shared by the sync ITs: a server and a client in one Vert.x, a spool, counts. */
@@ -93,16 +97,30 @@ final class Edge {
     vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /** Lines the client's tail has read and handed to its batcher, from its {@code GET /status}. */
+  static long linesRead(ClientVerticle client) throws Exception {
+    return admin(client.adminPort(), "/status").getValue().getJsonObject("lines").getLong("read");
+  }
+
   /**
-   * Undeploys everything while the test's temp dir still exists (call it from @AfterEach): a client
-   * stopped after JUnit deleted its spool directory would retry its last checkpoint write forever.
+   * Waits until the client's tail has read {@code lines} (since it started): from then on a "nothing is
+   * sent" check cannot pass just because the client is slow.
    */
-  static void undeployAll(Vertx vertx) throws Exception {
-    for (String id : new java.util.ArrayList<>(vertx.deploymentIDs())) {
-      if (vertx.deploymentIDs().contains(id)) {
-        undeploy(vertx, id);
-      }
+  static void awaitRead(ClientVerticle client, long lines) {
+    await("the tail reads " + lines + " lines").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions().until(() -> linesRead(client), n -> n == lines);
+  }
+
+  /** InfluxDB holds {@code count} points of this edge for the whole of {@code window}. */
+  void nothingSentFor(long count, Duration window, String why) {
+    if (window.toMillis() < 500) {
+      throw new AssertionError("too little time left to check that " + why + ": " + window.toMillis() + " ms");
     }
+    await(why).during(window).atMost(window.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(this::count, n -> {
+          assertEquals(count, n, why);
+          return true;
+        });
   }
 
   /** Output (stdout and stderr) and exit status of a {@code bin/outflux} command run as a process. */

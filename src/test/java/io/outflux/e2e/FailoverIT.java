@@ -38,6 +38,7 @@ class FailoverIT extends CentralTestBase {
       Edge.deploy(firstVertx, new ServerVerticle(), new JsonObject()
           .put("http", new JsonObject().put("host", "127.0.0.1").put("port", first))
           .put("influx", new JsonObject().put("url", central.influxd.url())));
+      // the scenario: transport.failbackAfter (1 s) passes, a clock and nothing else; the next batch tries the first
       Thread.sleep(1_200);
       edge.append(100);
       assertEquals(300, Await.value(edge::count, 300, Duration.ofSeconds(20)));

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,6 +39,11 @@ class FleetReportIT {
 
   @RegisterExtension
   static final CentralInflux central = CentralInflux.perTestClass();
+
+  @AfterEach
+  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
+    ClientFixture.undeployAll(vertx);
+  }
 
   @Test
   void fleetViewShowsTheBacklogAndLagTheClientReported(Vertx vertx, @TempDir Path dir) throws Exception {

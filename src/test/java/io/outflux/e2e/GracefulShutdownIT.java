@@ -1,11 +1,13 @@
 package io.outflux.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outflux.demo.ChildJvm;
 import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.FreePorts;
 import io.outflux.testing.CentralInflux;
 import io.outflux.testing.ClientFixture;
 import io.outflux.testing.ServerFixture;
@@ -35,14 +37,19 @@ class GracefulShutdownIT {
         CentralInflux.WRITER_PASSWORD);
     // an hour-long interval and batches larger than what is written: only the shutdown flush sends
     config.getJsonObject("sync").put("interval", "1h").put("maxBatchLines", 10_000);
+    int adminPort = FreePorts.next();
+    config.getJsonObject("admin").put("port", adminPort);
     Path conf = Files.writeString(dir.resolve("client.json"), config.encode());
     Path jar = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));
     ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client.log"), "client", "-conf", conf.toString());
     try {
       client.awaitLog("Succeeded in deploying verticle", Duration.ofSeconds(60));
       Files.write(spool, new TelegrafLikeLines("term", 1_700_000_000_000_000_000L).block(0, 3000));
-      Thread.sleep(1500); // the tail reads them; the hour-long interval keeps them back
-      assertEquals(0, central.count(CentralInflux.DB, "cpu"), "nothing sent before the stop");
+      // the tail reads them; the hour-long interval keeps them back
+      await("the client reads the 3,000 lines").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> Edge.admin(adminPort, "/status").getValue().getJsonObject("lines").getLong("read"), n -> n == 3000);
+      await("nothing sent before the stop").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+          .until(() -> central.count(CentralInflux.DB, "cpu") == 0);
     } finally {
       client.close(); // SIGTERM, then waits for the exit (also when an assertion above failed)
     }

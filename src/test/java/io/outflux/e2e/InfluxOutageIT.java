@@ -1,5 +1,6 @@
 package io.outflux.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.outflux.server.ServerVerticle;
 import io.outflux.spool.CheckpointStore;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
+import io.outflux.testing.ClientFixture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 @ExtendWith(VertxExtension.class)
 class InfluxOutageIT {
+
+  @AfterEach
+  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
+    ClientFixture.undeployAll(vertx);
+  }
 
   @Test
   void nothingIsAcknowledgedWhileInfluxDbIsDownAndNothingIsLostAfterwards(Vertx vertx, @TempDir Path dir)
@@ -56,14 +64,20 @@ class InfluxOutageIT {
       Files.write(spool, lines.block(0, 5_000), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       assertEquals(5_000, Await.value(() -> central.influxd.countPoints("outage"), 5_000, Duration.ofSeconds(30)));
 
+      // every line so far acknowledged before the kill, so no ack of a completed write is still on its way
+      long ackedAtStop = Files.size(spool);
+      assertEquals(ackedAtStop, Await.value(() -> checkpoint.load().synced().offset(), ackedAtStop, Duration.ofSeconds(10)));
       central.influxd.kill9();
-      Thread.sleep(1_000); // acks of writes that completed before the kill may still land
-      long ackedAtStop = checkpoint.load().synced().offset();
       for (int i = 1; i <= 10; i++) {
         Files.write(spool, lines.block(i * 1_000 + 4_000, i * 1_000 + 5_000), StandardOpenOption.APPEND);
-        Thread.sleep(2_900);
-        assertEquals(ackedAtStop, checkpoint.load().synced().offset(),
-            "nothing is acknowledged while InfluxDB is down (" + (i * 3) + " s into the outage)");
+        // Telegraf writes a block every 3 s of the outage; meanwhile the checkpoint must not move
+        int block = i;
+        await("nothing acknowledged " + (i * 3) + " s into the outage").during(Duration.ofMillis(2_900))
+            .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> checkpoint.load().synced().offset(), offset -> {
+              assertEquals(ackedAtStop, offset, "nothing is acknowledged while InfluxDB is down (block " + block + ")");
+              return true;
+            });
       }
       assertTrue(Files.size(spool) > ackedAtStop, "the spool holds the unsynced lines");
 

@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outflux.client.ClientVerticle;
 import io.outflux.influxd.FreePorts;
 import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
@@ -53,10 +54,11 @@ class MeteredLinkIT extends CentralTestBase {
     LocalTime now = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
     config.put("link", new JsonObject().put("timeZone", "UTC")
         .put("windows", new JsonArray().add(now.plusHours(2) + "-" + now.plusHours(3))));
-    String id = Edge.deploy(vertx, new io.outflux.client.ClientVerticle(), config);
+    ClientVerticle client = new ClientVerticle();
+    String id = Edge.deploy(vertx, client, config);
     edge.append(300);
-    Thread.sleep(2_000);
-    assertEquals(0, edge.count(), "the window opens in two hours");
+    Edge.awaitRead(client, 300);
+    edge.nothingSentFor(0, Duration.ofSeconds(2), "the window opens in two hours");
 
     Edge.undeploy(vertx, id);
     config.remove("link");
@@ -76,7 +78,7 @@ class MeteredLinkIT extends CentralTestBase {
     config.put("link", new JsonObject().put("timeZone", "UTC").put("dailyQuota", "1GiB")
         .put("windows", new JsonArray().add(now.plusHours(2) + "-" + now.plusHours(3))));
     Path conf = Files.writeString(dir.resolve("client.json"), config.encodePrettily());
-    Edge.deployClient(vertx, config);
+    ClientVerticle client = Edge.deployClient(vertx, config);
     edge.append(300);
 
     long started = System.nanoTime();
@@ -105,8 +107,8 @@ class MeteredLinkIT extends CentralTestBase {
     assertTrue(after.getLong("quotaUsed") >= Files.size(edge.spool), "forced bytes count against the quota: " + after.encode());
 
     edge.append(100);
-    Thread.sleep(1_500);
-    assertEquals(300, edge.count(), "outside the window again once the forced flush is done");
+    Edge.awaitRead(client, 400);
+    edge.nothingSentFor(300, Duration.ofMillis(1_500), "outside the window again once the forced flush is done");
   }
 
   @Test
@@ -124,10 +126,11 @@ class MeteredLinkIT extends CentralTestBase {
     // room for two batches of 200 lines a day, not three
     long quota = lineBytes * 200 * 5 / 2;
     config.put("link", new JsonObject().put("timeZone", "UTC").put("dailyQuota", quota));
-    String id = Edge.deploy(vertx, new io.outflux.client.ClientVerticle(), config);
+    ClientVerticle client = new ClientVerticle();
+    String id = Edge.deploy(vertx, client, config);
     assertEquals(400, Await.value(edge::count, 400, Duration.ofSeconds(30)));
-    Thread.sleep(1_000);
-    assertEquals(400, edge.count(), "the third batch waits for tomorrow");
+    Edge.awaitRead(client, 1_000);
+    edge.nothingSentFor(400, Duration.ofSeconds(1), "the third batch waits for tomorrow");
     JsonObject link = Edge.admin(adminPort, "/status").getValue().getJsonObject("link");
     long used = link.getLong("quotaUsed");
     assertTrue(used > quota / 2 && used <= quota, "two batches of about 200 lines: " + link.encode());
@@ -136,9 +139,10 @@ class MeteredLinkIT extends CentralTestBase {
     // restart while three batches wait: a count kept only in memory would let two more go
     Edge.undeploy(vertx, id);
     assertTrue(Files.exists(Path.of(edge.spool + ".checkpoint.quota")));
-    id = Edge.deploy(vertx, new io.outflux.client.ClientVerticle(), config);
-    Thread.sleep(2_000);
-    assertEquals(400, edge.count(), "the restarted client knows today's quota is spent");
+    ClientVerticle restarted = new ClientVerticle();
+    id = Edge.deploy(vertx, restarted, config);
+    Edge.awaitRead(restarted, 600); // resumed after the 400 acknowledged
+    edge.nothingSentFor(400, Duration.ofSeconds(2), "the restarted client knows today's quota is spent");
     assertEquals(used, Edge.admin(adminPort, "/status").getValue().getJsonObject("link").getLong("quotaUsed"));
 
     // a larger quota: everything follows, nothing lost
@@ -159,10 +163,11 @@ class MeteredLinkIT extends CentralTestBase {
     config.getJsonObject("admin").put("port", adminPort);
     config.put("link", new JsonObject().put("interface", "lo")); // exists everywhere; its state is the test's
     java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
-    Edge.deploy(vertx, new io.outflux.client.ClientVerticle(name -> io.vertx.core.Future.succeededFuture(up.get())), config);
+    ClientVerticle client = new ClientVerticle(name -> io.vertx.core.Future.succeededFuture(up.get()));
+    Edge.deploy(vertx, client, config);
     edge.append(250);
-    Thread.sleep(1_500);
-    assertEquals(0, edge.count(), "the interface is down");
+    Edge.awaitRead(client, 250);
+    edge.nothingSentFor(0, Duration.ofMillis(1_500), "the interface is down");
     JsonObject link = Edge.admin(adminPort, "/status").getValue().getJsonObject("link");
     assertEquals(false, link.getBoolean("interfaceUp"), link.encode());
     Map.Entry<Integer, JsonObject> flush = edge.postAdmin(adminPort, "/flush?timeout=20s");

@@ -87,6 +87,8 @@ class SpoolDurabilityIT {
     try {
       int midFlight = 0;
       for (int kill = 1; kill <= 3; kill++) {
+        // the kill's moment: random, 1 to 3 s after this run's JVM started (its start-up included), while
+        // the writer still writes (about 10 s); midFlight below checks that each kill left points unsynced
         Thread.sleep(1_000 + random.nextInt(2_000));
         long before = countAll(db);
         client.kill9();
@@ -234,7 +236,7 @@ class SpoolDurabilityIT {
           Files.move(spool, spool.resolveSibling("metrics.2026-11-29-" + second + ".lp"));
           inFile = 0;
         }
-        Thread.sleep(pause.toMillis());
+        Thread.sleep(pause.toMillis()); // Telegraf's pace between flushes
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.outflux.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +25,10 @@ class StreamingIT extends CentralTestBase {
   void aSingleAppendedLineArrivesWithoutWaitingForAnyInterval(Vertx vertx, @TempDir Path dir) throws Exception {
     Edge edge = new Edge(central, "stream_one", dir);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
-    Edge.deployClient(vertx, edge.clientConfig("streaming", server.actualPort()));
+    JsonObject config = edge.clientConfig("streaming", server.actualPort());
+    // an interval no test waits for: a client that waited for any interval could not pass, however fast the machine
+    config.getJsonObject("sync").put("interval", "1h");
+    Edge.deployClient(vertx, config);
     edge.append(50); // connect and warm up
     assertEquals(50, Await.value(edge::count, 50, Duration.ofSeconds(20)));
 
@@ -31,8 +36,8 @@ class StreamingIT extends CentralTestBase {
     edge.append(1);
     assertEquals(51, Await.value(edge::count, 51, Duration.ofSeconds(20)));
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    // the default interval is 5 s; streaming must not wait for anything like it (latency: bench/)
-    assertTrue(ms < 2_500, "one appended line took " + ms + " ms to be queryable centrally");
+    // a bound for a busy machine, not a latency figure (that is bench/streaming-latency.sh)
+    assertTrue(ms < 10_000, "one appended line took " + ms + " ms to be queryable centrally");
   }
 
   @Test
@@ -52,20 +57,23 @@ class StreamingIT extends CentralTestBase {
         while (writing.get()) {
           edge.append(20);
           try {
-            Thread.sleep(20);
+            Thread.sleep(20); // Telegraf's pace: 1,000 lines a second
           } catch (InterruptedException e) {
             return;
           }
         }
       });
       writer.start();
-      Thread.sleep(1_000);
+      await("lines streamed").atMost(Duration.ofSeconds(20)).until(edge::count, n -> n >= 100);
       Edge.undeploy(serverVertx, serverId);
-      long atStop = edge.count();
-      Thread.sleep(1_500);
-      assertEquals(atStop, edge.count(), "nothing is written while the server is down");
+      // nothing is written while the server is down: the count settles at once and stays, while lines keep coming
+      AtomicLong previous = new AtomicLong(-1);
+      long atStop = await("the count stays put while the server is down").during(Duration.ofMillis(1_500))
+          .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+          .until(edge::count, n -> previous.getAndSet(n) == n);
+      assertTrue(edge.written() > atStop, "lines were appended during the outage");
       Edge.deploy(serverVertx, new ServerVerticle(), serverConfig(port));
-      Thread.sleep(1_000);
+      await("the client resumes by itself").atMost(Duration.ofSeconds(30)).until(edge::count, n -> n > atStop);
       writing.set(false);
       writer.join();
 
@@ -127,8 +135,8 @@ class StreamingIT extends CentralTestBase {
     assertEquals(1, Await.value(edge::count, 1, Duration.ofSeconds(20)));
 
     edge.append(400); // the tail looks again only in a minute
-    Thread.sleep(300);
-    assertEquals(1, edge.count());
+    await("nothing sent before the flush").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(edge::count, n -> n == 1);
     // what POST /api/v1/flush on any node does: a cluster-wide publish that each node hands to its streams
     vertx.eventBus().publish(io.outflux.server.ServerBus.FLUSH_ALL, new JsonObject());
     assertEquals(401, Await.value(edge::count, 401, Duration.ofSeconds(20)),

@@ -81,9 +81,13 @@ class LineScannerTest {
     assertEquals(LineKind.SKIP, scan(line));
   }
 
-  @Test
-  void commentWithControlCharacterIsAnError() {
-    assertRejected("# tab\there", LineError.CONTROL_CHAR);
+  /** Unlike a plain comment, one holding a control byte (a tab included, as in the reference) is refused, at that byte. */
+  @ParameterizedTest
+  @ValueSource(strings = {"# tab\there", "# bell\u0007", "#\u0001", "  # unit separator \u001f.", "# delete \u007f"})
+  void aCommentHoldingAControlByteIsAnErrorAtThatByte(String line) {
+    assertRejected(line, LineError.CONTROL_CHAR);
+    int controlByte = line.chars().map(c -> c < 0x20 || c == 0x7f ? 1 : 0).boxed().toList().indexOf(1);
+    assertEquals(controlByte, info.errorPosition(), () -> line + ": " + info.reason());
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,6 +57,11 @@ class TlsIT {
         .put("certFile", certs.serverCert().toString())
         .put("keyFile", certs.serverKey().toString())
         .put("clientCaFile", certs.caCert().toString())));
+  }
+
+  @AfterEach
+  void stopClientsWhileTheirSpoolStillExists(Vertx vertx) throws Exception {
+    ClientFixture.undeployAll(vertx);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.outflux.spool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -230,7 +231,7 @@ class SpoolTailTest {
     Path journal = Path.of(spool + ".checkpoint.stamps");
     assertTrue(Files.exists(journal), "the stamps are durable before the lines leave");
     vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Thread.sleep(20); // a later read time would give other stamps
+    Thread.sleep(20); // the clock moves on: a line stamped again at its second read would get another stamp
     batcher.lines.clear();
     batcher.ack = true;
     startTail(config(4096, 0));
@@ -247,8 +248,8 @@ class SpoolTailTest {
     append(spool, lines(10, 20) + "m,host=a v=20i 10000000");
     startTail(config(4096, 0));
     assertEquals(20, Await.value(() -> batcher.lines.size(), 20, WAIT));
-    Thread.sleep(200);
-    assertEquals(20, batcher.lines.size(), "the active file's last line waits for its newline");
+    await("the active file's last line waits for its newline").during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5)).until(() -> batcher.lines.size() == 20);
     append(spool, "20\n");
     assertEquals(21, Await.value(() -> batcher.lines.size(), 21, WAIT));
     append(spool, "m,host=a v=21i 1000000021"); // no newline, and then Telegraf rotates
@@ -294,8 +295,8 @@ class SpoolTailTest {
     append(spool, lines(0, 400_000)); // about 12 MB of backlog
     SpoolTailVerticle tail = startTail(config(16 * 1024, 0));
     assertEquals(3, Await.value(() -> held.size(), 3, WAIT));
-    Thread.sleep(500);
-    assertEquals(3, held.size(), "no more batches than the window");
+    await("no more batches than the window").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        .until(() -> held.size() == 3);
     long bound = 3 * (64 * 1024 + 16 * 1024) + 2 * (64 * 1024 + 16 * 1024);
     assertTrue(tail.readOffset() <= bound, "read " + tail.readOffset() + " bytes of " + Files.size(spool)
         + ", more than the window, a pending batch and a held chunk allow (" + bound + ")");

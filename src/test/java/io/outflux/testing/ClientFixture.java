@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A client config for tests (short intervals, fast polling) and its deployment in a test's Vert.x. */
@@ -29,5 +30,18 @@ public final class ClientFixture {
   public static String deploy(Vertx vertx, JsonObject config) throws Exception {
     return vertx.deployVerticle(new ClientVerticle(), new DeploymentOptions().setConfig(config))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Undeploys everything while the test's temp dir still exists (call it from @AfterEach): a client
+   * stopped after JUnit deleted its spool directory would retry its last checkpoint write forever,
+   * and live on in the test JVM beside the next tests.
+   */
+  public static void undeployAll(Vertx vertx) throws Exception {
+    for (String id : new ArrayList<>(vertx.deploymentIDs())) {
+      if (vertx.deploymentIDs().contains(id)) {
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
   }
 }
