@@ -97,7 +97,7 @@ public final class RefusalLog {
       e.unlogged++;
       return;
     }
-    log.warn("refused client {} (user {}) from {}: {}{}", e.json.getString("clientId"), e.json.getString("user"),
+    log.warn("refused client {} ({}) from {}: {}{}", e.json.getString("clientId"), e.json.getString("user"),
         e.json.getString("source"), e.json.getString("reason"),
         e.unlogged > 0 ? " (" + e.unlogged + " more refusals of it in the last " + LOG_EVERY_S + " s)" : "");
     e.lastLoggedMs = now;

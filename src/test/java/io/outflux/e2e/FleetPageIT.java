@@ -187,6 +187,12 @@ class FleetPageIT {
 
     try (HeadlessChromium chromium = HeadlessChromium.start(vertx, 1280, 720)) {
       chromium.navigate("http://127.0.0.1:" + port + "/fleet/");
+      // the fleet view answers InfluxDB admins only: the page asks, and the form signs in
+      Await.until(() -> chromium.evaluate("document.getElementById('login').hidden"), hidden -> Boolean.FALSE.equals(hidden),
+          Duration.ofSeconds(10));
+      chromium.evaluate("document.getElementById('login-user').value = '" + CentralInflux.ADMIN + "';"
+          + "document.getElementById('login-password').value = '" + CentralInflux.ADMIN_PASSWORD + "';"
+          + "document.getElementById('login').dispatchEvent(new Event('submit', {cancelable: true}))");
       Map<String, JsonObject> rows = Await.until(() -> rows(chromium), r -> r.containsKey("edge-state_good")
           && "stopped".equals(r.get("edge-state_good").getString("state")) && r.containsKey("state_wrong_pw")
           && r.containsKey("state_no_db"), Duration.ofSeconds(30));
