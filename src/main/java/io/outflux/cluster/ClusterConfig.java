@@ -12,8 +12,9 @@ import java.time.Duration;
  *     since a forgotten batch is merely written again (an overwrite of the same points)
  * @param fleetTtl how long a client that stopped talking stays in {@code GET /api/v1/clients}
  * @param flushTimeout how long {@code POST /api/v1/flush} waits for every node's count
+ * @param quorum how many nodes the cluster should have and how many a node must see to be ready
  */
-public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout) {
+public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout, Quorum quorum) {
 
   public static final Duration DEFAULT_DEDUPE_TTL = Duration.ofHours(1);
   public static final Duration DEFAULT_FLEET_TTL = Duration.ofHours(24);
@@ -25,10 +26,22 @@ public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flus
     return new ClusterConfig(
         r.duration("dedupeTtl", DEFAULT_DEDUPE_TTL, Duration.ofSeconds(1), Duration.ofDays(7)),
         r.duration("fleetTtl", DEFAULT_FLEET_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
-        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
+        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+        quorum(r));
+  }
+
+  private static Quorum quorum(ConfigReader r) {
+    int expected = r.integer("expectedSize", 0, 0, Quorum.MAX_SIZE);
+    if (expected == 0) {
+      if (r.has("quorum")) {
+        throw r.error("quorum", "needs cluster.expectedSize (the number of nodes the cluster should have)");
+      }
+      return Quorum.UNCHECKED;
+    }
+    return new Quorum(expected, r.integer("quorum", Quorum.majorityOf(expected), 1, expected));
   }
 
   public static ClusterConfig defaults() {
-    return new ClusterConfig(DEFAULT_DEDUPE_TTL, DEFAULT_FLEET_TTL, DEFAULT_FLUSH_TIMEOUT);
+    return new ClusterConfig(DEFAULT_DEDUPE_TTL, DEFAULT_FLEET_TTL, DEFAULT_FLUSH_TIMEOUT, Quorum.UNCHECKED);
   }
 }
