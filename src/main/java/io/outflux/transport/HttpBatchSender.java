@@ -12,59 +12,137 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Sends one batch to one server over HTTP POST and classifies the answer. */
+/**
+ * Sends one batch to one server over HTTP POST and classifies the answer. The exchange is given up
+ * when nothing moves for {@code transport.stallTimeout} ({@link ProgressDeadline}), not after a
+ * total time: the body goes out in slices, each one the connection takes is progress, and a silent
+ * answer is checked with a health probe, so a slow link is used and a frozen server is left.
+ */
 public final class HttpBatchSender implements BatchSender {
 
+  private static final int SLICE = 64 * 1024;
+
   private final WebClient client;
+  private final HttpClient http;
   private final String clientId;
   private final InfluxTarget target;
   private final Duration timeout;
+  private final Duration stallTimeout;
   private final Vertx vertx;
   private final boolean gzip;
 
-  public HttpBatchSender(Vertx vertx, WebClient client, String clientId, InfluxTarget target, Duration timeout,
-                         boolean gzip) {
+  public HttpBatchSender(Vertx vertx, HttpClient http, String clientId, InfluxTarget target, Duration timeout,
+                         Duration stallTimeout, boolean gzip) {
     this.vertx = vertx;
-    this.client = client;
+    this.http = http;
+    this.client = WebClient.wrap(http);
     this.clientId = clientId;
     this.target = target;
     this.timeout = timeout;
+    this.stallTimeout = stallTimeout;
     this.gzip = gzip;
   }
 
   @Override
   public Future<SendResult> send(URI server, Batch batch) {
-    String url = stripSlash(server.toString()) + WireProtocol.BATCHES_PATH;
-    var request = client.postAbs(url)
-        .addQueryParam(WireProtocol.PARAM_DB, target.database())
-        .addQueryParam(WireProtocol.PARAM_PRECISION, target.precision().configName())
-        .putHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
-        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), WireProtocol.CONTENT_TYPE_LINES)
+    Future<Buffer> body = gzip ? Gzip.compress(vertx, batch.payload()) : Future.succeededFuture(batch.payload());
+    return body.compose(b -> exchange(server, batch, b))
+        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": "
+            + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty()));
+  }
+
+  private Future<SendResult> exchange(URI server, Batch batch, Buffer body) {
+    StringBuilder url = new StringBuilder(stripSlash(server.toString())).append(WireProtocol.BATCHES_PATH)
+        .append('?').append(WireProtocol.PARAM_DB).append('=').append(enc(target.database()))
+        .append('&').append(WireProtocol.PARAM_PRECISION).append('=').append(target.precision().configName());
+    if (!target.retentionPolicy().isEmpty()) {
+      url.append('&').append(WireProtocol.PARAM_RP).append('=').append(enc(target.retentionPolicy()));
+    }
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
+        .setConnectTimeout(stallTimeout.toMillis())
+        .putHeader(HttpHeaders.AUTHORIZATION, target.credentials().authorizationHeader())
+        .putHeader(HttpHeaders.CONTENT_TYPE, WireProtocol.CONTENT_TYPE_LINES)
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()))
         .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
         .putHeader(WireProtocol.HEADER_SEQ, Long.toString(batch.seq()))
         .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
         .putHeader(WireProtocol.HEADER_BACKLOG_BYTES, Long.toString(batch.progress().backlogBytes()))
         .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(batch.progress().backlogLines()))
-        .putHeader(WireProtocol.HEADER_LAG_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()))
-        .timeout(timeout.toMillis());
-    if (!target.retentionPolicy().isEmpty()) {
-      request.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());
-    }
-    Future<Buffer> body = Future.succeededFuture(batch.payload());
+        .putHeader(WireProtocol.HEADER_LAG_SECONDS,
+            String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()));
     if (gzip) {
-      request.putHeader(HttpHeaders.CONTENT_ENCODING.toString(), "gzip");
-      body = Gzip.compress(vertx, batch.payload());
+      options.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
     }
-    return body.compose(request::sendBuffer)
-        .map(HttpBatchSender::classify)
-        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": "
-            + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty()));
+    ProgressDeadline deadline = new ProgressDeadline(stallTimeout, timeout, System::nanoTime);
+    Promise<SendResult> result = Promise.promise();
+    HttpClientRequest[] request = new HttpClientRequest[1];
+    long check = Math.max(20, stallTimeout.toMillis() / 8);
+    long timer = vertx.setPeriodic(check, id -> {
+      switch (deadline.check()) {
+        case PROBE -> probe(server).onSuccess(v -> deadline.probeAnswered());
+        case STALLED -> {
+          if (result.tryComplete(new SendResult.Retryable("server " + server + " stopped answering: "
+              + deadline.reason(), Optional.empty())) && request[0] != null) {
+            io.outflux.client.ClientMeters.INSTANCE.stalls.increment();
+            request[0].reset();
+          }
+        }
+        default -> { }
+      }
+    });
+    http.request(options).onSuccess(req -> {
+      request[0] = req;
+      req.response().onSuccess(resp -> {
+        deadline.progress();
+        Buffer answer = Buffer.buffer();
+        resp.handler(chunk -> {
+          deadline.progress();
+          answer.appendBuffer(chunk);
+        });
+        resp.exceptionHandler(err -> result.tryFail(err));
+        resp.endHandler(v -> result.tryComplete(classify(resp.statusCode(), resp.statusMessage(), resp::getHeader,
+            answer)));
+      }).onFailure(result::tryFail);
+      writeSlices(req, body, 0, deadline)
+          .compose(v -> req.end())
+          .onSuccess(v -> deadline.uploaded())
+          .onFailure(result::tryFail);
+    }).onFailure(result::tryFail);
+    return result.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Writes the body slice by slice, each one taken by the connection counting as progress. */
+  private static Future<Void> writeSlices(HttpClientRequest req, Buffer body, int from, ProgressDeadline deadline) {
+    if (from >= body.length()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(body.length(), from + SLICE);
+    return req.write(body.slice(from, to)).compose(v -> {
+      deadline.progress();
+      return writeSlices(req, body, to, deadline);
+    });
+  }
+
+  /** A health check on a connection of its own: does the server still answer at all? */
+  private Future<Void> probe(URI server) {
+    return client.getAbs(stripSlash(server.toString()) + WireProtocol.HEALTH_PATH)
+        .timeout(Math.max(1, stallTimeout.toMillis() / 2))
+        .send()
+        .mapEmpty();
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The goodbye of a stopping client: an empty batch saying so (the server writes nothing for it). */
@@ -86,23 +164,23 @@ public final class HttpBatchSender implements BatchSender {
   /** A stopping client waits this long for the server to take its goodbye. */
   public static final long GOODBYE_TIMEOUT_MS = 2_000;
 
-  static SendResult classify(HttpResponse<Buffer> response) {
-    int status = response.statusCode();
+  static SendResult classify(int status, String statusMessage, java.util.function.Function<String, String> header,
+                             Buffer body) {
     if (status == 200) {
       try {
-        return new SendResult.Acked(BatchReply.fromJson(response.bodyAsJsonObject()));
-      } catch (DecodeException | IllegalArgumentException | NullPointerException e) {
+        return new SendResult.Acked(BatchReply.fromJson(body.toJsonObject()));
+      } catch (DecodeException | IllegalArgumentException | NullPointerException | ClassCastException e) {
         return new SendResult.Retryable("server answered 200 with an unreadable body: " + e.getMessage(), Optional.empty());
       }
     }
-    Optional<String> influxDb = ServerIdentity.influxDb(response::getHeader);
-    return SendResult.ofStatus(status, influxDb.orElseGet(() -> errorText(response)), retryAfter(response));
+    Optional<String> influxDb = ServerIdentity.influxDb(header::apply);
+    return SendResult.ofStatus(status, influxDb.orElseGet(() -> errorText(statusMessage, body)),
+        retryAfter(header.apply("Retry-After")));
   }
 
-  private static String errorText(HttpResponse<Buffer> response) {
-    Buffer body = response.body();
+  private static String errorText(String statusMessage, Buffer body) {
     if (body == null || body.length() == 0) {
-      return response.statusMessage();
+      return statusMessage;
     }
     try {
       JsonObject json = body.toJsonObject();
@@ -112,8 +190,7 @@ public final class HttpBatchSender implements BatchSender {
     }
   }
 
-  private static Optional<Duration> retryAfter(HttpResponse<Buffer> response) {
-    String value = response.getHeader("Retry-After");
+  private static Optional<Duration> retryAfter(String value) {
     if (value == null) {
       return Optional.empty();
     }

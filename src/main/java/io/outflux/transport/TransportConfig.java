@@ -24,10 +24,14 @@ import java.util.List;
  *     after this long
  * @param tls certificates for https:// server addresses
  * @param link limits of a metered link (the root section {@code link}): rate, windows, daily quota
+ * @param stallTimeout liveness: an exchange with a server in which nothing moved for this long (no
+ *     upload progress, no byte of the answer and no answer to a health check; streaming: no ack,
+ *     pong or message while batches wait) is given up, and the batch goes to the next server
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
                               Duration retryMaxDelay, ClientTls tls, boolean gzip, Duration pingInterval,
-                              Duration authRetryInterval, Duration failbackAfter, LinkConfig link) {
+                              Duration authRetryInterval, Duration failbackAfter, LinkConfig link,
+                              Duration stallTimeout) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
@@ -36,6 +40,7 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
   public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofMinutes(5);
   public static final Duration DEFAULT_FAILBACK_AFTER = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
 
   /** Reads {@code servers} from the root and the rest from the {@code transport} section. */
   public static TransportConfig from(ConfigReader root, ConfigReader r) {
@@ -57,6 +62,7 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
         r.duration("pingInterval", DEFAULT_PING_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
         r.duration("authRetryInterval", DEFAULT_AUTH_RETRY_INTERVAL, Duration.ofMillis(100), Duration.ofDays(1)),
         r.duration("failbackAfter", DEFAULT_FAILBACK_AFTER, Duration.ofMillis(100), Duration.ofDays(1)),
-        LinkConfig.from(root.section("link")));
+        LinkConfig.from(root.section("link")),
+        r.duration("stallTimeout", DEFAULT_STALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)));
   }
 }

@@ -127,10 +127,12 @@ public final class TransportVerticle extends VerticleBase {
       wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer);
       sender = wsSender;
     } else {
-      httpClient = WebClient.create(vertx, config.tls().apply(new WebClientOptions()
+      io.vertx.core.http.HttpClient core = vertx.createHttpClient(config.tls().apply(new WebClientOptions()
           .setKeepAlive(true)
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
-      sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
+      httpClient = WebClient.wrap(core);
+      sender = new HttpBatchSender(vertx, core, clientId, target, config.requestTimeout(), config.stallTimeout(),
+          config.gzip());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));

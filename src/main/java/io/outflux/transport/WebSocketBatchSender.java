@@ -56,6 +56,9 @@ public final class WebSocketBatchSender implements BatchSender {
   private Future<WebSocket> connection;
   private long pingTimer = -1;
   private long lastHeard;
+  private long lastPing;
+  /** Batch frames handed to the connection and not yet taken by it: bytes are still leaving. */
+  private int pendingWrites;
   private final ReportPacer reports = new ReportPacer();
 
   public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
@@ -112,7 +115,12 @@ public final class WebSocketBatchSender implements BatchSender {
     if (previous != null) {
       previous.tryComplete(new SendResult.Retryable("batch " + batch.seq() + " was sent again", Optional.empty()));
     }
+    if (waiting.size() == 1) {
+      lastHeard = System.nanoTime(); // an answer is expected from now on
+    }
+    pendingWrites++;
     ws.writeBinaryMessage(StreamProtocol.encodeBatch(batch.seq(), batch.lines(), config.gzip(), payload))
+        .onComplete(ar -> pendingWrites--)
         .onFailure(err -> fail(batch.seq(), result, "writing to " + server + " failed: " + err.getMessage()));
     long timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
       if (fail(batch.seq(), result, "no ack from " + server + " within " + config.requestTimeout().toMillis() + " ms")) {
@@ -139,7 +147,7 @@ public final class WebSocketBatchSender implements BatchSender {
     }
     if (connection == null) {
       connectedTo = server;
-      Future<WebSocket> f = client.connect(connectOptions(server));
+      Future<WebSocket> f = bounded(client.connect(connectOptions(server)), server);
       connection = f;
       f.onSuccess(ws -> attach(server, ws)).onFailure(err -> {
         if (connection == f) {
@@ -148,6 +156,27 @@ public final class WebSocketBatchSender implements BatchSender {
       });
     }
     return connection;
+  }
+
+  /**
+   * The upgrade, bounded by {@code transport.stallTimeout}: a frozen server accepts the TCP
+   * connection (its kernel does) but never answers the upgrade. A connection that succeeds after
+   * the bound is closed at once.
+   */
+  private Future<WebSocket> bounded(Future<WebSocket> connect, URI server) {
+    Promise<WebSocket> bounded = Promise.promise();
+    long timer = vertx.setTimer(config.stallTimeout().toMillis(), id -> bounded.tryFail(
+        new java.util.concurrent.TimeoutException("server " + server + " stopped answering: no answer to the stream's "
+            + "upgrade within " + config.stallTimeout().toMillis() + " ms")));
+    connect.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded() && !bounded.tryComplete(ar.result())) {
+        ar.result().close();
+      } else if (ar.failed()) {
+        bounded.tryFail(ar.cause());
+      }
+    });
+    return bounded.future();
   }
 
   private WebSocketConnectOptions connectOptions(URI server) {
@@ -164,7 +193,7 @@ public final class WebSocketBatchSender implements BatchSender {
         .setPort(port)
         .setSsl(tls)
         .setURI(uri.toString())
-        .setConnectTimeout(config.requestTimeout().toMillis())
+        .setConnectTimeout(config.stallTimeout().toMillis())
         .addHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
         .addHeader(WireProtocol.HEADER_CLIENT_ID, clientId);
   }
@@ -187,18 +216,33 @@ public final class WebSocketBatchSender implements BatchSender {
       }
     });
     long intervalMs = config.pingInterval().toMillis();
+    long stallMs = config.stallTimeout().toMillis();
     vertx.cancelTimer(pingTimer);
-    pingTimer = vertx.setPeriodic(intervalMs, id -> {
+    lastPing = System.nanoTime();
+    // heartbeats: a ping each pingInterval when idle, each half stallTimeout while batches wait for acks
+    pingTimer = vertx.setPeriodic(Math.max(10, Math.min(intervalMs, stallMs / 2)), id -> {
       if (connection == null || !connection.succeeded() || connection.result() != ws) {
         vertx.cancelTimer(id);
         return;
       }
-      if (System.nanoTime() - lastHeard > Duration.ofMillis(intervalMs * SILENT_PINGS).toNanos()) {
-        log.warn("stream to {} silent for {} pings; reconnecting", server, SILENT_PINGS);
-        ws.close((short) 1001, "no pong");
+      long now = System.nanoTime();
+      long silentMs = (now - lastHeard) / 1_000_000;
+      if (!waiting.isEmpty() && pendingWrites == 0 && silentMs >= stallMs) {
+        log.warn("server {} stopped answering: no ack, pong or message for {} ms while {} batches wait; "
+            + "reconnecting", server, silentMs, waiting.size());
+        io.outflux.client.ClientMeters.INSTANCE.stalls.increment();
+        disconnectedNow(ws, "server " + server + " stopped answering for " + silentMs + " ms (transport.stallTimeout)");
         return;
       }
-      ws.writePing(Buffer.buffer("outflux"));
+      if (silentMs > intervalMs * SILENT_PINGS) {
+        log.warn("stream to {} silent for {} pings; reconnecting", server, SILENT_PINGS);
+        disconnectedNow(ws, "the stream to " + server + " was silent for " + SILENT_PINGS + " pings");
+        return;
+      }
+      if (!waiting.isEmpty() || now - lastPing >= Duration.ofMillis(intervalMs).toNanos()) {
+        lastPing = now;
+        ws.writePing(Buffer.buffer("outflux"));
+      }
     });
   }
 
@@ -212,6 +256,18 @@ public final class WebSocketBatchSender implements BatchSender {
           sizes.remove(largest.getKey());
           waiting.remove(largest.getKey()).tryComplete(new SendResult.Refused(413, reason));
         });
+  }
+
+  /**
+   * Gives up a stream whose peer stopped answering without waiting for the close handshake (a
+   * frozen peer never completes it): the waiting batches fail at once and go elsewhere.
+   */
+  private void disconnectedNow(WebSocket ws, String reason) {
+    if (connection != null && connection.succeeded() && connection.result() == ws) {
+      connection = null;
+    }
+    disconnected(reason);
+    ws.close((short) 1001, "no answer");
   }
 
   private void disconnected(String reason) {
