@@ -27,6 +27,7 @@ bench_build() {
     stale=1
   fi
   if [[ $stale == 1 ]]; then
+    mkdir -p target
     # offline first (the local repository normally has everything after the first build); a fresh
     # local repository fetches the build plugins once
     mvn -B -o package -DskipTests >target/bench-build.log 2>&1 || mvn -B package -DskipTests >target/bench-build.log 2>&1 || {
