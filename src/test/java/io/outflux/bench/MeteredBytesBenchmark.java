@@ -19,9 +19,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Bytes on the wire per line (bench/metered-bytes.sh), not a test: Telegraf-like lines of one site
  * (cpu per core and total, mem, disk, diskio, net, system every 10 s, values printed the way Telegraf
- * prints them) cut into batches of 100, 1,000, 5,000 and 10,000 lines, compressed with no encoding,
- * gzip levels 1 and 6, zstd levels 1 and 3, and zstd level 3 with a dictionary trained on the same
- * site's earlier lines. Prints bytes per line and the compressing thread's CPU time per line.
+ * prints them) cut into batches of 10, 100, 1,000, 5,000 and 10,000 lines, compressed with no encoding,
+ * gzip levels 1 and 6, zstd levels 1, 3 and 9, and zstd levels 1 and 3 with a dictionary trained on
+ * the same site's earlier lines. Prints bytes per line and the compressing thread's CPU time per line.
  */
 public final class MeteredBytesBenchmark {
 
@@ -38,6 +38,7 @@ public final class MeteredBytesBenchmark {
     }
     byte[] dict = trainer.trainSamples();
     ZstdDictCompress dictCompress = new ZstdDictCompress(dict, 3);
+    ZstdDictCompress dictCompress1 = new ZstdDictCompress(dict, 1);
     ZstdDictDecompress dictDecompress = new ZstdDictDecompress(dict);
     List<byte[]> lines = new ArrayList<>();
     long rawBytes = 0;
@@ -54,6 +55,13 @@ public final class MeteredBytesBenchmark {
         new Codec("gzip 6", b -> gzip(b, 6)),
         new Codec("zstd 1", b -> Zstd.compress(b, 1)),
         new Codec("zstd 3", b -> Zstd.compress(b, 3)),
+        new Codec("zstd 9", b -> Zstd.compress(b, 9)),
+        new Codec("zstd 1 + dictionary", b -> {
+          try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+            ctx.loadDict(dictCompress1);
+            return ctx.compress(b);
+          }
+        }),
         new Codec("zstd 3 + dictionary", b -> {
           try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
             ctx.loadDict(dictCompress);
@@ -61,12 +69,12 @@ public final class MeteredBytesBenchmark {
           }
         }));
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    System.out.printf("%-22s %8s %14s %14s %14s %14s%n", "", "", "100 lines", "1,000 lines", "5,000 lines",
-        "10,000 lines");
+    System.out.printf("%-22s %8s %14s %14s %14s %14s %14s%n", "", "", "10 lines", "100 lines", "1,000 lines",
+        "5,000 lines", "10,000 lines");
     for (Codec codec : codecs) {
       StringBuilder bytesRow = new StringBuilder(String.format("%-22s %8s", codec.name, "B/line"));
       StringBuilder cpuRow = new StringBuilder(String.format("%-22s %8s", "", "CPU µs"));
-      for (int per : new int[] {100, 1_000, 5_000, 10_000}) {
+      for (int per : new int[] {10, 100, 1_000, 5_000, 10_000}) {
         List<byte[]> batches = batches(lines, per);
         // warm-up, then the median of 5 timed passes
         for (byte[] b : batches) {
