@@ -44,6 +44,8 @@ public final class BatchVerticle extends VerticleBase {
   private final BatchPolicy policy;
   private final SpoolEndSource spoolEnd;
   private final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
+  /** How many batches may be in flight now (AIMD on the time to acknowledgement, up to sync.maxInFlight). */
+  private final InFlightWindow window;
   private PendingFlushes flushes;
   private long nextSeq;
   private long lastAckedSeq;
@@ -80,6 +82,7 @@ public final class BatchVerticle extends VerticleBase {
   public BatchVerticle(SyncConfig config, Checkpoint start, SpoolEndSource spoolEnd) {
     this.config = config;
     this.policy = BatchPolicy.of(config);
+    this.window = new InFlightWindow(config.maxInFlight(), InFlightWindow.DEFAULT_TARGET, System::nanoTime);
     this.spoolEnd = spoolEnd;
     this.nextSeq = start.lastAckedSeq() + 1;
     this.lastAckedSeq = start.lastAckedSeq();
@@ -138,6 +141,7 @@ public final class BatchVerticle extends VerticleBase {
         .put("bytesAcked", bytesAcked)
         .put("backlogReadBytes", readBytes())
         .put("batchesInFlight", live.acks.size() + (history == null ? 0 : history.acks.size()))
+        .put("window", window.limit())
         .put("lastAckedSeq", lastAckedSeq)
         .put("syncedOffset", live.synced.offset())
         .put("flushesWaiting", flushes.size());
@@ -218,7 +222,7 @@ public final class BatchVerticle extends VerticleBase {
   private void schedule() {
     while (true) {
       CatchUpScheduler.Next next = CatchUpScheduler.next(liveDue(), historyDue(),
-          live.acks.size(), history == null ? 0 : history.acks.size(), config.maxInFlight());
+          live.acks.size(), history == null ? 0 : history.acks.size(), window.limit());
       if (next == CatchUpScheduler.Next.NONE) {
         return;
       }
@@ -239,6 +243,7 @@ public final class BatchVerticle extends VerticleBase {
     }
     lane.clearPending();
     unacked.put(seq, batch);
+    window.sent(seq, live.acks.size() + (history == null ? 0 : history.acks.size()));
     handOver(batch, 0);
     if (!lane.takeOverflow(config) && lane.held != null) {
       Message<SpoolChunk> next = lane.held;
@@ -277,9 +282,11 @@ public final class BatchVerticle extends VerticleBase {
       return; // a second outcome for a batch already settled
     }
     if (delivery.tooLarge() != null) {
+      window.forget(batch.seq());
       tooLarge(batch, delivery.tooLarge());
       return;
     }
+    window.acked(batch.seq(), batch.bytes()).ifPresent(log::warn);
     bytesAcked += backlog.acked(delivery.seq());
     lastAckAt = Instant.now();
     ClientMeters.INSTANCE.acked(lastAckAt);

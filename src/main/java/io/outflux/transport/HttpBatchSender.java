@@ -136,7 +136,7 @@ public final class HttpBatchSender implements BatchSender {
   /** A health check on a connection of its own: does the server still answer at all? */
   private Future<Void> probe(URI server) {
     return client.getAbs(stripSlash(server.toString()) + WireProtocol.HEALTH_PATH)
-        .timeout(Math.max(1, stallTimeout.toMillis() / 2))
+        .timeout(stallTimeout.toMillis())
         .send()
         .mapEmpty();
   }

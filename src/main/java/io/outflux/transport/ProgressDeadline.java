@@ -74,8 +74,8 @@ public final class ProgressDeadline {
       return Verdict.STALLED;
     }
     if (probeSentAt >= 0) {
-      if (now - probeSentAt >= stallNanos / 2) {
-        why = "no answer and no answer to a health check for " + Duration.ofNanos(stallNanos).toMillis() + " ms";
+      if (now - probeSentAt >= stallNanos) {
+        why = "no answer, and no answer to a health check within " + Duration.ofNanos(stallNanos).toMillis() + " ms";
         return Verdict.STALLED;
       }
       return Verdict.WAIT;

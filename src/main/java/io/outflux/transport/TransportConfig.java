@@ -40,7 +40,7 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
   public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofMinutes(5);
   public static final Duration DEFAULT_FAILBACK_AFTER = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(4);
 
   /** Reads {@code servers} from the root and the rest from the {@code transport} section. */
   public static TransportConfig from(ConfigReader root, ConfigReader r) {

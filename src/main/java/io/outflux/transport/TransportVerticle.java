@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class TransportVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(TransportVerticle.class);
+  /**
+   * The kernel's send buffer per connection: it bounds what sits unsent on the client's side, so that
+   * upload progress ({@code transport.stallTimeout}) means bytes leaving over the link, and a health
+   * probe is not queued behind megabytes. 256 KiB still fills a 100 ms x 2 MB/s path.
+   */
+  static final int SEND_BUFFER = 256 * 1024;
 
   private final String clientId;
   private final InfluxTarget target;
@@ -122,6 +128,7 @@ public final class TransportVerticle extends VerticleBase {
     if (streaming) {
       wsClient = vertx.createWebSocketClient(config.tls().apply(new WebSocketClientOptions()
           .setTcpNoDelay(true)
+          .setSendBufferSize(SEND_BUFFER)
           .setMaxFrameSize(1 << 20)
           .setMaxMessageSize(16 << 20)));
       wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer);
@@ -129,6 +136,7 @@ public final class TransportVerticle extends VerticleBase {
     } else {
       io.vertx.core.http.HttpClient core = vertx.createHttpClient(config.tls().apply(new WebClientOptions()
           .setKeepAlive(true)
+          .setSendBufferSize(SEND_BUFFER)
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
       httpClient = WebClient.wrap(core);
       sender = new HttpBatchSender(vertx, core, clientId, target, config.requestTimeout(), config.stallTimeout(),

@@ -43,7 +43,7 @@ class ProgressDeadlineTest {
     assertEquals(Verdict.WAIT, deadline.check());
     advance(1);
     assertEquals(Verdict.PROBE, deadline.check());
-    advance(1_000);
+    advance(3_000);
     assertEquals(Verdict.WAIT, deadline.check(), "one probe at a time");
     advance(1_000);
     assertEquals(Verdict.STALLED, deadline.check());
