@@ -21,6 +21,10 @@ final class CheckpointWriter {
   private Checkpoint pending;
   private boolean saving;
   private Promise<Void> drained;
+  private final RateLimitedLog warnings = RateLimitedLog.systemClock();
+  /** Why the last save failed; null once one succeeded. Read by the status (any thread). */
+  private volatile String problem;
+  private long failures;
   private Runnable beforeSave = () -> { };
   private Consumer<Checkpoint> afterSave = c -> { };
 
@@ -44,6 +48,11 @@ final class CheckpointWriter {
     return written;
   }
 
+  /** Why checkpoints cannot be written now (the reason of the last failure), if they cannot. */
+  String problem() {
+    return problem;
+  }
+
   void offer(Checkpoint checkpoint) {
     if (checkpoint.lastAckedSeq() < written.lastAckedSeq()) {
       return;
@@ -65,6 +74,20 @@ final class CheckpointWriter {
     return drained.future();
   }
 
+  private void failed(Throwable cause) {
+    String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    problem = "checkpoints cannot be written: " + reason;
+    failures++;
+    io.outflux.client.ClientMeters.INSTANCE.checkpointWriteFailures.increment();
+    io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(true);
+    long held = warnings.admit("write");
+    if (held >= 0) {
+      log.error("could not write checkpoint {}: {}; nothing is removed from the spool until a write succeeds, and "
+          + "what was acknowledged since the last good one is re-sent after a restart{}", store.file(), reason,
+          warnings.suffix(held));
+    }
+  }
+
   private void saveNext() {
     Checkpoint next = pending;
     pending = null;
@@ -77,10 +100,16 @@ final class CheckpointWriter {
       saving = false;
       if (ar.succeeded()) {
         written = next;
+        if (problem != null) {
+          log.info("checkpoint {} written again after {} failed attempts", store.file(), failures);
+          problem = null;
+          failures = 0;
+          warnings.clear("write");
+          io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(false);
+        }
         afterSave.accept(next);
       } else {
-        log.error("could not write checkpoint {} (the batch stays unsynced on disk and is re-sent after a restart): {}",
-            store.file(), ar.cause().toString());
+        failed(ar.cause());
         if (drained != null) {
           // stopping: give up rather than retry forever (a vanished directory would block shutdown);
           // the old checkpoint stays valid and the lines after it are sent again after a restart

@@ -278,8 +278,9 @@ class CatchUpOrderIT {
 
   private static long checkpointVersion(Path checkpoint) {
     try {
-      return Files.exists(checkpoint) ? new JsonObject(Files.readString(checkpoint)).getInteger("version", 0) : 0;
-    } catch (IOException | RuntimeException e) {
+      return Files.exists(checkpoint)
+          ? new io.outflux.spool.CheckpointStore(checkpoint).load().toJson().getInteger("version", 0) : 0;
+    } catch (RuntimeException e) {
       return -1;
     }
   }
