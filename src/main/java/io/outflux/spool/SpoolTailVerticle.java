@@ -223,9 +223,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
     reader.step().onComplete(ar -> {
       if (ar.failed()) {
-        log.warn("reading the spool {} failed, retrying: {}", config.path(), ar.cause().toString());
+        long held = warnings.admit("read");
+        if (held >= 0) {
+          log.warn("reading the spool {} failed, retrying: {}{}", config.path(), ar.cause().toString(),
+              warnings.suffix(held));
+        }
         later(reader);
       } else if (ar.result()) {
+        warnings.clear("read");
         pump(reader);
       } else if (!reader.complete()) {
         later(reader);
