@@ -40,6 +40,11 @@ public final class HttpBatchSender implements BatchSender {
   private final Duration stallTimeout;
   private final Vertx vertx;
   private final boolean gzip;
+  /**
+   * When bytes last moved to or from each server, over any of its exchanges: on a slow link a
+   * health probe queues behind the other uploads, and their progress is the server's sign of life.
+   */
+  private final java.util.Map<URI, Long> lastActivity = new java.util.HashMap<>();
 
   public HttpBatchSender(Vertx vertx, HttpClient http, String clientId, InfluxTarget target, Duration timeout,
                          Duration stallTimeout, boolean gzip) {
@@ -87,9 +92,20 @@ public final class HttpBatchSender implements BatchSender {
     Promise<SendResult> result = Promise.promise();
     HttpClientRequest[] request = new HttpClientRequest[1];
     long check = Math.max(20, stallTimeout.toMillis() / 8);
+    Runnable moved = () -> {
+      deadline.progress();
+      lastActivity.put(server, System.nanoTime());
+    };
     long timer = vertx.setPeriodic(check, id -> {
+      Long active = lastActivity.get(server);
+      if (active != null && System.nanoTime() - active < stallTimeout.toNanos() / 2) {
+        deadline.probeAnswered(); // other exchanges with this server move: it is alive, the link is busy
+      }
       switch (deadline.check()) {
-        case PROBE -> probe(server).onSuccess(v -> deadline.probeAnswered());
+        case PROBE -> probe(server).onSuccess(v -> {
+          deadline.probeAnswered();
+          lastActivity.put(server, System.nanoTime());
+        });
         case STALLED -> {
           if (result.tryComplete(new SendResult.Retryable("server " + server + " stopped answering: "
               + deadline.reason(), Optional.empty())) && request[0] != null) {
@@ -103,17 +119,17 @@ public final class HttpBatchSender implements BatchSender {
     http.request(options).onSuccess(req -> {
       request[0] = req;
       req.response().onSuccess(resp -> {
-        deadline.progress();
+        moved.run();
         Buffer answer = Buffer.buffer();
         resp.handler(chunk -> {
-          deadline.progress();
+          moved.run();
           answer.appendBuffer(chunk);
         });
         resp.exceptionHandler(err -> result.tryFail(err));
         resp.endHandler(v -> result.tryComplete(classify(resp.statusCode(), resp.statusMessage(), resp::getHeader,
             answer)));
       }).onFailure(result::tryFail);
-      writeSlices(req, body, 0, deadline)
+      writeSlices(req, body, 0, moved)
           .compose(v -> req.end())
           .onSuccess(v -> deadline.uploaded())
           .onFailure(result::tryFail);
@@ -122,14 +138,14 @@ public final class HttpBatchSender implements BatchSender {
   }
 
   /** Writes the body slice by slice, each one taken by the connection counting as progress. */
-  private static Future<Void> writeSlices(HttpClientRequest req, Buffer body, int from, ProgressDeadline deadline) {
+  private static Future<Void> writeSlices(HttpClientRequest req, Buffer body, int from, Runnable moved) {
     if (from >= body.length()) {
       return Future.succeededFuture();
     }
     int to = Math.min(body.length(), from + SLICE);
     return req.write(body.slice(from, to)).compose(v -> {
-      deadline.progress();
-      return writeSlices(req, body, to, deadline);
+      moved.run();
+      return writeSlices(req, body, to, moved);
     });
   }
 
