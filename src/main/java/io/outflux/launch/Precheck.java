@@ -39,7 +39,7 @@ final class Precheck {
     }
     if (parsed instanceof ClientConfig client) {
       for (SpoolPathChecks.Problem p : SpoolPathChecks.run(client.spool())) {
-        throw new ConfigException(client.source(), p.key(), p.path() + ": " + p.reason());
+        throw new ConfigException(client.source(), p.key(), p.reason());
       }
       CheckpointStore.Inspection checkpoint = new CheckpointStore(client.spool().checkpoint()).inspect();
       if (checkpoint.best().isEmpty()) {

@@ -3,7 +3,6 @@ package io.outflux.spool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ final class CheckpointWriter {
   private volatile String problem;
   private long failures;
   private Runnable beforeSave = () -> { };
-  private Consumer<Checkpoint> afterSave = c -> { };
+  private java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave = (c, safe) -> { };
   private java.util.function.UnaryOperator<Checkpoint> stamp = c -> c;
 
   CheckpointWriter(CheckpointStore store, Checkpoint initial) {
@@ -37,14 +36,15 @@ final class CheckpointWriter {
   /**
    * @param beforeSave runs on the worker just before each save (the dead-letter file is forced
    *     there, so a checkpoint never passes a line that is neither in the spool nor quarantined)
-   * @param afterSave runs on the caller's context once a checkpoint is on disk (compaction)
+   * @param afterSave runs on the caller's context once a checkpoint is on disk, with it and the checkpoint
+   *     both slots cover (compaction must not go past that one: a damaged newest slot falls back to the older)
    */
-  void attach(Vertx vertx, Runnable beforeSave, Consumer<Checkpoint> afterSave) {
+  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave) {
     attach(vertx, beforeSave, afterSave, c -> c);
   }
 
   /** @param stamp runs on the caller's context before each save: adds what the tail saw of the synced file */
-  void attach(Vertx vertx, Runnable beforeSave, Consumer<Checkpoint> afterSave,
+  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave,
       java.util.function.UnaryOperator<Checkpoint> stamp) {
     this.stamp = stamp;
     this.vertx = vertx;
@@ -95,6 +95,11 @@ final class CheckpointWriter {
     return drained.future();
   }
 
+  private static boolean samePosition(Checkpoint a, Checkpoint b) {
+    return a.synced().equals(b.synced()) && a.lastAckedSeq() == b.lastAckedSeq()
+        && java.util.Objects.equals(a.catchUp(), b.catchUp());
+  }
+
   private void failed(Throwable cause) {
     String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     problem = "checkpoints cannot be written: " + reason;
@@ -120,6 +125,7 @@ final class CheckpointWriter {
     }, true).onComplete(ar -> {
       saving = false;
       if (ar.succeeded()) {
+        Checkpoint safe = written;
         written = next;
         if (problem != null) {
           log.info("checkpoint {} written again after {} failed attempts", store.file(), failures);
@@ -128,7 +134,10 @@ final class CheckpointWriter {
           warnings.clear("write");
           io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(false);
         }
-        afterSave.accept(next);
+        afterSave.accept(next, safe);
+        if (pending == null && drained == null && !samePosition(safe, next)) {
+          pending = next; // once idle, both slots get the newest, so compaction can catch up with it
+        }
       } else {
         failed(ar.cause());
         if (drained != null) {

@@ -21,11 +21,8 @@ import java.util.Optional;
  */
 public final class SpoolPathChecks {
 
-  /** One location that does not work: the config key, the path and why. */
+  /** One location that does not work: the config key, the path, and a sentence naming the path and why. */
   public record Problem(String key, Path path, String reason) {
-    public String line() {
-      return key + ": " + path + ": " + reason;
-    }
   }
 
   private SpoolPathChecks() {
@@ -43,19 +40,19 @@ public final class SpoolPathChecks {
   public static Optional<Problem> readable(Path spool) {
     Path dir = spool.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      return Optional.of(new Problem("spool.path", dir, "the directory does not exist: create it (Telegraf writes "
+      return Optional.of(new Problem("spool.path", dir, "the directory " + dir + " does not exist: create it (Telegraf writes "
           + "the spool there) or fix spool.path"));
     }
     try (var list = Files.list(dir)) {
       list.findFirst();
     } catch (IOException e) {
-      return Optional.of(new Problem("spool.path", dir, "the directory cannot be listed (" + reason(e) + ")"));
+      return Optional.of(new Problem("spool.path", dir, "the directory " + dir + " cannot be listed (" + reason(e) + ")"));
     }
     if (Files.exists(spool)) {
       try (FileChannel ignored = FileChannel.open(spool, StandardOpenOption.READ)) {
         return Optional.empty();
       } catch (IOException e) {
-        return Optional.of(new Problem("spool.path", spool, "cannot be read (" + reason(e) + "): give the outflux "
+        return Optional.of(new Problem("spool.path", spool, spool + " cannot be read (" + reason(e) + "): give the outflux "
             + "user Telegraf's group"));
       }
     }
@@ -69,19 +66,19 @@ public final class SpoolPathChecks {
       try (FileChannel ignored = FileChannel.open(file, StandardOpenOption.WRITE)) {
         return Optional.empty();
       } catch (IOException e) {
-        return Optional.of(new Problem(key, file, "not writable (" + reason(e) + "): fix its owner or mode, or "
+        return Optional.of(new Problem(key, file, file + " is not writable (" + reason(e) + "): fix its owner or mode, or "
             + key));
       }
     }
     if (dir == null || !Files.isDirectory(dir)) {
-      return Optional.of(new Problem(key, dir, "the directory does not exist: create it or fix " + key));
+      return Optional.of(new Problem(key, dir, "the directory " + dir + " does not exist: create it or fix " + key));
     }
     try {
       Path probe = Files.createTempFile(dir, ".outflux-check", ".tmp");
       Files.delete(probe);
       return Optional.empty();
     } catch (IOException e) {
-      return Optional.of(new Problem(key, dir, "cannot create files in the directory (" + reason(e) + "): make it "
+      return Optional.of(new Problem(key, dir, "cannot create files in " + dir + " (" + reason(e) + "): make it "
           + "writable by the outflux user or fix " + key));
     }
   }

@@ -468,11 +468,11 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
    * the history segment's acknowledged prefix, so nothing after it (the rest of the history, the
    * boundary's file, anything live read) goes before history has passed it.
    */
-  private void compact(Checkpoint checkpoint) {
+  private void compact(Checkpoint checkpoint, Checkpoint safe) {
     if (history != null && history.complete() && checkpoint.catchUp() == null) {
       merge();
     }
-    SpoolPosition synced = checkpoint.synced();
+    SpoolPosition synced = safe.synced();
     pruneStamps(synced, Set.of());
     List<FileId> deletable = new ArrayList<>(live.deletable(synced));
     if (history != null) {
