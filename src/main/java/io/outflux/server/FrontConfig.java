@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param auth credential checks and the password throttle ({@code auth.*})
  * @param drainTimeout on a stop (SIGTERM), how long the node waits for batches it already received
  *     to be written and answered before it closes what is left and leaves the cluster
+ * @param sites the site tag and routing per client ({@code sites.*})
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
                           int maxConnections, int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
-                          AuthConfig auth, Duration drainTimeout) {
+                          AuthConfig auth, Duration drainTimeout, SiteConfig sites) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
@@ -41,6 +42,10 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
+    return from(http, auth, SiteConfig.OFF);
+  }
+
+  public static FrontConfig from(ConfigReader http, ConfigReader auth, SiteConfig sites) {
     return new FrontConfig(http.string("host", DEFAULT_HOST),
         http.integer("port", DEFAULT_PORT, 0, 65535),
         ServerTls.from(http.section("tls")),
@@ -53,6 +58,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         http.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24)),
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         AuthConfig.from(auth),
-        http.duration("drainTimeout", DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)));
+        http.duration("drainTimeout", DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)),
+        sites);
   }
 }
