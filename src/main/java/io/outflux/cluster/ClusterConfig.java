@@ -12,8 +12,16 @@ import java.time.Duration;
  *     since a forgotten batch is merely written again (an overwrite of the same points)
  * @param fleetTtl how long a client that stopped talking stays in {@code GET /api/v1/clients}
  * @param flushTimeout how long {@code POST /api/v1/flush} waits for every node's count
+ * @param fleetLiveWithin a client heard from within this shows {@code live} in the fleet view
+ * @param fleetStaleAfter a client not heard from for longer than this shows {@code stale} (in
+ *     between: {@code quiet}); set it above the longest {@code sync.interval} of the fleet
  */
-public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout) {
+public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout, Duration fleetLiveWithin,
+                            Duration fleetStaleAfter) {
+
+  public ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout) {
+    this(dedupeTtl, fleetTtl, flushTimeout, FleetView.LIVE_WITHIN, FleetView.STALE_AFTER);
+  }
 
   public static final Duration DEFAULT_DEDUPE_TTL = Duration.ofHours(1);
   public static final Duration DEFAULT_FLEET_TTL = Duration.ofHours(24);
@@ -22,10 +30,15 @@ public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flus
   public static final Duration FLEET_UPDATE_INTERVAL = Duration.ofSeconds(1);
 
   public static ClusterConfig from(ConfigReader r) {
+    Duration live = r.duration("fleetLiveWithin", FleetView.LIVE_WITHIN, Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration stale = r.duration("fleetStaleAfter", FleetView.STALE_AFTER, Duration.ofSeconds(1), Duration.ofDays(7));
+    if (stale.compareTo(live) < 0) {
+      throw r.error("fleetStaleAfter", "must not be shorter than cluster.fleetLiveWithin (" + live.toSeconds() + " s)");
+    }
     return new ClusterConfig(
         r.duration("dedupeTtl", DEFAULT_DEDUPE_TTL, Duration.ofSeconds(1), Duration.ofDays(7)),
         r.duration("fleetTtl", DEFAULT_FLEET_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
-        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
+        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)), live, stale);
   }
 
   public static ClusterConfig defaults() {

@@ -29,9 +29,9 @@ import java.util.function.Supplier;
 public final class FleetView {
 
   public static final String MAP_NAME = "outflux.fleet";
-  /** Heard from within this: {@value #STATE_LIVE} (a streaming client reports every second while connected). */
+  /** Default: heard from within this is {@value #STATE_LIVE} (a streaming client reports every second while connected). */
   public static final Duration LIVE_WITHIN = Duration.ofSeconds(10);
-  /** Not heard from for longer than this: {@value #STATE_STALE}; in between: {@value #STATE_QUIET}. */
+  /** Default: not heard from for longer than this is {@value #STATE_STALE}; in between {@value #STATE_QUIET}. */
   public static final Duration STALE_AFTER = Duration.ofMinutes(5);
   public static final String STATE_LIVE = "live";
   public static final String STATE_QUIET = "quiet";
@@ -54,6 +54,8 @@ public final class FleetView {
   private final long ttlMs;
   private final long minIntervalMs;
   private final LongSupplier clockMs;
+  private final long liveWithinMs;
+  private final long staleAfterMs;
   // read by the metrics scrape on another thread
   private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
   private final ClientRates rates = new ClientRates();
@@ -61,7 +63,18 @@ public final class FleetView {
   private final RefusalLog refusals;
 
   public FleetView(Vertx vertx, Supplier<String> node, Duration ttl, Duration minInterval, LongSupplier clockMs) {
+    this(vertx, node, ttl, minInterval, LIVE_WITHIN, STALE_AFTER, clockMs);
+  }
+
+  /**
+   * @param liveWithin a client heard from within this is live
+   * @param staleAfter a client not heard from for longer than this is stale (quiet in between)
+   */
+  public FleetView(Vertx vertx, Supplier<String> node, Duration ttl, Duration minInterval, Duration liveWithin,
+                   Duration staleAfter, LongSupplier clockMs) {
     this.vertx = vertx;
+    this.liveWithinMs = liveWithin.toMillis();
+    this.staleAfterMs = staleAfter.toMillis();
     this.node = node;
     this.ttlMs = ttl.toMillis();
     this.minIntervalMs = minInterval.toMillis();
@@ -133,7 +146,7 @@ public final class FleetView {
     return map().compose(AsyncMap::values).map(values -> {
       long now = clockMs.getAsLong();
       List<JsonObject> entries = new ArrayList<>();
-      values.forEach(v -> entries.add(withState(new JsonObject(v), now)));
+      values.forEach(v -> entries.add(withState(new JsonObject(v), now, liveWithinMs, staleAfterMs)));
       entries.sort((a, b) -> a.getString("clientId").compareTo(b.getString("clientId")));
       return new JsonArray(new ArrayList<>(entries));
     });
@@ -143,7 +156,7 @@ public final class FleetView {
    * Adds {@code secondsSinceSeen} and {@code state}; a client not heard from lately is not moving
    * lines, whatever rate its last update measured.
    */
-  static JsonObject withState(JsonObject entry, long nowMs) {
+  static JsonObject withState(JsonObject entry, long nowMs, long liveWithinMs, long staleAfterMs) {
     long seenMs;
     try {
       seenMs = Instant.parse(entry.getString("lastSeen", "")).toEpochMilli();
@@ -153,7 +166,7 @@ public final class FleetView {
     long ageMs = Math.max(0, nowMs - seenMs);
     entry.put("secondsSinceSeen", Math.round(ageMs / 100.0) / 10.0);
     boolean stopped = entry.getBoolean("stopped", false);
-    if (ageMs <= LIVE_WITHIN.toMillis() && !stopped) {
+    if (ageMs <= liveWithinMs && !stopped) {
       return entry.put("state", STATE_LIVE);
     }
     // not heard from: what waited then has waited longer since, so the lag ages with the silence
@@ -166,6 +179,6 @@ public final class FleetView {
     if (stopped) {
       return entry.put("state", STATE_STOPPED);
     }
-    return entry.put("state", ageMs <= STALE_AFTER.toMillis() ? STATE_QUIET : STATE_STALE);
+    return entry.put("state", ageMs <= staleAfterMs ? STATE_QUIET : STATE_STALE);
   }
 }

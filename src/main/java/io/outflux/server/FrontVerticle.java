@@ -51,7 +51,7 @@ public final class FrontVerticle extends VerticleBase {
   public Future<?> start() {
     String nodeId = ClusterMembers.nodeId(vertx);
     FleetView fleet = new FleetView(vertx, () -> nodeLabel(nodeId), cluster.fleetTtl(),
-        ClusterConfig.FLEET_UPDATE_INTERVAL, System::currentTimeMillis);
+        ClusterConfig.FLEET_UPDATE_INTERVAL, cluster.fleetLiveWithin(), cluster.fleetStaleAfter(), System::currentTimeMillis);
     ingest = new BatchIngest(vertx, config, backendTimeout, new AckLedger(vertx, cluster.dedupeTtl()), fleet);
     flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
     Router router = Router.router(vertx);

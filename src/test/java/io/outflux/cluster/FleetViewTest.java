@@ -71,6 +71,22 @@ class FleetViewTest {
   }
 
   @Test
+  void theStateThresholdsAreTheConfiguredOnes() throws Exception {
+    FleetView shortFleet = new FleetView(vertx, () -> "node-1", Duration.ofHours(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), Duration.ofSeconds(8), clock::get);
+    shortFleet.seen(new FleetView.Sighting("edge", "http", OptionalLong.empty(), OptionalLong.empty(),
+        OptionalDouble.empty())).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    clock.addAndGet(2001);
+    assertEquals("quiet", only(get(shortFleet.list())).getString("state"));
+    clock.addAndGet(6000);
+    assertEquals(FleetView.STATE_STALE, only(get(shortFleet.list())).getString("state"));
+  }
+
+  private static JsonArray get(io.vertx.core.Future<JsonArray> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
   void aStoppedClientSaysSoAndItsLagKeepsAgeing() throws Exception {
     fleet.seen(new FleetView.Sighting("edge", "http", OptionalLong.of(100), OptionalLong.of(3), OptionalDouble.of(2.0),
         java.util.Optional.of("1.2.3"), true)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

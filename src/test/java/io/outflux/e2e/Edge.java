@@ -74,11 +74,16 @@ final class Edge {
   }
 
   static ServerVerticle deployServer(Vertx vertx, CentralInflux central, int port) throws Exception {
+    return deployServer(vertx, central, port, new JsonObject());
+  }
+
+  /** As {@link #deployServer(Vertx, CentralInflux, int)}, with {@code more} merged into the config. */
+  static ServerVerticle deployServer(Vertx vertx, CentralInflux central, int port, JsonObject more) throws Exception {
     ServerVerticle server = new ServerVerticle();
     deploy(vertx, server, new JsonObject()
         // a short body timeout: a long-lived stream must not be mistaken for a slow request body
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port).put("bodyTimeout", "300ms"))
-        .put("influx", new JsonObject().put("url", central.influxd.url())));
+        .put("influx", new JsonObject().put("url", central.influxd.url())).mergeIn(more, true));
     return server;
   }
 

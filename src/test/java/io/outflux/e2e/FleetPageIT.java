@@ -159,28 +159,35 @@ class FleetPageIT {
   /**
    * Trouble shows: a sender whose credentials InfluxDB refuses and one writing to a database that
    * does not exist are "refused" rows with the reason (and never change a verified row), a client
-   * JVM stopped with SIGTERM says goodbye and shows "stopped" with its version; rows sort by a
-   * column and filter by state; the sign-in form keeps the credentials in the tab only.
+   * JVM stopped with SIGTERM says goodbye and shows "stopped" with its version, one killed with
+   * kill -9 (no goodbye) turns "quiet" and then "stale"; rows sort by a column
+   * and filter by state; the sign-in form keeps the credentials in the tab only.
    */
   @Test
-  void refusedAndStoppedClientsShowWithTheirReasonAndTheTableSortsAndFilters(Vertx vertx, @TempDir Path dir)
+  void refusedStoppedAndVanishedClientsShowWithTheirReasonAndTheTableSortsAndFilters(Vertx vertx, @TempDir Path dir)
       throws Exception {
-    ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    // short state thresholds so a vanished client goes quiet and stale within the test
+    ServerVerticle server = Edge.deployServer(vertx, central, 0, new JsonObject().put("cluster",
+        new JsonObject().put("fleetLiveWithin", "2s").put("fleetStaleAfter", "8s")));
     int port = server.actualPort();
     Edge good = new Edge(central, "state_good", dir.resolve("good"));
+    Edge gone = new Edge(central, "state_gone", dir.resolve("gone"));
     Files.createDirectories(good.spool.getParent());
+    Files.createDirectories(gone.spool.getParent());
     JsonObject stopping = good.clientConfig("interval", port);
     stopping.getJsonObject("sync").put("interval", "200ms");
-    Path conf = Files.writeString(dir.resolve("stopping.json"), stopping.encodePrettily());
     good.append(100);
-    Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-jar", System.getProperty("outflux.jar", "target/outflux.jar"), "client", "-conf", conf.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("client.log").toFile()).start();
+    gone.append(100);
+    Process client = clientJvm(stopping, dir.resolve("good.log"));
+    Process killed = clientJvm(gone.clientConfig("streaming", port), dir.resolve("gone.log"));
     try {
       Await.value(good::count, 100, Duration.ofSeconds(60));
+      Await.value(gone::count, 100, Duration.ofSeconds(60));
     } finally {
       client.destroy(); // SIGTERM: flush, checkpoint, goodbye
-      assertTrue(client.waitFor(60, TimeUnit.SECONDS), Files.readString(dir.resolve("client.log")));
+      killed.destroyForcibly(); // SIGKILL: the server just stops hearing from it
+      assertTrue(client.waitFor(60, TimeUnit.SECONDS), Files.readString(dir.resolve("good.log")));
+      assertTrue(killed.waitFor(60, TimeUnit.SECONDS));
     }
     post(port, "state_wrong_pw", CentralInflux.WRITER, "not-the-password", CentralInflux.DB, 401);
     post(port, "state_no_db", CentralInflux.WRITER, CentralInflux.WRITER_PASSWORD, "state_missing_db", 404);
@@ -204,6 +211,14 @@ class FleetPageIT {
       assertTrue(rows.get("state_no_db").getString("lastError").contains("database not found: state_missing_db"),
           rows.get("state_no_db").encode());
       assertTrue(rows.get("state_wrong_pw").getString("text").contains("user edge"), "the claimed user is shown");
+
+      // the killed client: quiet once nothing came for fleetLiveWithin, stale after fleetStaleAfter
+      JsonObject quiet = Await.until(() -> rows(chromium).get("edge-state_gone"),
+          r -> r != null && !"live".equals(r.getString("state")), Duration.ofSeconds(20));
+      assertEquals("quiet", quiet.getString("state"), quiet.encode());
+      JsonObject stale = Await.until(() -> rows(chromium).get("edge-state_gone"),
+          r -> r != null && "stale".equals(r.getString("state")), Duration.ofSeconds(30));
+      assertTrue(stale.getString("text").contains("stale"), stale.encode());
 
       chromium.evaluate("document.getElementById('filter').value = 'refused';"
           + "document.getElementById('filter').dispatchEvent(new Event('change'))");
@@ -231,6 +246,14 @@ class FleetPageIT {
       assertEquals(0L, ((Number) chromium.evaluate("localStorage.length")).longValue(), "nothing outlives the tab");
       assertEquals("", chromium.evaluate("document.cookie"));
     }
+  }
+
+  /** A client in its own JVM from the built jar, as deployed. */
+  private static Process clientJvm(JsonObject config, Path log) throws Exception {
+    Path conf = Files.writeString(log.resolveSibling(log.getFileName() + ".json"), config.encodePrettily());
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-jar", System.getProperty("outflux.jar", "target/outflux.jar"), "client", "-conf", conf.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   private static void post(int port, String clientId, String user, String password, String db, int expected)

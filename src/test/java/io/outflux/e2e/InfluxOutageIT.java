@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.outflux.client.ClientVerticle;
 import io.outflux.demo.TelegrafLikeLines;
 import io.outflux.influxd.Privilege;
+import io.outflux.ingest.InfluxWriterVerticle;
 import io.outflux.server.ServerVerticle;
 import io.outflux.spool.CheckpointStore;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
 import io.outflux.testing.ClientFixture;
+import io.outflux.testing.LogCapture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
@@ -42,7 +44,7 @@ class InfluxOutageIT {
   @Test
   void nothingIsAcknowledgedWhileInfluxDbIsDownAndNothingIsLostAfterwards(Vertx vertx, @TempDir Path dir)
       throws Exception {
-    try (CentralInflux central = CentralInflux.start()) {
+    try (CentralInflux central = CentralInflux.start(); LogCapture log = new LogCapture(InfluxWriterVerticle.class)) {
       central.influxd.createDatabase("outage");
       central.influxd.grant(Privilege.WRITE, "outage", CentralInflux.WRITER);
       ServerVerticle server = new ServerVerticle();
@@ -81,12 +83,29 @@ class InfluxOutageIT {
       }
       assertTrue(Files.size(spool) > ackedAtStop, "the spool holds the unsynced lines");
 
+      String began = "InfluxDB at " + central.influxd.url() + " is unavailable";
+      assertEquals(1, count(log, began), "the outage is logged once, when it begins:\n" + log.everything());
+      assertEquals(0, count(log, "answers again"), log.everything());
+
       central.influxd.restart();
       assertEquals(15_000, Await.value(() -> central.influxd.countPoints("outage"), 15_000, Duration.ofSeconds(60)),
           "every line written during the outage arrives once InfluxDB is back");
       assertEquals(Files.size(spool), Await.value(() -> checkpoint.load().synced().offset(), Files.size(spool),
           Duration.ofSeconds(10)), "and is then acknowledged");
+      String ended = log.messages().stream().filter(m -> m.contains("answers again after")).findFirst()
+          .orElseThrow(() -> new AssertionError("the end of the outage is logged:\n" + log.everything()));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("; (\\d+) batch\\(es\\) refused meanwhile")
+          .matcher(ended);
+      assertTrue(m.find(), ended);
+      // the client retried every 2 s at most for 30 s: at least one refusal per retry
+      assertTrue(Long.parseLong(m.group(1)) >= 10, ended);
+      assertEquals(1, count(log, began), "one outage, one line:\n" + log.everything());
+      assertEquals(1, count(log, "answers again"), log.everything());
     }
+  }
+
+  private static long count(LogCapture log, String text) {
+    return log.messages().stream().filter(m -> m.contains(text)).count();
   }
 
   private static String deploy(Vertx vertx, Deployable verticle, JsonObject config) throws Exception {
