@@ -25,7 +25,8 @@ public final class ServerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     ServerBus.registerCodecs(vertx);
-    front = new FrontVerticle(config.front(), config.influx().timeout(), config.cluster(), config.influx().url());
+    front = new FrontVerticle(config.front(), config.influx().timeout(), config.cluster(), config.influx().url(),
+        config.influx().version());
     return vertx.deployVerticle(new InfluxWriterVerticle(config.influx()))
         .compose(id -> vertx.deployVerticle(front))
         .onSuccess(id -> log.info("outflux server started: InfluxDB {} (up to {} concurrent writes){}",
