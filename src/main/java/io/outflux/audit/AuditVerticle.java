@@ -154,6 +154,7 @@ public final class AuditVerticle extends VerticleBase {
         .eventually(() -> {
           running = false;
           report();
+          tellServer();
           return vertx.executeBlocking(() -> {
             writeState(planner.toJson());
             return null;
@@ -265,6 +266,35 @@ public final class AuditVerticle extends VerticleBase {
       return Future.succeededFuture(AuditQuery.fromJson(r.bodyAsJsonObject().getJsonObject("counts", new JsonObject())));
     }).recover(err -> index + 1 < transport.servers().size() ? central(span, measurements, index + 1)
         : Future.failedFuture(err));
+  }
+
+  /** The summary for the server's fleet page; failures only log (the next cycle tells again). */
+  private void tellServer() {
+    if (lastCycleAt == null) {
+      return;
+    }
+    JsonObject state = planner.toJson();
+    JsonObject summary = new JsonObject().put("windows", state.getJsonObject("windows"))
+        .put("unrepairable", new io.vertx.core.json.JsonArray(state.getJsonArray("unrepairable").stream()
+            .skip(Math.max(0, state.getJsonArray("unrepairable").size() - 10)).toList()));
+    if (state.containsKey("verifiedUpTo")) {
+      summary.put("verifiedUpTo", state.getString("verifiedUpTo"));
+    }
+    URI server = transport.servers().get(0);
+    HttpRequest<Buffer> request = web.postAbs(server.toString().replaceAll("/+$", "") + AuditQuery.PATH)
+        .addQueryParam(WireProtocol.PARAM_DB, influx.database())
+        .putHeader("Authorization", influx.credentials().authorizationHeader())
+        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
+        .timeout(transport.requestTimeout().toMillis());
+    if (!influx.retentionPolicy().isEmpty()) {
+      request.addQueryParam(WireProtocol.PARAM_RP, influx.retentionPolicy());
+    }
+    request.sendJsonObject(summary).onComplete(ar -> {
+      if (ar.failed() || ar.result().statusCode() != 200) {
+        log.debug("audit summary not taken by {}: {}", server, ar.failed() ? ar.cause().toString()
+            : ar.result().statusCode());
+      }
+    });
   }
 
   private void report() {

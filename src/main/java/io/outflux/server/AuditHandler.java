@@ -86,6 +86,81 @@ final class AuditHandler implements Handler<RoutingContext> {
     });
   }
 
+  /**
+   * {@code POST /api/v1/audit}: the client's audit summary for the fleet view ({@code verifiedUpTo},
+   * {@code windows}, up to {@link #MAX_REPORTED} {@code unrepairable} windows). Admitted like a
+   * batch; only the known keys are kept, texts cut, so a client cannot fill the fleet map.
+   */
+  void report(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    Optional<Credentials> credentials = Credentials.fromAuthorizationHeader(req.getHeader("Authorization"));
+    String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
+    String asked = req.getParam(WireProtocol.PARAM_DB);
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (credentials.isEmpty() || asked == null || asked.isBlank() || !ClientId.isValid(clientId) || body == null) {
+      BatchHandler.error(ctx, 400, "send the credentials, db, " + WireProtocol.HEADER_CLIENT_ID + " and a JSON body");
+      return;
+    }
+    JsonObject report = sanitized(body);
+    SiteConfig.Target target = ingest.route(clientId, CertificateName.of(req), asked,
+        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""));
+    String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    ingest.admit(credentials.get(), target.database(), target.retentionPolicy(), remote).onComplete(admitted -> {
+      if (admitted.failed()) {
+        BatchHandler.error(ctx, 503, "cannot check the credentials: " + admitted.cause().getMessage());
+      } else if (admitted.result().isPresent()) {
+        BatchHandler.error(ctx, admitted.result().get().status(), admitted.result().get().message());
+      } else {
+        ingest.fleet().audited(clientId, report)
+            .onSuccess(v -> ctx.json(new JsonObject().put("recorded", true)))
+            .onFailure(err -> BatchHandler.error(ctx, 503, "fleet view unavailable: " + err.getMessage()));
+      }
+    });
+  }
+
+  static final int MAX_REPORTED = 10;
+
+  static JsonObject sanitized(JsonObject body) {
+    JsonObject out = new JsonObject();
+    Object verified = body.getValue("verifiedUpTo");
+    if (verified instanceof String v) {
+      try {
+        out.put("verifiedUpTo", java.time.Instant.parse(v).toString());
+      } catch (java.time.format.DateTimeParseException e) {
+        // left out
+      }
+    }
+    if (body.getValue("windows") instanceof JsonObject w) {
+      JsonObject windows = new JsonObject();
+      for (String k : List.of("checked", "differing", "repaired", "unrepairable")) {
+        if (w.getValue(k) instanceof Number n && n.longValue() >= 0) {
+          windows.put(k, n.longValue());
+        }
+      }
+      out.put("windows", windows);
+    }
+    io.vertx.core.json.JsonArray bad = new io.vertx.core.json.JsonArray();
+    if (body.getValue("unrepairable") instanceof io.vertx.core.json.JsonArray list) {
+      for (int i = 0; i < list.size() && bad.size() < MAX_REPORTED; i++) {
+        if (list.getValue(i) instanceof JsonObject u) {
+          JsonObject one = new JsonObject();
+          for (String k : List.of("measurement", "from", "to", "why")) {
+            if (u.getValue(k) instanceof String text) {
+              one.put(k, text.length() > 300 ? text.substring(0, 300) + "..." : text);
+            }
+          }
+          bad.add(one);
+        }
+      }
+    }
+    return out.put("unrepairable", bad);
+  }
+
   private void count(RoutingContext ctx, Credentials credentials, SiteConfig.Target target, List<String> measurements,
                      AuditQuery.Span span, String clientId, Optional<String> certificate) {
     SiteConfig sites = ingest.sites();

@@ -99,8 +99,10 @@ public final class FrontVerticle extends VerticleBase {
     FleetPage.mount(router);
     router.post(WireProtocol.CHECK_PATH).handler(new CheckHandler(vertx, ingest, backendTimeout.multipliedBy(2).toMillis()
         + 5_000));
-    router.get(io.outflux.audit.AuditQuery.PATH).handler(new AuditHandler(vertx, ingest, influxUrl,
-        backendTimeout.toMillis(), influxVersion == 1));
+    AuditHandler audit = new AuditHandler(vertx, ingest, influxUrl, backendTimeout.toMillis(), influxVersion == 1);
+    router.get(io.outflux.audit.AuditQuery.PATH).handler(audit);
+    router.post(io.outflux.audit.AuditQuery.PATH).handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
+        .handler(audit::report);
     router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
         .onSuccess(ctx::json)
         .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));

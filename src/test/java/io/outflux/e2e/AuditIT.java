@@ -34,6 +34,7 @@ class AuditIT extends CentralTestBase {
 
   private static final long WINDOW = 600_000_000_000L;   // audit.window 10m, in ns
   private static InfluxdProcess edgeInflux;
+  private int serverPort;
 
   @BeforeAll
   static void start() {
@@ -68,6 +69,7 @@ class AuditIT extends CentralTestBase {
     // the audit counts with the client's credentials: the user needs READ as well as WRITE
     central.influxd.grant(Privilege.ALL, db, CentralInflux.WRITER);
     ServerVerticle server = Edge.deployServer(vertx, central, 0);
+    serverPort = server.actualPort();
     Path spool = Files.writeString(dir.resolve("metrics.lp"), "");
     JsonObject config = new JsonObject()
         .put("clientId", "audit-" + db)
@@ -86,6 +88,21 @@ class AuditIT extends CentralTestBase {
 
   private static JsonObject audit(ClientVerticle client) throws Exception {
     return Edge.admin(client.adminPort(), "/status").getValue().getJsonObject("audit");
+  }
+
+  private JsonObject fleetEntry(String clientId) throws Exception {
+    String auth = java.util.Base64.getEncoder().encodeToString((CentralInflux.ADMIN + ":" + CentralInflux.ADMIN_PASSWORD)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + serverPort + io.outflux.protocol.WireProtocol.CLIENTS_PATH))
+        .header("Authorization", "Basic " + auth).timeout(Duration.ofSeconds(20)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    for (Object o : new JsonObject(r.body()).getJsonArray("clients")) {
+      if (clientId.equals(((JsonObject) o).getString("clientId"))) {
+        return (JsonObject) o;
+      }
+    }
+    return new JsonObject();
   }
 
   private static double linesWritten() {
@@ -120,6 +137,11 @@ class AuditIT extends CentralTestBase {
         status.encodePrettily());
     assertTrue(io.outflux.cli.StatusFormatAccess.format(Edge.admin(client.adminPort(), "/status").getValue())
         .contains("audit       verified up to " + status.getString("verifiedUpTo")), "outflux status shows it");
+
+    // the fleet view (and page) shows it too, from the client's audit summary
+    JsonObject fleetAudit = Await.until(() -> fleetEntry("audit-" + db).getJsonObject("audit", new JsonObject()),
+        a -> a.getString("verifiedUpTo", "").equals(status.getString("verifiedUpTo")), Duration.ofSeconds(30));
+    assertEquals(1, fleetAudit.getJsonObject("windows").getLong("repaired"), fleetAudit.encode());
   }
 
   @Test
