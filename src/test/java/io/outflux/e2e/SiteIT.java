@@ -102,6 +102,9 @@ class SiteIT extends CentralTestBase {
     assertEquals(2L * LINES, count("sites_on", null));
     assertEquals(LINES, count("sites_on", "plant-a"));
     assertEquals(LINES, count("sites_on", "plant-b"));
+    Edge.Cli check = check(dir, "sites_on", port);
+    assertTrue(check.out().contains("OK    sites            the server tags every line of this client with "
+        + "site=plant-c in database sites_on"), check.out());
     JsonObject tagValues = central.influxd.query("sites_on", "SHOW TAG VALUES FROM \"cpu\" WITH KEY = \"site\"");
     assertEquals("[[\"site\",\"plant-a\"],[\"site\",\"plant-b\"]]", tagValues.getJsonArray("results").getJsonObject(0)
         .getJsonArray("series").getJsonObject(0).getJsonArray("values").encode());
@@ -114,6 +117,18 @@ class SiteIT extends CentralTestBase {
     // both clients' 300 lines were acknowledged, yet the database holds 300 points, not 600
     assertEquals(LINES, count("sites_off", null));
     assertEquals(LINES, central.influxd.countPoints("sites_off"));
+    // outflux check of a third site warns: the server sees other clients and adds no site tag
+    Edge.Cli check = check(dir, "sites_off", port);
+    assertEquals(1, check.exit(), check.out());
+    assertTrue(check.out().contains("WARN  sites            the server adds no site tag to database sites_off and 2 "
+        + "other clients send to it"), check.out());
+  }
+
+  private static Edge.Cli check(Path dir, String db, int port) throws Exception {
+    Path d = Files.createDirectories(dir.resolve("plant-c"));
+    JsonObject config = new Edge(central, db, d).clientConfig("interval", port).put("clientId", "plant-c");
+    Path conf = Files.writeString(d.resolve("client.json"), config.encodePrettily());
+    return Edge.cli("check", "--conf", conf.toString(), "--timeout", "5s");
   }
 
   @Test
