@@ -103,11 +103,18 @@ public final class AuditPlanner {
     return Optional.of(new AuditQuery.Span(cursor, to, window / 1_000_000_000L));
   }
 
-  /** Windows re-sent at least {@code recheckAfter} ago: compare them again. */
-  public List<Key> due(Instant now) {
+  /**
+   * Windows to compare again: re-sent at least {@code recheckAfter} ago, and either the spool is
+   * drained (everything re-sent is acknowledged) or {@code audit.lag} has passed too (a client that
+   * is never quite idle; one further behind does not run cycles at all).
+   */
+  public List<Key> due(Instant now, boolean drained) {
+    long wait = config.recheckAfter().toMillis();
+    long busyWait = Math.max(wait, config.lag().toMillis());
     List<Key> out = new ArrayList<>();
     pending.forEach((k, p) -> {
-      if (p.resentAtMillis() + config.recheckAfter().toMillis() <= now.toEpochMilli()) {
+      long since = now.toEpochMilli() - p.resentAtMillis();
+      if (since >= wait && (drained || since >= busyWait)) {
         out.add(k);
       }
     });

@@ -138,13 +138,15 @@ public final class AuditVerticle extends VerticleBase {
     running = true;
     return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_BATCH, null,
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
-        .map(msg -> msg.body().getDouble("lagSeconds", 0.0))
-        .otherwise(0.0)
-        .compose(lag -> {
+        .map(msg -> msg.body())
+        .otherwise(new JsonObject())
+        .compose(batch -> {
           Instant now = clock.instant();
-          Optional<String> wait = planner.mayRun(now, transport.link().zone(), transport.link().windows(), lag);
+          Optional<String> wait = planner.mayRun(now, transport.link().zone(), transport.link().windows(),
+              batch.getDouble("lagSeconds", 0.0));
           waiting = wait.orElse(null);
-          return wait.isPresent() ? Future.<Void>succeededFuture() : run(now);
+          boolean drained = batch.getLong("backlogBytes", -1L) == 0;
+          return wait.isPresent() ? Future.<Void>succeededFuture() : run(now, drained);
         })
         .onSuccess(v -> lastError = null)
         .onFailure(err -> {
@@ -166,20 +168,20 @@ public final class AuditVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private Future<Void> run(Instant now) {
+  private Future<Void> run(Instant now, boolean drained) {
     lastCycleAt = now;
     return vertx.executeBlocking(() -> config.measurements().isEmpty() ? backfill.measurements() : config.measurements())
         .compose(all -> {
           List<String> measurements = all.size() > AuditQuery.MAX_MEASUREMENTS
               ? all.subList(0, AuditQuery.MAX_MEASUREMENTS) : all;
-          return recheck(now).compose(v -> compareNext(now, measurements));
+          return recheck(now, drained).compose(v -> compareNext(now, measurements));
         });
   }
 
   /** Windows re-sent a while ago: compared again, one request per window start. */
-  private Future<Void> recheck(Instant now) {
+  private Future<Void> recheck(Instant now, boolean drained) {
     Map<Long, List<String>> byStart = new LinkedHashMap<>();
-    planner.due(now).forEach(k -> byStart.computeIfAbsent(k.start(), s -> new ArrayList<>()).add(k.measurement()));
+    planner.due(now, drained).forEach(k -> byStart.computeIfAbsent(k.start(), s -> new ArrayList<>()).add(k.measurement()));
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<Long, List<String>> e : byStart.entrySet()) {
       AuditQuery.Span span = new AuditQuery.Span(e.getKey(), e.getKey() + planner.windowNanos(),

@@ -69,8 +69,10 @@ class AuditPlannerTest {
     assertEquals(1, p.unrepairableCount(), "the centre holds more in w3: re-sending cannot fix it");
     assertTrue(p.unrepairable().get(0).why().contains("the centre holds more field values (9) than the edge (5)"));
     assertEquals(Optional.of(AuditPlanner.instant(w2)), p.verifiedUpTo(), "w2 under repair holds it back");
-    assertTrue(p.due(NOON.plusSeconds(60)).isEmpty(), "not before recheckAfter");
-    assertEquals(resend, p.due(NOON.plusSeconds(300)));
+    assertTrue(p.due(NOON.plusSeconds(60), true).isEmpty(), "not before recheckAfter");
+    assertEquals(resend, p.due(NOON.plusSeconds(300), true));
+    assertTrue(p.due(NOON.plusSeconds(300), false).isEmpty(), "the re-sent lines may still be in the spool");
+    assertEquals(resend, p.due(NOON.plusSeconds(1800), false), "audit.lag later anyway");
     p.rechecked(resend.get(0), 10, 10);
     assertEquals(1, p.repaired());
     assertEquals(Optional.of(AuditPlanner.instant(w3)), p.verifiedUpTo(), "the unrepairable window holds it back");
@@ -104,7 +106,7 @@ class AuditPlannerTest {
     AuditPlanner q = new AuditPlanner(config(48, List.of()));
     q.restore(saved);
     assertEquals(p.toJson(), q.toJson());
-    assertEquals(p.due(NOON.plusSeconds(600)), q.due(NOON.plusSeconds(600)));
+    assertEquals(p.due(NOON.plusSeconds(600), true), q.due(NOON.plusSeconds(600), true));
   }
 
   /** Seeded model: every compared window is matched, re-sent (then repaired, pending or unrepairable) or unrepairable. */
@@ -139,7 +141,7 @@ class AuditPlannerTest {
         }
         p.compared(span.get(), measurements, edge, central, now);
       }
-      for (AuditPlanner.Key k : p.due(now.plusSeconds(rnd.nextInt(600)))) {
+      for (AuditPlanner.Key k : p.due(now.plusSeconds(rnd.nextInt(600)), rnd.nextBoolean())) {
         p.rechecked(k, 1, rnd.nextBoolean() ? 1 : 0);
       }
       assertEquals(matched + resent + more, p.checked(), "seed " + seed);
