@@ -24,6 +24,12 @@ public final class ClientMeters {
   public final Counter linesDeadLettered;
   public final Counter linesAcked;
   public final Counter batchesAcked;
+  /** Batches split in two after the server refused them as too large (HTTP 413). */
+  public final Counter batchesSplit;
+  /** Hand-overs of a batch to the transport that got no answer (tried again). */
+  public final Counter handoverFailures;
+  /** Attempts abandoned because nothing moved on the connection for transport.stallTimeout. */
+  public final Counter stalls;
   public final Counter retriesUnavailable;
   public final Counter retriesAuth;
   public final Counter retriesRefused;
@@ -75,6 +81,12 @@ public final class ClientMeters {
     }
     linesAcked = Counter.builder("outflux_client_lines_acked").description("lines stored centrally").register(r);
     batchesAcked = Counter.builder("outflux_client_batches_acked").description("batches acknowledged").register(r);
+    batchesSplit = Counter.builder("outflux_client_batches_split")
+        .description("batches split in two after the server refused them as too large (413)").register(r);
+    handoverFailures = Counter.builder("outflux_client_handover_failures")
+        .description("hand-overs of a batch to the transport that got no answer (tried again)").register(r);
+    stalls = Counter.builder("outflux_client_stalls")
+        .description("attempts abandoned because nothing moved for transport.stallTimeout").register(r);
     retriesUnavailable = retries(r, "unavailable");
     retriesAuth = retries(r, "auth");
     retriesRefused = retries(r, "refused");

@@ -15,12 +15,13 @@ import java.time.Duration;
  * @param fleetLiveWithin a client heard from within this shows {@code live} in the fleet view
  * @param fleetStaleAfter a client not heard from for longer than this shows {@code stale} (in
  *     between: {@code quiet}); set it above the longest {@code sync.interval} of the fleet
+ * @param quorum how many nodes the cluster should have and how many a node must see to be ready
  */
 public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout, Duration fleetLiveWithin,
-                            Duration fleetStaleAfter) {
+                            Duration fleetStaleAfter, Quorum quorum) {
 
   public ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flushTimeout) {
-    this(dedupeTtl, fleetTtl, flushTimeout, FleetView.LIVE_WITHIN, FleetView.STALE_AFTER);
+    this(dedupeTtl, fleetTtl, flushTimeout, FleetView.LIVE_WITHIN, FleetView.STALE_AFTER, Quorum.UNCHECKED);
   }
 
   public static final Duration DEFAULT_DEDUPE_TTL = Duration.ofHours(1);
@@ -38,7 +39,19 @@ public record ClusterConfig(Duration dedupeTtl, Duration fleetTtl, Duration flus
     return new ClusterConfig(
         r.duration("dedupeTtl", DEFAULT_DEDUPE_TTL, Duration.ofSeconds(1), Duration.ofDays(7)),
         r.duration("fleetTtl", DEFAULT_FLEET_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
-        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)), live, stale);
+        r.duration("flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)), live, stale,
+        quorum(r));
+  }
+
+  private static Quorum quorum(ConfigReader r) {
+    int expected = r.integer("expectedSize", 0, 0, Quorum.MAX_SIZE);
+    if (expected == 0) {
+      if (r.has("quorum")) {
+        throw r.error("quorum", "needs cluster.expectedSize (the number of nodes the cluster should have)");
+      }
+      return Quorum.UNCHECKED;
+    }
+    return new Quorum(expected, r.integer("quorum", Quorum.majorityOf(expected), 1, expected));
   }
 
   public static ClusterConfig defaults() {

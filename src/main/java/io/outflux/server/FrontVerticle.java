@@ -67,7 +67,7 @@ public final class FrontVerticle extends VerticleBase {
         .put("service", WireProtocol.SERVICE_NAME).put("version", BuildInfo.version())));
     guards = ingest.guards();
     OperatorAuth operator = new OperatorAuth(ingest);
-    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, guards::draining));
+    router.get(WireProtocol.READY_PATH).handler(new ReadinessHandler(vertx, influxUrl, cluster.quorum(), guards::draining));
     if (config.auth().protectMetrics()) {
       router.get(WireProtocol.METRICS_PATH).handler(operator);
     }

@@ -1,5 +1,6 @@
 package io.outflux.server;
 
+import io.outflux.cluster.ClusterWatch;
 import io.outflux.ingest.InfluxWriterVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,6 +16,7 @@ public final class ServerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ServerVerticle.class);
 
   private FrontVerticle front;
+  private java.util.Optional<ClusterWatch> watch = java.util.Optional.empty();
 
   @Override
   public Future<?> start() {
@@ -25,12 +27,19 @@ public final class ServerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     ServerBus.registerCodecs(vertx);
+    watch = ClusterWatch.start(vertx, config.cluster().quorum());
     front = new FrontVerticle(config.front(), config.influx().timeout(), config.cluster(), config.influx().url(),
         config.influx().version());
     return vertx.deployVerticle(new InfluxWriterVerticle(config.influx()))
         .compose(id -> vertx.deployVerticle(front))
         .onSuccess(id -> log.info("outflux server started: InfluxDB {} (up to {} concurrent writes){}",
             config.influx().url(), config.influx().maxConcurrentWrites(), vertx.isClustered() ? ", clustered" : ""));
+  }
+
+  @Override
+  public Future<?> stop() {
+    watch.ifPresent(ClusterWatch::close);
+    return Future.succeededFuture();
   }
 
   public int actualPort() {

@@ -59,10 +59,16 @@ public final class ServerNode implements AutoCloseable {
 
   public static ServerNode start(String name, Cluster cluster, int index, String influxUrl, Path dir)
       throws IOException {
+    return start(name, cluster, index, influxUrl, dir, "");
+  }
+
+  /** @param clusterKeys more keys of the node's {@code cluster} section, e.g. {@code ,"expectedSize":3} */
+  public static ServerNode start(String name, Cluster cluster, int index, String influxUrl, Path dir,
+      String clusterKeys) throws IOException {
     int httpPort = FreePorts.next();
     String conf = "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + httpPort + "},"
         + "\"influx\":{\"url\":\"" + influxUrl + "\",\"timeout\":\"5s\"},"
-        + "\"cluster\":{\"flushTimeout\":\"3s\"}}";
+        + "\"cluster\":{\"flushTimeout\":\"3s\"" + clusterKeys + "}}";
     Path confFile = dir.resolve(name + ".json");
     Files.writeString(confFile, conf);
     Path log = dir.resolve(name + ".log");
@@ -110,8 +116,30 @@ public final class ServerNode implements AutoCloseable {
     jvm.kill9();
   }
 
+  /** SIGSTOP: the JVM freezes, its sockets stay open (a hung node, a long GC pause, a stalled VM). */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  public void thaw() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(jvm.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + jvm.pid() + " failed");
+    }
+  }
+
   @Override
   public void close() {
+    try {
+      thaw(); // a frozen JVM does not run its shutdown hook
+    } catch (IOException | InterruptedException ignored) {
+      // gone already
+    }
     jvm.close();
   }
 }
