@@ -8,11 +8,8 @@
 #                                   [--appends-per-second 200] [--gzip] [--no-baseline]
 # Environment: BENCH_JAVA_OPTS extra JVM options.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-mvn -B -o -q test-compile >&2
-cp_file=target/bench-classpath.txt
-if [[ ! -s $cp_file || pom.xml -nt $cp_file ]]; then
-  mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
-fi
-exec "${JAVA:-java}" ${BENCH_JAVA_OPTS:-} -Xmx256m -cp "target/classes:target/test-classes:$(cat "$cp_file")" \
-  io.outflux.bench.StreamingLatencyBenchmark "$@"
+. "$(dirname "$0")/lib.sh"
+bench_build
+bench_load before
+BENCH_JAVA_OPTS="-Xmx256m ${BENCH_JAVA_OPTS:-}" bench_java io.outflux.bench.StreamingLatencyBenchmark "$@"
+bench_load after

@@ -65,7 +65,7 @@ public record SyncConfig(SyncRule rule, Duration interval, int sizeLines, long s
       throw r.error("sizeBytes", sizeBytes + " bytes is larger than sync.maxBatchSize (" + maxBatchSize + " bytes)");
     }
     return new SyncConfig(rule, interval, sizeLines, sizeBytes, maxBatchLines, maxBatchSize,
-        r.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 64),
+        r.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, io.outflux.protocol.WireProtocol.MAX_IN_FLIGHT),
         r.enumValue("catchUp", CatchUpOrder.class, DEFAULT_CATCH_UP),
         r.size("catchUpThreshold", DEFAULT_CATCH_UP_THRESHOLD, 0, 1L << 50), serverBodyLimit);
   }
