@@ -194,7 +194,7 @@ public final class E2eSyncBenchmark {
   }
 
   /** Writes the blocks straight into influxd from {@code concurrent} threads with keep-alive; lines/s. */
-  private static double direct(String url, String db, List<byte[]> blocks, int concurrent, boolean gzip, int total)
+  static double direct(String url, String db, List<byte[]> blocks, int concurrent, boolean gzip, int total)
       throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI uri = URI.create(url + "/write?db=" + db);
