@@ -50,7 +50,11 @@ public final class ClientVerticle extends VerticleBase {
     }
     ClientBus.registerCodecs(vertx);
     CheckpointStore store = new CheckpointStore(config.spool().checkpoint());
-    return vertx.executeBlocking(store::load)
+    return vertx.executeBlocking(() -> {
+          Checkpoint loaded = store.load();
+          store.prepare(loaded); // preallocated now: later saves need no new disk blocks
+          return loaded;
+        })
         .compose(checkpoint -> deployPipeline(config, checkpoint))
         .onSuccess(v -> log.info("outflux client {} started: spool {}, {} to {}, rule {}", config.clientId(),
             config.spool().path(), config.influx(), config.transport().servers(), config.sync().rule()));

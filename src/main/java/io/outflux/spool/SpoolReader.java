@@ -84,6 +84,7 @@ final class SpoolReader {
   private SpoolPosition limit;
   private final LineFilter filter;
   private final FreshStamps freshStamps = new FreshStamps();
+  private final RateLimitedLog warnings = RateLimitedLog.systemClock();
   /**
    * Files read to their end (or not this reader's business). Touched on the event loop and in
    * worker tasks, hence concurrent. An inode leaves the set as soon as its file is deleted: the
@@ -231,12 +232,16 @@ final class SpoolReader {
             return handle.close().map(v -> true); // rotated between listing and opening: list again
           }
           current = new Reading(r.file(), handle, r.offset());
+          warnings.clear("open");
           readOffset = r.offset();
           log.info("reading {} ({}) from offset {}{}", r.file().path().getFileName(), r.file().id(), r.offset(),
               limit == null ? "" : " (history segment, up to " + limit.name() + " offset " + limit.offset() + ")");
           return Future.succeededFuture(true);
         }), err -> {
-          log.warn("cannot open spool file {}: {}", path, err.toString()); // e.g. gone since listing: list again later
+          long held = warnings.admit("open"); // e.g. gone since listing, or unreadable: list again later
+          if (held >= 0) {
+            log.warn("cannot open spool file {}: {}{}", path, err.toString(), warnings.suffix(held));
+          }
           return Future.succeededFuture(false);
         });
   }

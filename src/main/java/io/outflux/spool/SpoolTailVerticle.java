@@ -66,6 +66,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private boolean splitDue;
   private boolean backlogChecking;
   private volatile long deadLettered;
+  /** Why the spool's file system is full, while it is; null otherwise. */
+  private volatile String diskProblem;
+  private final RateLimitedLog warnings = RateLimitedLog.systemClock();
 
   public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start) {
     this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE);
@@ -99,6 +102,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           SpoolPosition read = h == null ? null : h.readPosition();
           if (read != null) {
             json.put("historyReadOffset", read.offset()); // a newest-first catch-up is running
+          }
+          String checkpointProblem = checkpointWriter.problem();
+          if (checkpointProblem != null) {
+            json.put("checkpointProblem", checkpointProblem + " (" + config.checkpoint() + ")");
+          }
+          String disk = diskProblem;
+          if (disk != null) {
+            json.put("diskProblem", disk);
           }
           return json;
         });
@@ -212,9 +223,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
     reader.step().onComplete(ar -> {
       if (ar.failed()) {
-        log.warn("reading the spool {} failed, retrying: {}", config.path(), ar.cause().toString());
+        long held = warnings.admit("read");
+        if (held >= 0) {
+          log.warn("reading the spool {} failed, retrying: {}{}", config.path(), ar.cause().toString(),
+              warnings.suffix(held));
+        }
         later(reader);
       } else if (ar.result()) {
+        warnings.clear("read");
         pump(reader);
       } else if (!reader.complete()) {
         later(reader);
@@ -237,15 +253,44 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
   }
 
-  /** Sums the spool files' sizes on a worker, for the meter. */
+  /** Sums the spool files' sizes and looks at the free space on a worker, for the meters and the status. */
   private void measureSpool() {
-    vertx.executeBlocking(() -> files.scan().stream().mapToLong(f -> {
-      try {
-        return java.nio.file.Files.size(f.path());
-      } catch (java.io.IOException e) {
-        return 0L; // rotated away meanwhile
+    vertx.executeBlocking(() -> {
+      long size = files.scan().stream().mapToLong(f -> {
+        try {
+          return java.nio.file.Files.size(f.path());
+        } catch (java.io.IOException e) {
+          return 0L; // rotated away meanwhile
+        }
+      }).sum();
+      io.outflux.client.ClientMeters.INSTANCE.spoolBytes(size);
+      checkDisk();
+      return null;
+    }, false);
+  }
+
+  /**
+   * Blocking. A file system with less than {@link DiskSpace#FULL_BELOW} free is full for the writer:
+   * named once as ENOSPC (then at most once a minute), until synced data freed space again.
+   */
+  private void checkDisk() {
+    DiskSpace.Free free = DiskSpace.of(config.path());
+    if (free == null) {
+      return;
+    }
+    io.outflux.client.ClientMeters.INSTANCE.spoolFree(free.usable(), free.full());
+    if (free.full()) {
+      diskProblem = "the spool's file system is full (No space left on device): " + free.describe()
+          + "; the writer cannot append until synced data is freed (the client frees it after each acknowledgement)";
+      long held = warnings.admit("disk");
+      if (held >= 0) {
+        log.warn("{}{}", diskProblem, warnings.suffix(held));
       }
-    }).sum(), false).onSuccess(io.outflux.client.ClientMeters.INSTANCE::spoolBytes);
+    } else if (diskProblem != null) {
+      diskProblem = null;
+      warnings.clear("disk");
+      log.info("the spool's file system has space again: {}", free.describe());
+    }
   }
 
   // ---- a catch-up that starts while the client runs
@@ -360,11 +405,11 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
    * the history segment's acknowledged prefix, so nothing after it (the rest of the history, the
    * boundary's file, anything live read) goes before history has passed it.
    */
-  private void compact(Checkpoint checkpoint) {
+  private void compact(Checkpoint checkpoint, Checkpoint safe) {
     if (history != null && history.complete() && checkpoint.catchUp() == null) {
       merge();
     }
-    SpoolPosition synced = checkpoint.synced();
+    SpoolPosition synced = safe.synced();
     pruneStamps(synced, Set.of());
     List<FileId> deletable = new ArrayList<>(live.deletable(synced));
     if (history != null) {
