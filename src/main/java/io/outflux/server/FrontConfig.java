@@ -41,7 +41,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
-  /** One front instance: more did not raise the throughput of bench/e2e-sync.sh here (docs/performance.md). */
+  /** One front instance: two did not raise the throughput of bench/e2e-sync.sh on 2 cores (docs/performance.md). */
   public static final int DEFAULT_INSTANCES = 1;
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
