@@ -40,6 +40,7 @@ public final class FrontVerticle extends VerticleBase {
   private NodeGuards guards;
   private Runnable removeFront = () -> { };
   private final int influxVersion;
+  private boolean ownsClusterFlush;
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
     this(config, backendTimeout, cluster, influxUrl, 1);
@@ -133,7 +134,9 @@ public final class FrontVerticle extends VerticleBase {
     server = vertx.createHttpServer(options)
         .connectionHandler(new ConnectionLimit(config.maxConnections(), guards.connections));
     String scheme = config.tls().isPresent() ? "https" : "http";
-    return flush.start()
+    // the cluster-wide flush is answered once per node, whatever the number of front instances
+    ownsClusterFlush = guards.claim(ServerBus.FLUSH_ALL);
+    return (ownsClusterFlush ? flush.start() : Future.<Void>succeededFuture())
         .compose(v -> server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router))
             .listen())
         .onSuccess(s -> log.info("outflux server listening on {}://{}:{}{}", scheme, config.host(), s.actualPort(),
@@ -143,6 +146,12 @@ public final class FrontVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     removeFront.run();
+    if (streams != null) {
+      streams.close();
+    }
+    if (ownsClusterFlush) {
+      guards.release(ServerBus.FLUSH_ALL);
+    }
     return flush.stop();
   }
 

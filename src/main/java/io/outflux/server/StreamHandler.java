@@ -49,6 +49,8 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final BatchIngest ingest;
   private final NodeGuards guards;
+  private final Runnable removeFlusher;
+  private final boolean ownsFlushConsumer;
   private final long maxBodySize;
   private final int maxStreams;
   private final int maxStreamsPerClient;
@@ -71,7 +73,13 @@ final class StreamHandler implements Handler<RoutingContext> {
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
     this.maxStreamsPerClient = config.maxStreamsPerClient();
-    vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> msg.reply(flushStreams(msg.body())));
+    // every front instance flushes its own streams; one consumer per node asks them all
+    removeFlusher = guards.addStreamFlusher(vertx.getOrCreateContext(), this::flushStreams);
+    ownsFlushConsumer = guards.claim(ServerBus.STREAM_FLUSH);
+    if (ownsFlushConsumer) {
+      vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> guards.flushStreams(msg.body())
+          .onSuccess(msg::reply));
+    }
     io.micrometer.core.instrument.Gauge.builder("outflux_server_streams", guards.streams, StreamRegistry::size)
         .description("streaming clients connected to this node").register(io.outflux.metrics.Metrics.registry());
   }
@@ -191,6 +199,14 @@ final class StreamHandler implements Handler<RoutingContext> {
    * once nothing of it is in flight. Completes when every stream is closed, with how many there were.
    * Called once, by the front's drain.
    */
+  /** The front instance stops (its consumers go with its deployment). */
+  void close() {
+    removeFlusher.run();
+    if (ownsFlushConsumer) {
+      guards.release(ServerBus.STREAM_FLUSH);
+    }
+  }
+
   Future<Integer> drain() {
     drained = Promise.promise();
     int open = streams.size();

@@ -35,6 +35,7 @@ class ExampleConfigsTest {
     assertEquals(2, c.transport().link().windows().size());
     assertEquals(200L << 20, c.transport().link().dailyQuota());
     assertTrue(c.transport().link().networkInterface().isEmpty());
+    assertEquals(io.outflux.transport.Compression.ZSTD, c.transport().compression(), "a metered link sends zstd");
   }
 
   @Test
