@@ -130,7 +130,7 @@ public final class TransportVerticle extends VerticleBase {
       httpClient = WebClient.create(vertx, config.tls().apply(new WebClientOptions()
           .setKeepAlive(true)
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
-      sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
+      sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
