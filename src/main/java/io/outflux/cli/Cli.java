@@ -90,6 +90,7 @@ public final class Cli {
     cli.addSubcommand(new CheckCommand(io));
     cli.addSubcommand(new DeadLetterCommand(io));
     cli.addSubcommand(new CheckpointCommand(io));
+    cli.addSubcommand(new LossCommand(io));
     cli.addSubcommand(new BackfillCommand(io));
     cli.addSubcommand(new DemoCommand(io));
     cli.addSubcommand(new VersionCommand(io));
@@ -124,6 +125,6 @@ public final class Cli {
     return NAMES.contains(firstArg);
   }
 
-  private static final Set<String> NAMES = Set.of("server", "client", "flush", "status", "check", "deadletter", "checkpoint",
+  private static final Set<String> NAMES = Set.of("server", "client", "flush", "status", "check", "deadletter", "checkpoint", "loss",
       "backfill", "demo", "version", "help", "-h", "--help", "-V", "--version");
 }

@@ -26,7 +26,7 @@ final class CheckpointWriter {
   private long failures;
   private Runnable beforeSave = () -> { };
   private java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave = (c, safe) -> { };
-
+  private java.util.function.UnaryOperator<Checkpoint> stamp = c -> c;
 
   CheckpointWriter(CheckpointStore store, Checkpoint initial) {
     this.store = store;
@@ -40,6 +40,13 @@ final class CheckpointWriter {
    *     both slots cover (compaction must not go past that one: a damaged newest slot falls back to the older)
    */
   void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave) {
+    attach(vertx, beforeSave, afterSave, c -> c);
+  }
+
+  /** @param stamp runs on the caller's context before each save: adds what the tail saw of the synced file */
+  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave,
+      java.util.function.UnaryOperator<Checkpoint> stamp) {
+    this.stamp = stamp;
     this.vertx = vertx;
     this.beforeSave = beforeSave;
     this.afterSave = afterSave;
@@ -61,6 +68,19 @@ final class CheckpointWriter {
     pending = checkpoint;
     if (!saving) {
       saveNext();
+    }
+  }
+
+  /**
+   * Saves the written checkpoint again when the tail has seen more of its file since (while nothing is
+   * acknowledged, e.g. the server is down), so a file deleted meanwhile has its loss counted exactly.
+   */
+  void refreshSeen() {
+    if (vertx == null || saving || pending != null || written.synced().file().equals(FileId.UNKNOWN)) {
+      return;
+    }
+    if (stamp.apply(written).seenSize() != written.seenSize()) {
+      offer(written);
     }
   }
 
@@ -95,7 +115,7 @@ final class CheckpointWriter {
   }
 
   private void saveNext() {
-    Checkpoint next = pending;
+    Checkpoint next = stamp.apply(pending);
     pending = null;
     saving = true;
     vertx.executeBlocking(() -> {

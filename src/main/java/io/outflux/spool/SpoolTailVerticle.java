@@ -55,6 +55,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private final CheckpointWriter checkpointWriter;
   private final DeadLetterFile deadLetters;
   private final StampJournal stamps;
+  private final LossLedger losses;
   /** Follows the spool; from the boundary during a catch-up. */
   private volatile SpoolReader live;
   /** The backlog up to the boundary during a newest-first catch-up; null otherwise. */
@@ -85,6 +86,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start);
     this.deadLetters = new DeadLetterFile(config.deadLetter());
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
+    this.losses = new LossLedger(LossLedger.pathFor(config.checkpoint()));
   }
 
   /** Where the readers start: the resume point and, for a catch-up, the live segment. */
@@ -95,6 +97,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private Future<io.vertx.core.json.JsonObject> status() {
     long now = deadLettered;
     return vertx.executeBlocking(() -> SpoolHealth.problem(config.path()), false)
+        .compose(problem -> vertx.executeBlocking(this::lossStatus, false).map(l -> {
+          lossesNow = l;
+          return problem;
+        }))
         .map(problem -> {
           io.vertx.core.json.JsonObject json = SpoolHealth.json(config, problem,
               deadLetterAtStart < 0 ? -1 : deadLetterAtStart + now, now, readOffset());
@@ -107,12 +113,63 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           if (checkpointProblem != null) {
             json.put("checkpointProblem", checkpointProblem + " (" + config.checkpoint() + ")");
           }
+          json.put("losses", lossesNow);
           String disk = diskProblem;
           if (disk != null) {
             json.put("diskProblem", disk);
           }
           return json;
         });
+  }
+
+  private volatile io.vertx.core.json.JsonObject lossesNow = new io.vertx.core.json.JsonObject();
+
+  /** Blocking. */
+  private io.vertx.core.json.JsonObject lossStatus() {
+    try {
+      return losses.status();
+    } catch (RuntimeException e) {
+      return new io.vertx.core.json.JsonObject().put("error", e.getMessage());
+    }
+  }
+
+  /** Blocking or not: records a loss (log, metric, the ledger). */
+  private void recordLoss(LossLedger.Loss loss) {
+    if (loss.bytes() > 0) {
+      io.outflux.client.ClientMeters.INSTANCE.lostBytes.increment(loss.bytes());
+    }
+    try {
+      losses.record(loss);
+    } catch (RuntimeException e) {
+      log.error("{}; the loss was: {}", e.getMessage(), loss.describe());
+    }
+  }
+
+  @Override
+  public void lost(LossLedger.Loss loss) {
+    vertx.executeBlocking(() -> {
+      recordLoss(loss);
+      return null;
+    }, true);
+  }
+
+  /** The size of {@code file} as a reader last saw it; -1 when no reader knows it. */
+  private long seenSize(FileId file) {
+    for (SpoolReader r : new SpoolReader[] {live, history}) {
+      if (r == null) {
+        continue;
+      }
+      SpoolReader.Reading c = r.current;
+      if (c != null && c.file.id().equals(file)) {
+        return Math.max(c.seenSize, c.readPos);
+      }
+      for (SpoolReader.Finished f : r.finished) {
+        if (f.id().equals(file)) {
+          return f.size();
+        }
+      }
+    }
+    return -1;
   }
 
   /** Records in the dead-letter file when this process started; -1 until counted or when unreadable. */
@@ -136,7 +193,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
 
   @Override
   public Future<?> start() {
-    checkpointWriter.attach(vertx, deadLetters::force, this::compact);
+    checkpointWriter.attach(vertx, deadLetters::force, this::compact,
+        c -> c.seen(Math.max(seenSize(c.synced().file()), c.synced().offset())));
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
     vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
@@ -153,7 +211,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           deadLetterAtStart = n;
           io.outflux.client.ClientMeters.INSTANCE.deadLetterRecords(n + deadLettered);
         });
-    vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> measureSpool());
+    vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> {
+      measureSpool();
+      checkpointWriter.refreshSeen();
+    });
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
@@ -165,7 +226,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Blocking. */
   private Plan plan() {
     Set<FileId> done = new HashSet<>();
-    ResumePoint resume = ResumePlanner.plan(files, start, stamps, compactor, done);
+    List<LossLedger.Loss> lost = new ArrayList<>();
+    ResumePoint resume = ResumePlanner.plan(files, start, stamps, compactor, done, lost);
+    lost.forEach(this::recordLoss);
     return new Plan(resume, done, CatchUpPlan.plan(files, start, resume, catchUpOrder, catchUpThreshold));
   }
 

@@ -21,6 +21,8 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends one batch to one server over HTTP POST and classifies the answer. The exchange is given up
@@ -30,6 +32,7 @@ import java.util.Optional;
  */
 public final class HttpBatchSender implements BatchSender {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpBatchSender.class);
   private static final int SLICE = 64 * 1024;
 
   private final WebClient client;
@@ -39,7 +42,9 @@ public final class HttpBatchSender implements BatchSender {
   private final Duration timeout;
   private final Duration stallTimeout;
   private final Vertx vertx;
-  private final boolean gzip;
+  private final Compression compression;
+  /** Servers that answered 415 to a zstd body (older than zstd): they get gzip from then on. */
+  private final Set<URI> noZstd = ConcurrentHashMap.newKeySet();
   /**
    * When bytes last moved to or from each server, over any of its exchanges: on a slow link a
    * health probe queues behind the other uploads, and their progress is the server's sign of life.
@@ -47,7 +52,7 @@ public final class HttpBatchSender implements BatchSender {
   private final java.util.Map<URI, Long> lastActivity = new java.util.HashMap<>();
 
   public HttpBatchSender(Vertx vertx, HttpClient http, String clientId, InfluxTarget target, Duration timeout,
-                         Duration stallTimeout, boolean gzip) {
+                         Duration stallTimeout, Compression compression) {
     this.vertx = vertx;
     this.http = http;
     this.client = WebClient.wrap(http);
@@ -55,18 +60,40 @@ public final class HttpBatchSender implements BatchSender {
     this.target = target;
     this.timeout = timeout;
     this.stallTimeout = stallTimeout;
-    this.gzip = gzip;
+    this.compression = compression;
   }
 
   @Override
   public Future<SendResult> send(URI server, Batch batch) {
-    Future<Buffer> body = gzip ? Gzip.compress(vertx, batch.payload()) : Future.succeededFuture(batch.payload());
-    return body.compose(b -> exchange(server, batch, b))
+    Compression encoding = encodingFor(server);
+    return send(server, batch, encoding).compose(result -> {
+      if (encoding == Compression.ZSTD && result instanceof SendResult.Refused r && r.status() == 415) {
+        // a server older than zstd: the same batch again, in gzip, and gzip for this server from now on
+        noZstd.add(server);
+        log.info("server {} does not take zstd bodies (415): sending gzip to it", server);
+        return send(server, batch, Compression.GZIP);
+      }
+      return Future.succeededFuture(result);
+    });
+  }
+
+  /** The encoding this sender uses for a server now (zstd falls back to gzip after a 415). */
+  Compression encodingFor(URI server) {
+    return compression == Compression.ZSTD && noZstd.contains(server) ? Compression.GZIP : compression;
+  }
+
+  private Future<SendResult> send(URI server, Batch batch, Compression encoding) {
+    Future<Buffer> body = switch (encoding) {
+      case NONE -> Future.succeededFuture(batch.payload());
+      case GZIP -> Gzip.compress(vertx, batch.payload());
+      case ZSTD -> Zstd.compress(vertx, batch.payload());
+    };
+    return body.compose(b -> exchange(server, batch, b, encoding))
         .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": "
             + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty()));
   }
 
-  private Future<SendResult> exchange(URI server, Batch batch, Buffer body) {
+  private Future<SendResult> exchange(URI server, Batch batch, Buffer body, Compression encoding) {
     StringBuilder url = new StringBuilder(stripSlash(server.toString())).append(WireProtocol.BATCHES_PATH)
         .append('?').append(WireProtocol.PARAM_DB).append('=').append(enc(target.database()))
         .append('&').append(WireProtocol.PARAM_PRECISION).append('=').append(target.precision().configName());
@@ -85,8 +112,8 @@ public final class HttpBatchSender implements BatchSender {
         .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(batch.progress().backlogLines()))
         .putHeader(WireProtocol.HEADER_LAG_SECONDS,
             String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()));
-    if (gzip) {
-      options.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+    if (encoding != Compression.NONE) {
+      options.putHeader(HttpHeaders.CONTENT_ENCODING, encoding.contentEncoding());
     }
     ProgressDeadline deadline = new ProgressDeadline(stallTimeout, timeout, System::nanoTime);
     Promise<SendResult> result = Promise.promise();

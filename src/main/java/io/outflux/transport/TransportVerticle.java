@@ -140,7 +140,7 @@ public final class TransportVerticle extends VerticleBase {
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
       httpClient = WebClient.wrap(core);
       sender = new HttpBatchSender(vertx, core, clientId, target, config.requestTimeout(), config.stallTimeout(),
-          config.gzip());
+          config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));

@@ -194,7 +194,7 @@ public final class E2eSyncBenchmark {
   }
 
   /** Writes the blocks straight into influxd from {@code concurrent} threads with keep-alive; lines/s. */
-  private static double direct(String url, String db, List<byte[]> blocks, int concurrent, boolean gzip, int total)
+  static double direct(String url, String db, List<byte[]> blocks, int concurrent, boolean gzip, int total)
       throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI uri = URI.create(url + "/write?db=" + db);
@@ -284,7 +284,7 @@ public final class E2eSyncBenchmark {
       double[] cpu0 = new double[3];
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (System.nanoTime() < deadline) {
-        long offset = Files.exists(cpFile) ? checkpoint.load().synced().offset() : 0;
+        long offset = syncedOffset(checkpoint, cpFile);
         if (firstAt == 0 && offset > 0) {
           firstAt = System.nanoTime();
           firstOffset = offset;
@@ -313,6 +313,15 @@ public final class E2eSyncBenchmark {
       server.destroy();
       server.waitFor(20, TimeUnit.SECONDS);
       Files.deleteIfExists(spool);
+    }
+  }
+
+  /** The client's synced offset; 0 before its first save (the file may be preallocated but empty). */
+  static long syncedOffset(CheckpointStore checkpoint, Path file) {
+    try {
+      return Files.exists(file) ? checkpoint.load().synced().offset() : 0;
+    } catch (RuntimeException notYet) {
+      return 0;
     }
   }
 
