@@ -3,17 +3,17 @@
 # spool, then syncs it through a real outflux server into a real central influxd (each a separate
 # process) and prints the client's RSS (max over the run; target: < 256 MB whatever the backlog),
 # the throughput and the spool's disk use after compaction.
-# Usage: bench/backlog-rss.sh [SIZE_MB]    (CLIENT_JAVA_OPTS sets the client JVM options, default -Xmx192m
-# as CLIENT_JAVA_OPTS in conf/outflux.defaults, which bin/outflux and the systemd units use)
+# Usage: bench/backlog-rss.sh [SIZE_MB]    (CLIENT_JAVA_OPTS sets the client JVM options, default
+# CLIENT_JAVA_OPTS in conf/outflux.defaults, which bin/outflux and the systemd units use)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-cp_file=target/bench-classpath.txt
-mvn -B -o -q package -DskipTests >/dev/null
-mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+. "$(dirname "$0")/lib.sh"
+bench_build
 # the shipped client flags (one place: conf/outflux.defaults), unless CLIENT_JAVA_OPTS is given
 wanted="${CLIENT_JAVA_OPTS:-}"
 # shellcheck disable=SC1091
 . conf/outflux.defaults
 CLIENT_JAVA_OPTS="${wanted:-$CLIENT_JAVA_OPTS}"
-java -Dbench.clientJavaOpts="$CLIENT_JAVA_OPTS" -cp "target/test-classes:target/classes:$(cat "$cp_file")" io.outflux.bench.BacklogRss "${1:-2048}" target/outflux.jar
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" # as bin/outflux exports it; the client JVM inherits it
+bench_load before
+"${JAVA:-java}" -Dbench.clientJavaOpts="$CLIENT_JAVA_OPTS" -cp "$(bench_classpath)" io.outflux.bench.BacklogRss "${1:-2048}" target/outflux.jar
+bench_load after

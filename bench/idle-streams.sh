@@ -4,12 +4,8 @@
 # the server's RSS before and after. Target: 1,000 idle streams in under 512 MB.
 # Usage: bench/idle-streams.sh [--clients 1000] [--hold 10] [--server-opts "-Xmx256m"]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-[[ -f target/outflux.jar ]] || mvn -B -o -q package -DskipTests >&2
-mvn -B -o -q test-compile >&2
-cp_file=target/bench-classpath.txt
-if [[ ! -s $cp_file || pom.xml -nt $cp_file ]]; then
-  mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
-fi
-exec "${JAVA:-java}" -Xmx512m -cp "target/classes:target/test-classes:$(cat "$cp_file")" \
-  io.outflux.bench.IdleStreamsBenchmark "$@"
+. "$(dirname "$0")/lib.sh"
+bench_build
+bench_load before
+BENCH_JAVA_OPTS="-Xmx512m ${BENCH_JAVA_OPTS:-}" bench_java io.outflux.bench.IdleStreamsBenchmark "$@"
+bench_load after

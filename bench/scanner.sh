@@ -4,13 +4,12 @@
 # Usage: bench/scanner.sh [extra JMH options]
 #   JMH_ARGS overrides the defaults, e.g. JMH_ARGS="-f 1 -wi 2 -i 3 -w 2s -r 3s" for a quick run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-cp_file=target/bench-classpath.txt
-mvn -B -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+. "$(dirname "$0")/lib.sh"
+bench_build
 out=target/bench-scanner.txt
-java -cp "target/test-classes:target/classes:$(cat "$cp_file")" org.openjdk.jmh.Main \
-  LineScannerBenchmark ${JMH_ARGS:--f 1 -wi 3 -i 5 -t 1} "$@" | tee "$out"
+bench_load before
+bench_java org.openjdk.jmh.Main LineScannerBenchmark ${JMH_ARGS:--f 1 -wi 3 -i 5 -t 1} "$@" | tee "$out"
+bench_load after
 
 # The aux counter "bytes" is reported in ops/s, i.e. bytes per second.
 awk '$1 ~ /scanChunk:bytes$/ { printf "scanner throughput: %.0f MB/s (± %.0f) on one thread\n", $(NF-3) / 1e6, $(NF-1) / 1e6 }

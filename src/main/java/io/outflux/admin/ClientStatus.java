@@ -61,7 +61,7 @@ public final class ClientStatus {
         .put("path", spool.getString("spool"))
         .put("readable", spool.getBoolean("spoolReadable", false))
         .put("readOffset", spool.getLong("readOffset", 0L));
-    copy(spool, spoolPart, "spoolProblem");
+    copy(spool, spoolPart, "spoolProblem", "checkpointProblem", "diskProblem", "losses");
     json.put("spool", spoolPart);
     json.put("link", transport.getJsonObject("link", new JsonObject().put("limited", false)));
     List<String> errors = new ArrayList<>();
@@ -83,6 +83,13 @@ public final class ClientStatus {
     JsonObject spool = status.getJsonObject("spool", new JsonObject());
     if (!spool.getBoolean("readable", false)) {
       reasons.add(spool.getString("spoolProblem", "the spool's state is unknown"));
+    }
+    for (String key : List.of("checkpointProblem", "diskProblem")) {
+      Optional.ofNullable(spool.getString(key)).ifPresent(reasons::add);
+    }
+    JsonObject losses = spool.getJsonObject("losses");
+    if (losses != null && losses.getLong("unacknowledged", 0L) > 0) {
+      reasons.add(losses.getString("summary", "spool data was lost") + " (outflux loss list; outflux loss ack)");
     }
     String connection = status.getString("connection", "unknown");
     if (connection.equals("auth_refused")) {

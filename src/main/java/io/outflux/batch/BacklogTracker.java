@@ -48,6 +48,21 @@ final class BacklogTracker {
     return 0;
   }
 
+  /** Batch {@code seq} is replaced, in place, by two batches holding its lines (a split after a 413). */
+  void split(long seq, long first, long firstLines, long firstBytes, long second, long secondLines, long secondBytes) {
+    ArrayDeque<Unacked> copy = new ArrayDeque<>();
+    for (Unacked u : inFlight) {
+      if (u.seq() == seq) {
+        copy.addLast(new Unacked(first, u.readNanos(), firstLines, firstBytes));
+        copy.addLast(new Unacked(second, u.readNanos(), secondLines, secondBytes));
+      } else {
+        copy.addLast(u);
+      }
+    }
+    inFlight.clear();
+    inFlight.addAll(copy);
+  }
+
   /** The end of the complete lines in the spool, as last seen. */
   void spoolEnd(SpoolPosition end) {
     this.spoolEnd = end;

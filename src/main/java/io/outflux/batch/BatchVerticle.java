@@ -66,6 +66,10 @@ public final class BatchVerticle extends VerticleBase {
   /** Spool files of each live batch in flight: to know which files acks moved past. */
   private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
   private final Set<FileId> ackedFiles = new LinkedHashSet<>();
+  /** Every batch handed to the transport and not yet acknowledged: to hand over again, or split on a 413. */
+  private final Map<Long, Batch> unacked = new HashMap<>();
+  /** A hand-over that was not answered is tried again this much later. */
+  static final long HANDOVER_RETRY_MS = 1_000;
 
   /** Where the spool's complete lines end now; a seam so tests and rotation-aware tails can supply it. */
   @FunctionalInterface
@@ -101,6 +105,7 @@ public final class BatchVerticle extends VerticleBase {
       }
     }, this::reached, () -> lastProblem == null ? "" : "; last problem: " + lastProblem.reason());
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
+    vertx.eventBus().<Delivery>localConsumer(ClientBus.DELIVERED, msg -> onDelivered(msg.body()));
     vertx.eventBus().<Checkpoint.CatchUp>localConsumer(ClientBus.CATCH_UP, this::onCatchUp);
     vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
     vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
@@ -172,8 +177,9 @@ public final class BatchVerticle extends VerticleBase {
       schedule(); // the last history lines need not make a full batch
       return;
     }
-    if (lane.isFull(config)) {
-      lane.held = msg;
+    if (lane.isFull(config) || !lane.fits(chunk, config)) {
+      lane.held = msg; // the pending lines leave first (they are due now), then this chunk is taken
+      schedule();
       return;
     }
     accept(lane, msg);
@@ -181,7 +187,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private void accept(Lane lane, Message<SpoolChunk> msg) {
     backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
-    lane.add(msg.body());
+    lane.add(msg.body(), config);
     linesRead += msg.body().lineCount();
     ClientMeters.INSTANCE.linesRead.increment(msg.body().lineCount());
     msg.reply(null);
@@ -198,13 +204,14 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private boolean liveDue() {
-    return live.pendingLines > 0 && (tickDue || live.held != null || flushing()
+    return live.pendingLines > 0 && (tickDue || live.mustSend() || flushing()
         || policy.isDue(live.pendingLines, live.pending.length()));
   }
 
   /** History lines leave in full batches (the reader fills them from disk at once), the last ones when all is read. */
   private boolean historyDue() {
-    return history != null && history.pendingLines > 0 && (history.isFull(config) || historyRead);
+    return history != null && history.pendingLines > 0 && (history.isFull(config) || history.mustSend()
+        || historyRead);
   }
 
   /** Sends batches while window slots are free: live lines when due, history lines in the slots left (see {@link CatchUpScheduler}). */
@@ -231,17 +238,48 @@ public final class BatchVerticle extends VerticleBase {
       filesInFlight.put(seq, lane.pendingFiles);
     }
     lane.clearPending();
-    vertx.eventBus().<Delivery>request(ClientBus.BATCHES, batch, ClientBus.UNBOUNDED_WAIT)
-        .onSuccess(reply -> onDelivered(reply.body()))
-        .onFailure(err -> log.error("batch {} was not delivered by the transport: {}", batch.seq(), err.toString()));
-    if (lane.held != null) {
+    unacked.put(seq, batch);
+    handOver(batch, 0);
+    if (!lane.takeOverflow(config) && lane.held != null) {
       Message<SpoolChunk> next = lane.held;
       lane.held = null;
       accept(lane, next);
     }
   }
 
+  /**
+   * Hands a batch to the transport. The transport answers at once; without an answer (it is not
+   * deployed yet, or stuck) the batch keeps its window slot and is handed over again, with a log
+   * line, until it is taken: a batch is never left in the window with nobody sending it.
+   */
+  private void handOver(Batch batch, int failures) {
+    vertx.eventBus().request(ClientBus.BATCHES, batch, ClientBus.HANDOVER).onFailure(err -> {
+      if (unacked.get(batch.seq()) != batch) {
+        return; // acknowledged (or split) meanwhile: the transport had it after all
+      }
+      int failed = failures + 1;
+      if (failed == 1 || Integer.bitCount(failed) == 1) {
+        log.warn("batch {} ({} lines) not handed to the transport (attempt {}: {}); trying again in {} ms",
+            batch.seq(), batch.lines(), failed, err.getMessage(), HANDOVER_RETRY_MS);
+      }
+      ClientMeters.INSTANCE.handoverFailures.increment();
+      vertx.setTimer(HANDOVER_RETRY_MS, id -> {
+        if (unacked.get(batch.seq()) == batch) {
+          handOver(batch, failed);
+        }
+      });
+    });
+  }
+
   private void onDelivered(Delivery delivery) {
+    Batch batch = unacked.remove(delivery.seq());
+    if (batch == null) {
+      return; // a second outcome for a batch already settled
+    }
+    if (delivery.tooLarge() != null) {
+      tooLarge(batch, delivery.tooLarge());
+      return;
+    }
     bytesAcked += backlog.acked(delivery.seq());
     lastAckAt = Instant.now();
     ClientMeters.INSTANCE.acked(lastAckAt);
@@ -261,6 +299,53 @@ public final class BatchVerticle extends VerticleBase {
     schedule();
   }
 
+  /**
+   * The server refused the batch as larger than its body limit: it is split in two halves by lines,
+   * which take its place in the window under new numbers; a single line goes to the dead-letter
+   * file with the reason (it can never be stored) and counts as synced.
+   */
+  private void tooLarge(Batch batch, String reason) {
+    if (batch.lines() <= 1) {
+      log.error("batch {}: a single line of {} bytes is larger than the server accepts ({}); it goes to the "
+          + "dead-letter file", batch.seq(), batch.bytes(), LogSafe.of(reason));
+      String line = batch.payload().toString(java.nio.charset.StandardCharsets.UTF_8);
+      unacked.put(batch.seq(), batch);
+      onDelivered(new Delivery(batch.seq(), 0, java.util.List.of(new io.outflux.protocol.BatchReply.RejectedLine(
+          line.endsWith("\n") ? line.substring(0, line.length() - 1) : line,
+          "too large for the server (HTTP 413: " + reason + "); sync.maxBatchSize is " + config.maxBatchSize()
+              + " bytes"))));
+      return;
+    }
+    vertx.executeBlocking(() -> LineCut.half(batch.payload(), batch.lines())).onSuccess(cut -> {
+      Lane lane = laneOf.remove(batch.seq());
+      long first = nextSeq++;
+      long second = nextSeq++;
+      int secondLines = batch.lines() - cut.lines();
+      if (lane == null || !lane.acks.split(batch.seq(), first, cut.lines(), second, secondLines)) {
+        return;
+      }
+      backlog.split(batch.seq(), first, cut.lines(), cut.bytes(), second, secondLines, batch.bytes() - cut.bytes());
+      laneOf.put(first, lane);
+      laneOf.put(second, lane);
+      Set<FileId> files = filesInFlight.remove(batch.seq());
+      if (files != null) {
+        filesInFlight.put(second, files);
+      }
+      Batch a = new Batch(first, batch.payload().slice(0, cut.bytes()), cut.lines(), batch.start(), null,
+          batch.progress());
+      Batch b = new Batch(second, batch.payload().slice(cut.bytes(), batch.bytes()), secondLines, batch.start(),
+          batch.end(), batch.progress());
+      ClientMeters.INSTANCE.batchesSplit.increment();
+      log.warn("batch {} ({} lines, {} bytes) is larger than the server accepts ({}): sending it as batches {} "
+          + "({} lines) and {} ({} lines)", batch.seq(), batch.lines(), batch.bytes(), LogSafe.of(reason), first,
+          cut.lines(), second, secondLines);
+      unacked.put(first, a);
+      unacked.put(second, b);
+      handOver(a, 0);
+      handOver(b, 0);
+    });
+  }
+
   private void advanced(Lane lane, AckTracker.Advance advance) {
     if (lane == live) {
       filesInFlight.keySet().removeIf(seq -> {
@@ -274,7 +359,9 @@ public final class BatchVerticle extends VerticleBase {
         ackedFiles.remove(ackedFiles.iterator().next());
       }
     }
-    lane.synced = advance.end();
+    if (advance.end() != null) {
+      lane.synced = advance.end();
+    }
     lastAckedSeq = Math.max(lastAckedSeq, advance.seq());
     ackedLines += advance.lines();
     ClientMeters.INSTANCE.linesAcked.increment(advance.lines());

@@ -24,6 +24,11 @@ final class Lane {
   /** Spool files of the pending lines (a flush checks which files acks moved past). */
   Set<FileId> pendingFiles = new HashSet<>();
   Message<SpoolChunk> held;
+  /**
+   * The rest of a chunk too large for one batch: it becomes the pending lines once the head is sent.
+   * Its end is the chunk's end; the parts before it carry none (see {@link AckTracker}).
+   */
+  SpoolChunk overflow;
   /** Everything of this segment up to here is acknowledged. */
   SpoolPosition synced;
 
@@ -32,15 +37,56 @@ final class Lane {
   }
 
   boolean isFull(SyncConfig config) {
-    return pendingLines >= config.maxBatchLines() || pending.length() >= config.maxBatchSize();
+    return overflow != null || pendingLines >= config.maxBatchLines() || pending.length() >= config.maxBatchSize();
   }
 
-  void add(SpoolChunk chunk) {
+  /** Whether {@code chunk} can join the pending lines without the batch going over a limit (an empty batch takes any). */
+  boolean fits(SpoolChunk chunk, SyncConfig config) {
+    return pendingLines == 0 || (pendingLines + (long) chunk.lineCount() <= config.maxBatchLines()
+        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize());
+  }
+
+  /** The pending lines must leave now: a chunk waits behind them, or the rest of a split chunk. */
+  boolean mustSend() {
+    return held != null || overflow != null;
+  }
+
+  /**
+   * Adds a chunk that {@link #fits}. A chunk larger than a batch's limits (only an empty batch takes
+   * one) is split: the head that fits is pending, the rest waits in {@link #overflow}.
+   */
+  void add(SpoolChunk chunk, SyncConfig config) {
+    if (chunk.lineCount() > config.maxBatchLines() || chunk.bytes() > config.maxBatchSize()) {
+      LineCut.Cut cut = LineCut.head(chunk.lines(), config.maxBatchLines(), config.maxBatchSize());
+      if (cut.bytes() < chunk.bytes()) {
+        overflow = new SpoolChunk(chunk.start(), chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
+            chunk.lineCount() - cut.lines(), chunk.history());
+        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history()));
+        return;
+      }
+    }
+    add(chunk);
+  }
+
+  /** Makes the rest of a split chunk the pending lines (splitting it again if needed); false if there is none. */
+  boolean takeOverflow(SyncConfig config) {
+    if (overflow == null) {
+      return false;
+    }
+    SpoolChunk rest = overflow;
+    overflow = null;
+    add(rest, config);
+    return true;
+  }
+
+  private void add(SpoolChunk chunk) {
     if (pendingLines == 0) {
       pendingStart = chunk.start();
     }
     pendingFiles.add(chunk.start().file());
-    pendingFiles.add(chunk.end().file());
+    if (chunk.end() != null) {
+      pendingFiles.add(chunk.end().file());
+    }
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
     pendingEnd = chunk.end();
@@ -48,7 +94,7 @@ final class Lane {
 
   /** Nothing pending, held or in flight. */
   boolean idle() {
-    return pendingLines == 0 && held == null && acks.size() == 0;
+    return pendingLines == 0 && held == null && overflow == null && acks.size() == 0;
   }
 
   void clearPending() {

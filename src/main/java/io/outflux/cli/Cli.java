@@ -89,6 +89,8 @@ public final class Cli {
     cli.addSubcommand(new StatusCommand(io));
     cli.addSubcommand(new CheckCommand(io));
     cli.addSubcommand(new DeadLetterCommand(io));
+    cli.addSubcommand(new CheckpointCommand(io));
+    cli.addSubcommand(new LossCommand(io));
     cli.addSubcommand(new BackfillCommand(io));
     cli.addSubcommand(new DemoCommand(io));
     cli.addSubcommand(new VersionCommand(io));
@@ -123,6 +125,6 @@ public final class Cli {
     return NAMES.contains(firstArg);
   }
 
-  private static final Set<String> NAMES = Set.of("server", "client", "flush", "status", "check", "deadletter",
+  private static final Set<String> NAMES = Set.of("server", "client", "flush", "status", "check", "deadletter", "checkpoint", "loss",
       "backfill", "demo", "version", "help", "-h", "--help", "-V", "--version");
 }

@@ -2,11 +2,9 @@ package io.outflux.cli;
 
 import io.outflux.config.TlsFiles;
 import io.outflux.metrics.Human;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
+import io.outflux.spool.SpoolPathChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,28 +25,18 @@ final class PathChecks {
   private PathChecks() {
   }
 
-  /** A file the process must be able to create or rewrite ({@code key} names it in the config). */
+  /**
+   * A file the process must be able to create or rewrite ({@code key} names it in the config): the
+   * client's own start-up check ({@link SpoolPathChecks#writable}), so both say the same.
+   */
   static void writable(CheckReport report, String key, Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    if (Files.exists(file)) {
-      try (FileChannel ignored = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        report.ok(key, file + " exists and is writable");
-      } catch (IOException e) {
-        report.fail(key, file + " is not writable by this user (" + e.getMessage() + "): fix its owner or mode");
-      }
-      return;
-    }
-    if (dir == null || !Files.isDirectory(dir)) {
-      report.fail(key, "the directory " + dir + " does not exist: create it or fix " + key);
-      return;
-    }
-    try {
-      Path probe = Files.createTempFile(dir, ".outflux-check", ".tmp");
-      Files.delete(probe);
-      report.ok(key, file + " can be created (directory " + dir + " is writable)");
-    } catch (IOException e) {
-      report.fail(key, "cannot create files in " + dir + " (" + e.getMessage() + "): make it writable by the outflux "
-          + "user or fix " + key);
+    Optional<SpoolPathChecks.Problem> problem = SpoolPathChecks.writable(key, file);
+    if (problem.isPresent()) {
+      report.fail(key, problem.get().reason());
+    } else if (Files.exists(file)) {
+      report.ok(key, file + " exists and is writable");
+    } else {
+      report.ok(key, file + " can be created (directory " + file.toAbsolutePath().getParent() + " is writable)");
     }
   }
 

@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every event-bus address of the client pipeline, with the message type each carries:
  * <pre>
- *   tail --LINES(SpoolChunk)--> batch --BATCHES(Batch)--> transport
- *   tail <--ACKED(Checkpoint)-- batch <--reply(Delivery)-- transport
+ *   tail --LINES(SpoolChunk)--> batch --BATCHES(Batch)--> transport (the empty reply: taken over)
+ *   tail <--ACKED(Checkpoint)-- batch <--DELIVERED(Delivery)-- transport
  *   tail --CATCH_UP(Checkpoint.CatchUp)--> batch, before the first chunk of a newest-first catch-up
  *                               batch <--TRANSPORT_PROBLEM-- transport
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
  *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
  *   batch --RETRY_CREDENTIALS--> transport (a flush tries refused credentials again at once)
- *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT--> each stage answers its part (JsonObject)
+ *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each stage answers its part (JsonObject)
  *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
  */
@@ -31,8 +31,16 @@ public final class ClientBus {
 
   /** request {@link SpoolChunk}; the (empty) reply means "send more": the tail's backpressure. */
   public static final String LINES = "outflux.client.lines";
-  /** request {@link Batch}; replied with a {@link Delivery} once the server acknowledged it. */
+  /**
+   * request {@link Batch} with {@link #HANDOVER}; the empty reply says the transport took it over
+   * (a batch handed over twice is sent once). The outcome comes later on {@link #DELIVERED}.
+   */
   public static final String BATCHES = "outflux.client.batches";
+  /**
+   * send {@link Delivery}: the server acknowledged a batch, or (a {@link Delivery#tooLarge()} reason)
+   * refused it as larger than its body limit, for the batcher to split.
+   */
+  public static final String DELIVERED = "outflux.client.delivered";
   /** publish {@link Checkpoint}: the contiguous acknowledged prefix grew; the tail persists it. */
   public static final String ACKED = "outflux.client.acked";
   /**
@@ -76,6 +84,8 @@ public final class ClientBus {
   /** request (no body), reply {@code JsonObject}: the transport's part (server, connection, metered link). */
   public static final String STATUS_TRANSPORT = "outflux.client.status.transport";
   /** publish {@link Progress}, about once a second: backlog and lag, for the server's fleet view. */
+  /** request (any body), reply {@code JsonObject}: the audit's state (only when {@code audit.enabled}). */
+  public static final String STATUS_AUDIT = "outflux.client.status.audit";
   public static final String PROGRESS = "outflux.client.progress";
 
   /**
@@ -84,6 +94,14 @@ public final class ClientBus {
    */
   public static final DeliveryOptions UNBOUNDED_WAIT =
       new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(3650)).setLocalOnly(true);
+
+  /**
+   * The hand-over of a batch to the transport: it answers at once, so a missing answer means the
+   * transport is not there (yet) or its event loop is stuck; the batcher tries again.
+   */
+  public static final DeliveryOptions HANDOVER = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
+  /** One-way messages inside the client (no reply, so no wait). */
+  public static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private ClientBus() {
   }

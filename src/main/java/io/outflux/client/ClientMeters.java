@@ -24,6 +24,12 @@ public final class ClientMeters {
   public final Counter linesDeadLettered;
   public final Counter linesAcked;
   public final Counter batchesAcked;
+  /** Batches split in two after the server refused them as too large (HTTP 413). */
+  public final Counter batchesSplit;
+  /** Hand-overs of a batch to the transport that got no answer (tried again). */
+  public final Counter handoverFailures;
+  /** Attempts abandoned because nothing moved on the connection for transport.stallTimeout. */
+  public final Counter stalls;
   public final Counter retriesUnavailable;
   public final Counter retriesAuth;
   public final Counter retriesRefused;
@@ -35,6 +41,11 @@ public final class ClientMeters {
   private final AtomicLong lastAckMillis = new AtomicLong(System.currentTimeMillis());
   private final AtomicLong deadLetterRecords = new AtomicLong();
   private final AtomicLong spoolBytes = new AtomicLong();
+  private final AtomicLong spoolFreeBytes = new AtomicLong(-1);
+  private final AtomicBoolean diskFull = new AtomicBoolean();
+  private final AtomicBoolean checkpointFailing = new AtomicBoolean();
+  /** Times the spool's file system was found full (No space left on device); spool code. */
+  public final Counter diskFullEvents;
   private final AtomicReference<Progress> progress = new AtomicReference<>(Progress.NONE);
   private final AtomicReference<Link> link = new AtomicReference<>(new Link(Connection.IDLE, ""));
   private final MeterRegistry registry;
@@ -75,6 +86,12 @@ public final class ClientMeters {
     }
     linesAcked = Counter.builder("outflux_client_lines_acked").description("lines stored centrally").register(r);
     batchesAcked = Counter.builder("outflux_client_batches_acked").description("batches acknowledged").register(r);
+    batchesSplit = Counter.builder("outflux_client_batches_split")
+        .description("batches split in two after the server refused them as too large (413)").register(r);
+    handoverFailures = Counter.builder("outflux_client_handover_failures")
+        .description("hand-overs of a batch to the transport that got no answer (tried again)").register(r);
+    stalls = Counter.builder("outflux_client_stalls")
+        .description("attempts abandoned because nothing moved for transport.stallTimeout").register(r);
     retriesUnavailable = retries(r, "unavailable");
     retriesAuth = retries(r, "auth");
     retriesRefused = retries(r, "refused");
@@ -82,6 +99,14 @@ public final class ClientMeters {
         .description("checkpoint writes that failed (nothing is removed from the spool until one succeeds)").register(r);
     lostBytes = Counter.builder("outflux_client_lost_bytes")
         .description("spool bytes lost before they were synced (counted, never silent)").register(r);
+    diskFullEvents = Counter.builder("outflux_client_spool_disk_full_events")
+        .description("times the spool's file system was found full (writers get No space left on device)").register(r);
+    Gauge.builder("outflux_client_spool_disk_full", diskFull, b -> b.get() ? 1 : 0)
+        .description("1 while the spool's file system is full (No space left on device)").register(r);
+    Gauge.builder("outflux_client_spool_free_bytes", spoolFreeBytes, AtomicLong::get)
+        .description("bytes free for the spool's writer on its file system (-1 until measured)").register(r);
+    Gauge.builder("outflux_client_checkpoint_failing", checkpointFailing, b -> b.get() ? 1 : 0)
+        .description("1 while checkpoint writes fail (nothing is compacted meanwhile)").register(r);
     Gauge.builder("outflux_client_last_ack_timestamp_seconds", lastAckMillis, t -> t.get() / 1000.0)
         .description("when the server last acknowledged a batch (unix seconds; the client's start before the first)")
         .register(r);
@@ -125,6 +150,21 @@ public final class ClientMeters {
   /** The spool files (active and archives) measure {@code bytes} now. */
   public void spoolBytes(long bytes) {
     spoolBytes.set(bytes);
+  }
+
+  /** The spool's file system has {@code bytes} free; {@code full}: below what a writer needs. */
+  public void spoolFree(long bytes, boolean full) {
+    spoolFreeBytes.set(bytes);
+    if (full && !diskFull.getAndSet(true)) {
+      diskFullEvents.increment();
+    } else if (!full) {
+      diskFull.set(false);
+    }
+  }
+
+  /** Checkpoint writes fail now (true) or work again (false). */
+  public void checkpointFailing(boolean failing) {
+    checkpointFailing.set(failing);
   }
 
   /** A newest-first catch-up began (true) or its backlog is all acknowledged (false). */

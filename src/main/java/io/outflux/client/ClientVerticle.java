@@ -50,7 +50,11 @@ public final class ClientVerticle extends VerticleBase {
     }
     ClientBus.registerCodecs(vertx);
     CheckpointStore store = new CheckpointStore(config.spool().checkpoint());
-    return vertx.executeBlocking(store::load)
+    return vertx.executeBlocking(() -> {
+          Checkpoint loaded = store.load();
+          store.prepare(loaded); // preallocated now: later saves need no new disk blocks
+          return loaded;
+        })
         .compose(checkpoint -> deployPipeline(config, checkpoint))
         .onSuccess(v -> log.info("outflux client {} started: spool {}, {} to {}, rule {}", config.clientId(),
             config.spool().path(), config.influx(), config.transport().servers(), config.sync().rule()));
@@ -75,6 +79,11 @@ public final class ClientVerticle extends VerticleBase {
         // last of the pipeline: a flush the server asks for over it needs the batcher and the tail
         .compose(id -> vertx.deployVerticle(new io.outflux.transport.ControlChannel(config.clientId(), config.influx(),
             config.transport())))
+        .compose(id -> config.audit().enabled()
+            ? vertx.deployVerticle(new io.outflux.audit.AuditVerticle(config.clientId(), config.audit(),
+                config.edge().orElseThrow(), config.influx(), config.transport(), config.spool().path(),
+                Path.of(config.spool().checkpoint() + ".audit"), Clock.systemUTC()))
+            : Future.succeededFuture(id))
         .compose(id -> deployAdmin(config.admin(), config.clientId(), config.transport(),
             io.outflux.admin.AdminToken.pathFor(config.spool().checkpoint())));
   }

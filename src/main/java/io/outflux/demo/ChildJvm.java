@@ -92,6 +92,14 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to end by itself; its exit status. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " still runs after " + timeout + "; see " + log);
+    }
+    return process.exitValue();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -89,6 +89,9 @@ public final class Main extends VertxApplication implements VertxApplicationHook
       } catch (ConfigException e) {
         System.err.println("outflux: config error: " + e.getMessage());
         System.exit(EXIT_CONFIG);
+      } catch (io.outflux.spool.CheckpointStore.DamagedException e) {
+        System.err.println("outflux: cannot start the client: " + e.getMessage());
+        System.exit(EXIT_CONFIG);
       }
     }
     new Main(args, source).launch();

@@ -4,10 +4,11 @@ import io.outflux.client.ClientConfig;
 import io.outflux.config.ConfigException;
 import io.outflux.config.TlsFiles;
 import io.outflux.server.ServerConfig;
+import io.outflux.spool.CheckpointStore;
+import io.outflux.spool.SpoolPathChecks;
 import io.outflux.server.ServerTls;
 import io.outflux.transport.ClientTls;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /**
  * What the launcher checks before Vert.x starts, so a setup mistake is one line naming the file and
  * key (exit 2) instead of a failed deployment: the config parses and validates, the TLS certificate
- * and key parse and belong together, the client's spool directory exists. Blocking file reads are
+ * and key parse and belong together, the client's spool directory is readable, its checkpoint and
+ * dead-letter locations writable ({@link SpoolPathChecks}), its checkpoint readable. Blocking file reads are
  * fine here: no event loop runs yet.
  */
 final class Precheck {
@@ -36,10 +38,12 @@ final class Precheck {
       tls.clientCaFile().ifPresent(ca -> certificates(server.source(), "http.tls.clientCaFile", ca));
     }
     if (parsed instanceof ClientConfig client) {
-      Path dir = client.spool().path().toAbsolutePath().getParent();
-      if (dir != null && !Files.isDirectory(dir)) {
-        throw new ConfigException(client.source(), "spool.path", "the directory " + dir + " does not exist: create it "
-            + "(Telegraf writes the spool there; outflux must be able to read it and write the checkpoint) or fix spool.path");
+      for (SpoolPathChecks.Problem p : SpoolPathChecks.run(client.spool())) {
+        throw new ConfigException(client.source(), p.key(), p.reason());
+      }
+      CheckpointStore.Inspection checkpoint = new CheckpointStore(client.spool().checkpoint()).inspect();
+      if (checkpoint.best().isEmpty()) {
+        throw new CheckpointStore.DamagedException(checkpoint.damageLine());
       }
       ClientTls tls = client.transport().tls();
       if (tls.certFile().isPresent()) {

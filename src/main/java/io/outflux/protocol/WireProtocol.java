@@ -16,6 +16,11 @@ public final class WireProtocol {
 
   public static final String HEADER_CLIENT_ID = "Outflux-Client-Id";
   public static final String HEADER_SEQ = "Outflux-Seq";
+  /**
+   * The most batches a client keeps between its oldest unacknowledged one and its newest
+   * ({@code sync.maxInFlight} is validated against it); the server's dedupe window is sized on it.
+   */
+  public static final int MAX_IN_FLIGHT = 64;
   /** Optional, client to server: bytes in the spool not yet acknowledged (for the fleet view). */
   public static final String HEADER_BACKLOG_BYTES = "Outflux-Backlog-Bytes";
   /** Optional, client to server: lines read but not yet acknowledged. */

@@ -57,7 +57,10 @@ final class ControlHandler implements Handler<RoutingContext> {
     }
     int version = ControlProtocol.agree(ctx.request().getParam(ControlProtocol.PARAM_VERSION));
     ctx.request().pause();
-    ingest.admit(up.credentials(), up.database(), up.retentionPolicy(), up.remoteHost(), up.clientId())
+    // the database and retention policy the client's batches go to (a site's routing may change them)
+    SiteConfig.Target target = ingest.route(up.clientId(), CertificateName.of(ctx.request()), up.database(),
+        up.retentionPolicy());
+    ingest.admit(up.credentials(), target.database(), target.retentionPolicy(), up.remoteHost(), up.clientId())
         .onComplete(ar -> {
           if (ar.failed() || ar.result().isPresent()) {
             IngestOutcome.NotStored n = ar.failed()

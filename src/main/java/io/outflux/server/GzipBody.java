@@ -10,7 +10,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Inflates a gzip batch on a worker thread (many milliseconds of CPU for a large batch: not on an
  * event loop), stopping at the decoded size limit so that a gzip bomb costs no more than a batch of
- * the largest allowed size. HTTP bodies and stream frames both come through here.
+ * the largest allowed size. HTTP bodies and stream frames both come through here; zstd HTTP bodies
+ * ({@code Content-Encoding: zstd}, {@link #inflateZstd}) are decoded the same way.
  */
 final class GzipBody {
 
@@ -36,9 +37,31 @@ final class GzipBody {
   }
 
   static Buffer inflate(Buffer gz, long maxSize) throws TooLarge, Corrupt {
-    Buffer out = Buffer.buffer((int) Math.min(maxSize, Math.max(1024L, gz.length() * 6L)));
+    try {
+      return decode(new GZIPInputStream(new ByteArrayInputStream(gz.getBytes())), gz.length(), maxSize, "gzip");
+    } catch (IOException e) {
+      throw new Corrupt("the body is not valid gzip: " + e.getMessage());
+    }
+  }
+
+  static Future<Buffer> inflateZstd(Vertx vertx, Buffer zst, long maxSize) {
+    return vertx.executeBlocking(() -> inflateZstd(zst, maxSize), false);
+  }
+
+  static Buffer inflateZstd(Buffer zst, long maxSize) throws TooLarge, Corrupt {
+    try {
+      return decode(new com.github.luben.zstd.ZstdInputStream(new ByteArrayInputStream(zst.getBytes())), zst.length(),
+          maxSize, "zstd");
+    } catch (IOException e) {
+      throw new Corrupt("the body is not valid zstd: " + e.getMessage());
+    }
+  }
+
+  private static Buffer decode(java.io.InputStream decoder, int encodedLength, long maxSize, String name)
+      throws TooLarge, Corrupt {
+    Buffer out = Buffer.buffer((int) Math.min(maxSize, Math.max(1024L, encodedLength * 6L)));
     byte[] chunk = new byte[64 * 1024];
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.getBytes()))) {
+    try (java.io.InputStream in = decoder) {
       int n;
       while ((n = in.read(chunk)) > 0) {
         out.appendBytes(chunk, 0, n);
@@ -47,7 +70,7 @@ final class GzipBody {
         }
       }
     } catch (IOException e) {
-      throw new Corrupt("the body is not valid gzip: " + e.getMessage());
+      throw new Corrupt("the body is not valid " + name + ": " + e.getMessage());
     }
     return out;
   }

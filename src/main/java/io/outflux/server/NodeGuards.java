@@ -34,6 +34,8 @@ final class NodeGuards implements Shareable {
   final AtomicInteger connections = new AtomicInteger();
   private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
   private final List<Supplier<Future<JsonObject>>> fronts = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Function<Object, Future<Integer>>> streamFlushers = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> claimed = ConcurrentHashMap.newKeySet();
   private volatile Future<JsonObject> drained;
 
   private NodeGuards(AuthConfig auth) {
@@ -75,6 +77,39 @@ final class NodeGuards implements Shareable {
     };
     fronts.add(front);
     return () -> fronts.remove(front);
+  }
+
+  /** True for the first front instance of the node to claim {@code what} (node-wide consumers: once per node). */
+  boolean claim(String what) {
+    return claimed.add(what);
+  }
+
+  /** The instance that claimed {@code what} stops: the next deployment on this node claims it again. */
+  void release(String what) {
+    claimed.remove(what);
+  }
+
+  /**
+   * A front instance's flush of its own streams, run on its event loop; {@link #flushStreams} asks
+   * every instance of the node and adds up how many streams were asked.
+   *
+   * @return removes it again (the instance was undeployed)
+   */
+  Runnable addStreamFlusher(Context context, java.util.function.ToIntFunction<Object> flush) {
+    java.util.function.Function<Object, Future<Integer>> flusher = body -> {
+      Promise<Integer> done = Promise.promise();
+      context.runOnContext(v -> done.complete(flush.applyAsInt(body)));
+      return done.future();
+    };
+    streamFlushers.add(flusher);
+    return () -> streamFlushers.remove(flusher);
+  }
+
+  Future<Integer> flushStreams(Object body) {
+    List<Future<Integer>> each = new ArrayList<>();
+    streamFlushers.forEach(f -> each.add(f.apply(body)));
+    return Future.join(each).transform(ar -> Future.succeededFuture(
+        each.stream().filter(Future::succeeded).mapToInt(Future::result).sum()));
   }
 
   boolean draining() {

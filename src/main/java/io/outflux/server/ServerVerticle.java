@@ -28,11 +28,21 @@ public final class ServerVerticle extends VerticleBase {
     }
     ServerBus.registerCodecs(vertx);
     watch = ClusterWatch.start(vertx, config.cluster().quorum());
-    front = new FrontVerticle(config.front(), config.influx().timeout(), config.cluster(), config.influx().url());
+    // http.instances fronts share the port (Vert.x spreads connections over them), each on its event loop
+    java.util.function.Supplier<FrontVerticle> fronts = () -> {
+      FrontVerticle f = new FrontVerticle(config.front(), config.influx().timeout(), config.cluster(),
+          config.influx().url(), config.influx().version());
+      if (front == null) {
+        front = f;
+      }
+      return f;
+    };
     return vertx.deployVerticle(new InfluxWriterVerticle(config.influx()))
-        .compose(id -> vertx.deployVerticle(front))
-        .onSuccess(id -> log.info("outflux server started: InfluxDB {} (up to {} concurrent writes){}",
-            config.influx().url(), config.influx().maxConcurrentWrites(), vertx.isClustered() ? ", clustered" : ""));
+        .compose(id -> vertx.deployVerticle(fronts, new io.vertx.core.DeploymentOptions()
+            .setInstances(config.front().instances())))
+        .onSuccess(id -> log.info("outflux server started: InfluxDB {} (up to {} concurrent writes), {} front instance(s){}",
+            config.influx().url(), config.influx().maxConcurrentWrites(), config.front().instances(),
+            vertx.isClustered() ? ", clustered" : ""));
   }
 
   @Override

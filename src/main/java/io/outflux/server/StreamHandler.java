@@ -49,6 +49,8 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final BatchIngest ingest;
   private final NodeGuards guards;
+  private final Runnable removeFlusher;
+  private final boolean ownsFlushConsumer;
   private final long maxBodySize;
   private final int maxStreams;
   private final int maxStreamsPerClient;
@@ -60,7 +62,7 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
   private record Stream(ServerWebSocket ws, String clientId, String clientKey, String remoteHost, Credentials credentials,
-                        String database,
+                        Optional<String> certificate, String database,
                         String retentionPolicy, Precision precision, AtomicReference<ClientReport> report) {
   }
 
@@ -71,7 +73,13 @@ final class StreamHandler implements Handler<RoutingContext> {
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
     this.maxStreamsPerClient = config.maxStreamsPerClient();
-    vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> msg.reply(flushStreams(msg.body())));
+    // every front instance flushes its own streams; one consumer per node asks them all
+    removeFlusher = guards.addStreamFlusher(vertx.getOrCreateContext(), this::flushStreams);
+    ownsFlushConsumer = guards.claim(ServerBus.STREAM_FLUSH);
+    if (ownsFlushConsumer) {
+      vertx.eventBus().<Object>localConsumer(ServerBus.STREAM_FLUSH, msg -> guards.flushStreams(msg.body())
+          .onSuccess(msg::reply));
+    }
     io.micrometer.core.instrument.Gauge.builder("outflux_server_streams", guards.streams, StreamRegistry::size)
         .description("streaming clients connected to this node").register(io.outflux.metrics.Metrics.registry());
   }
@@ -88,7 +96,10 @@ final class StreamHandler implements Handler<RoutingContext> {
     String db = up.database();
     Precision precision = up.precision();
     String clientId = up.clientId();
-    String rp = up.retentionPolicy();
+    Optional<String> certificate = CertificateName.of(req);
+    SiteConfig.Target target = ingest.route(clientId, certificate, db, up.retentionPolicy());
+    String routedDb = target.database();
+    String rp = target.retentionPolicy();
     String remote = up.remoteHost();
     if (drained != null || guards.draining()) {
       refuse(ctx, 503, "this node is stopping; connect to another node", Optional.of(java.time.Duration.ofSeconds(1)));
@@ -107,7 +118,7 @@ final class StreamHandler implements Handler<RoutingContext> {
       return;
     }
     req.pause();
-    ingest.admit(credentials.get(), db, rp, remote, clientId).onComplete(ar -> {
+    ingest.admit(credentials.get(), routedDb, rp, remote, clientId).onComplete(ar -> {
       if (ar.failed() || ar.result().isPresent()) {
         guards.streams.release(clientKey);
         IngestOutcome.NotStored n = ar.failed()
@@ -116,7 +127,7 @@ final class StreamHandler implements Handler<RoutingContext> {
         refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
         req.toWebSocket()
-            .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), db, rp, precision,
+            .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), certificate, routedDb, rp, precision,
                 new AtomicReference<>(ClientReport.NONE))))
             .onFailure(err -> {
               guards.streams.release(clientKey);
@@ -174,6 +185,14 @@ final class StreamHandler implements Handler<RoutingContext> {
    * once nothing of it is in flight. Completes when every stream is closed, with how many there were.
    * Called once, by the front's drain.
    */
+  /** The front instance stops (its consumers go with its deployment). */
+  void close() {
+    removeFlusher.run();
+    if (ownsFlushConsumer) {
+      guards.release(ServerBus.STREAM_FLUSH);
+    }
+  }
+
   Future<Integer> drain() {
     drained = Promise.promise();
     int open = streams.size();
@@ -228,7 +247,7 @@ final class StreamHandler implements Handler<RoutingContext> {
           "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
     }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
-        stream.retentionPolicy(), stream.precision(), lines);
+        stream.retentionPolicy(), stream.precision(), lines, stream.certificate());
     return ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         return StreamProtocol.ack(acked.reply());

@@ -12,8 +12,11 @@ import io.vertx.core.json.JsonObject;
  * segment's acknowledged prefix, still the point before which everything is stored (compaction
  * never goes further); the live segment from the boundary is synced up to {@code catchUp.live()}.
  * The file format is in {@link CheckpointCodec}.
+ *
+ * <p>{@code seenSize}: the size of {@code synced.file()} as the tail last saw it (-1: unknown). When that
+ * file is gone after a restart, the bytes between the synced offset and it are provably lost.
  */
-public record Checkpoint(SpoolPosition synced, long lastAckedSeq, CatchUp catchUp) {
+public record Checkpoint(SpoolPosition synced, long lastAckedSeq, CatchUp catchUp, long seenSize) {
 
   public static final Checkpoint EMPTY = new Checkpoint(SpoolPosition.START, 0);
 
@@ -28,6 +31,15 @@ public record Checkpoint(SpoolPosition synced, long lastAckedSeq, CatchUp catchU
 
   public Checkpoint(SpoolPosition synced, long lastAckedSeq) {
     this(synced, lastAckedSeq, null);
+  }
+
+  public Checkpoint(SpoolPosition synced, long lastAckedSeq, CatchUp catchUp) {
+    this(synced, lastAckedSeq, catchUp, -1);
+  }
+
+  /** This checkpoint with the synced file's size as last seen. */
+  public Checkpoint seen(long size) {
+    return new Checkpoint(synced, lastAckedSeq, catchUp, size);
   }
 
   public JsonObject toJson() {

@@ -19,6 +19,9 @@ final class CheckpointCodec {
   static JsonObject encode(Checkpoint c) {
     JsonObject json = position(new JsonObject().put("version", c.catchUp() == null ? SINGLE : SEGMENTED), c.synced())
         .put("lastAckedSeq", c.lastAckedSeq());
+    if (c.seenSize() >= 0) {
+      json.put("seenSize", c.seenSize());
+    }
     if (c.catchUp() != null) {
       json.put("catchUp", new JsonObject()
           .put("boundary", position(new JsonObject(), c.catchUp().boundary()))
@@ -35,7 +38,7 @@ final class CheckpointCodec {
     JsonObject catchUp = json.getJsonObject("catchUp");
     Checkpoint.CatchUp segments = catchUp == null ? null
         : new Checkpoint.CatchUp(position(catchUp.getJsonObject("boundary")), position(catchUp.getJsonObject("live")));
-    return new Checkpoint(position(json), seq, segments);
+    return new Checkpoint(position(json), seq, segments, json.getLong("seenSize", -1L));
   }
 
   private static JsonObject position(JsonObject into, SpoolPosition p) {

@@ -3,7 +3,6 @@ package io.outflux.spool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,13 @@ final class CheckpointWriter {
   private Checkpoint pending;
   private boolean saving;
   private Promise<Void> drained;
+  private final RateLimitedLog warnings = RateLimitedLog.systemClock();
+  /** Why the last save failed; null once one succeeded. Read by the status (any thread). */
+  private volatile String problem;
+  private long failures;
   private Runnable beforeSave = () -> { };
-  private Consumer<Checkpoint> afterSave = c -> { };
+  private java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave = (c, safe) -> { };
+  private java.util.function.UnaryOperator<Checkpoint> stamp = c -> c;
 
   CheckpointWriter(CheckpointStore store, Checkpoint initial) {
     this.store = store;
@@ -32,9 +36,17 @@ final class CheckpointWriter {
   /**
    * @param beforeSave runs on the worker just before each save (the dead-letter file is forced
    *     there, so a checkpoint never passes a line that is neither in the spool nor quarantined)
-   * @param afterSave runs on the caller's context once a checkpoint is on disk (compaction)
+   * @param afterSave runs on the caller's context once a checkpoint is on disk, with it and the checkpoint
+   *     both slots cover (compaction must not go past that one: a damaged newest slot falls back to the older)
    */
-  void attach(Vertx vertx, Runnable beforeSave, Consumer<Checkpoint> afterSave) {
+  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave) {
+    attach(vertx, beforeSave, afterSave, c -> c);
+  }
+
+  /** @param stamp runs on the caller's context before each save: adds what the tail saw of the synced file */
+  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave,
+      java.util.function.UnaryOperator<Checkpoint> stamp) {
+    this.stamp = stamp;
     this.vertx = vertx;
     this.beforeSave = beforeSave;
     this.afterSave = afterSave;
@@ -44,6 +56,11 @@ final class CheckpointWriter {
     return written;
   }
 
+  /** Why checkpoints cannot be written now (the reason of the last failure), if they cannot. */
+  String problem() {
+    return problem;
+  }
+
   void offer(Checkpoint checkpoint) {
     if (checkpoint.lastAckedSeq() < written.lastAckedSeq()) {
       return;
@@ -51,6 +68,19 @@ final class CheckpointWriter {
     pending = checkpoint;
     if (!saving) {
       saveNext();
+    }
+  }
+
+  /**
+   * Saves the written checkpoint again when the tail has seen more of its file since (while nothing is
+   * acknowledged, e.g. the server is down), so a file deleted meanwhile has its loss counted exactly.
+   */
+  void refreshSeen() {
+    if (vertx == null || saving || pending != null || written.synced().file().equals(FileId.UNKNOWN)) {
+      return;
+    }
+    if (stamp.apply(written).seenSize() != written.seenSize()) {
+      offer(written);
     }
   }
 
@@ -65,8 +95,27 @@ final class CheckpointWriter {
     return drained.future();
   }
 
+  private static boolean samePosition(Checkpoint a, Checkpoint b) {
+    return a.synced().equals(b.synced()) && a.lastAckedSeq() == b.lastAckedSeq()
+        && java.util.Objects.equals(a.catchUp(), b.catchUp());
+  }
+
+  private void failed(Throwable cause) {
+    String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    problem = "checkpoints cannot be written: " + reason;
+    failures++;
+    io.outflux.client.ClientMeters.INSTANCE.checkpointWriteFailures.increment();
+    io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(true);
+    long held = warnings.admit("write");
+    if (held >= 0) {
+      log.error("could not write checkpoint {}: {}; nothing is removed from the spool until a write succeeds, and "
+          + "what was acknowledged since the last good one is re-sent after a restart{}", store.file(), reason,
+          warnings.suffix(held));
+    }
+  }
+
   private void saveNext() {
-    Checkpoint next = pending;
+    Checkpoint next = stamp.apply(pending);
     pending = null;
     saving = true;
     vertx.executeBlocking(() -> {
@@ -76,11 +125,21 @@ final class CheckpointWriter {
     }, true).onComplete(ar -> {
       saving = false;
       if (ar.succeeded()) {
+        Checkpoint safe = written;
         written = next;
-        afterSave.accept(next);
+        if (problem != null) {
+          log.info("checkpoint {} written again after {} failed attempts", store.file(), failures);
+          problem = null;
+          failures = 0;
+          warnings.clear("write");
+          io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(false);
+        }
+        afterSave.accept(next, safe);
+        if (pending == null && drained == null && !samePosition(safe, next)) {
+          pending = next; // once idle, both slots get the newest, so compaction can catch up with it
+        }
       } else {
-        log.error("could not write checkpoint {} (the batch stays unsynced on disk and is re-sent after a restart): {}",
-            store.file(), ar.cause().toString());
+        failed(ar.cause());
         if (drained != null) {
           // stopping: give up rather than retry forever (a vanished directory would block shutdown);
           // the old checkpoint stays valid and the lines after it are sent again after a restart

@@ -51,6 +51,9 @@ final class SpoolReader {
 
     /** A file was truncated: its offsets now hold other lines. */
     void truncated(FileId file);
+
+    /** Spool data is provably gone before it was synced. */
+    void lost(LossLedger.Loss loss);
   }
 
   /** The file being read. */
@@ -62,6 +65,10 @@ final class SpoolReader {
     boolean draining;
     boolean skippingOversized;
     long punched;
+    /** The file's size at the last look. */
+    long seenSize;
+    /** Up to {@link SpoolPosition#TAIL_BYTES} bytes just before {@link #readPos}: finds a copytruncate's copy. */
+    byte[] tail = new byte[0];
 
     Reading(SpoolFile file, AsyncFile handle, long readPos) {
       this.file = file;
@@ -84,6 +91,7 @@ final class SpoolReader {
   private SpoolPosition limit;
   private final LineFilter filter;
   private final FreshStamps freshStamps = new FreshStamps();
+  private final RateLimitedLog warnings = RateLimitedLog.systemClock();
   /**
    * Files read to their end (or not this reader's business). Touched on the event loop and in
    * worker tasks, hence concurrent. An inode leaves the set as soon as its file is deleted: the
@@ -96,6 +104,12 @@ final class SpoolReader {
   private boolean complete;
   private boolean waitingForFileLogged;
   private volatile long readOffset;
+  /**
+   * After a copytruncate: the truncated file, whose synced positions are the old content's (before the
+   * copy) until the synced position reaches the copy; nothing is deletable meanwhile.
+   */
+  private FileId staleFile;
+  private FileId copyOf;
 
   /**
    * @param limit null to follow the spool forever; else the boundary this (history) reader stops at
@@ -156,6 +170,12 @@ final class SpoolReader {
   /** Archives of {@link #finished} wholly acknowledged by {@code synced}. */
   List<FileId> deletable(SpoolPosition synced) {
     List<FileId> deletable = new ArrayList<>();
+    if (staleFile != null) {
+      if (!synced.file().equals(copyOf)) {
+        return deletable;
+      }
+      staleFile = null;
+    }
     boolean onCurrent = current != null && current.file.id().equals(synced.file());
     boolean onFinished = finished.stream().anyMatch(f -> f.id().equals(synced.file()));
     if (onCurrent || onFinished) {
@@ -231,12 +251,16 @@ final class SpoolReader {
             return handle.close().map(v -> true); // rotated between listing and opening: list again
           }
           current = new Reading(r.file(), handle, r.offset());
+          warnings.clear("open");
           readOffset = r.offset();
           log.info("reading {} ({}) from offset {}{}", r.file().path().getFileName(), r.file().id(), r.offset(),
               limit == null ? "" : " (history segment, up to " + limit.name() + " offset " + limit.offset() + ")");
           return Future.succeededFuture(true);
         }), err -> {
-          log.warn("cannot open spool file {}: {}", path, err.toString()); // e.g. gone since listing: list again later
+          long held = warnings.admit("open"); // e.g. gone since listing, or unreadable: list again later
+          if (held >= 0) {
+            log.warn("cannot open spool file {}: {}{}", path, err.toString(), warnings.suffix(held));
+          }
           return Future.succeededFuture(false);
         });
   }
@@ -247,19 +271,69 @@ final class SpoolReader {
     boolean limitFile = limit != null && r.file.id().equals(limit.file());
     return r.handle.size().compose(fileSize -> {
       if (fileSize < r.readPos) {
-        log.warn("spool file {} shrank to {} bytes below the read offset {}: it was truncated; reading it from the "
-            + "start (lines written before the truncation and not read yet are gone)", r.name, fileSize, r.readPos);
-        r.readPos = 0;
-        r.punched = 0;
-        r.skippingOversized = false;
-        host.truncated(r.file.id());
+        return shrank(r, fileSize);
       }
+      r.seenSize = fileSize;
       long size = limitFile ? Math.min(fileSize, limit.offset()) : fileSize;
       if (size <= r.readPos) {
         return limitFile ? reachedLimit() : atEnd(r);
       }
       int length = (int) Math.min(config.readChunkSize(), size - r.readPos);
-      return r.handle.read(Buffer.buffer(length), 0, r.readPos, length).compose(buf -> handOn(r, buf));
+      // the bytes before the read offset are read again with each chunk: if they changed, the file was
+      // truncated and written past the offset again before this read (a copytruncate the size missed)
+      int overlap = limit == null ? r.tail.length : 0;
+      byte[] expected = r.tail;
+      return r.handle.read(Buffer.buffer(length + overlap), 0, r.readPos - overlap, length + overlap)
+          .compose(buf -> {
+            if (overlap > 0 && !java.util.Arrays.equals(buf.getBytes(0, overlap), expected)) {
+              return shrank(r, fileSize);
+            }
+            return handOn(r, overlap == 0 ? buf : buf.slice(overlap, buf.length()));
+          });
+    });
+  }
+
+  /**
+   * The file being read became shorter than the read offset. A copytruncate (the file copied to an
+   * archive name, then truncated in place): the archive that holds the same bytes before the read
+   * offset is read on from there, and the truncated file again from its start after it. No copy: the
+   * bytes between the read offset and the size last seen are gone, and recorded as a loss.
+   */
+  private Future<Boolean> shrank(Reading r, long fileSize) {
+    if (fileSize >= r.readPos) {
+      log.info("spool file {} holds other bytes before the read offset {} than were read there: it was truncated and "
+          + "written again since the last read", r.name, r.readPos);
+    }
+    SpoolPosition at = new SpoolPosition(r.file.id(), r.name, r.readPos, Base64.getEncoder().encodeToString(r.tail));
+    Future<SpoolFile> search = limit != null || r.tail.length == 0 ? Future.succeededFuture(null)
+        : vertx.executeBlocking(() -> ResumePlanner.findCopy(files.scan(), at, done), true);
+    return search.compose(copy -> {
+      host.truncated(r.file.id()); // its offsets now hold other lines
+      if (copy != null) {
+        log.info("spool file {} was truncated to {} bytes below the read offset {}, and {} holds its content (a "
+            + "copytruncate): reading on there from offset {}, then {} from its start", r.name, fileSize, r.readPos,
+            copy.path().getFileName(), r.readPos, r.name);
+        current = null;
+        staleFile = r.file.id();
+        copyOf = copy.id();
+        resume = new ResumePoint(copy, r.readPos);
+        return r.handle.close().map(true);
+      }
+      long lost = Math.max(0, r.seenSize - r.readPos);
+      log.warn("spool file {} shrank to {} bytes below the read offset {} and no archive holds its content: it was "
+          + "truncated; {} bytes written before the truncation and not read yet are lost; reading it from the start. "
+          + "A copytruncate rotation must name the copy as Telegraf does (<stem>.<YYYY-MM-DD>-<unix seconds><ext>)",
+          r.name, fileSize, r.readPos, lost);
+      host.lost(new LossLedger.Loss(Instant.now(), r.name, lost, -1, "truncated below the read offset " + r.readPos
+          + " with no copy found (an external truncate, or a copytruncate whose copy has a name outflux does not "
+          + "know)", false));
+      r.readPos = 0;
+      r.punched = 0;
+      r.skippingOversized = false;
+      r.seenSize = fileSize;
+      r.tail = new byte[0];
+      readOffset = 0;
+      return Future.succeededFuture(true);
     });
   }
 
@@ -323,6 +397,7 @@ final class SpoolReader {
     long from = r.readPos;
     r.readPos += filter.consumed;
     readOffset = r.readPos;
+    r.tail = buf.getBytes(Math.max(0, filter.consumed - SpoolPosition.TAIL_BYTES), filter.consumed);
     if (filter.holeBytes > 0) {
       log.info("skipped {} bytes of a compacted region of {} at offset {}", filter.holeBytes, r.name, from);
     }
@@ -350,6 +425,7 @@ final class SpoolReader {
         + "end)", r.name, r.readPos, -1, buf.getBytes(0, Math.min(length, OVERSIZED_KEEP)), length > OVERSIZED_KEEP);
     r.readPos += length;
     readOffset = r.readPos;
+    r.tail = buf.getBytes(Math.max(0, length - SpoolPosition.TAIL_BYTES), length);
     return host.quarantine(List.of(letter)).map(true);
   }
 
@@ -367,9 +443,11 @@ final class SpoolReader {
         return checkRotated(r); // the long line is still being written
       }
       r.readPos += length;
+      r.tail = buf.getBytes(Math.max(0, length - SpoolPosition.TAIL_BYTES), length);
     } else {
       r.readPos += nl + 1;
       r.skippingOversized = false;
+      r.tail = buf.getBytes(Math.max(0, nl + 1 - SpoolPosition.TAIL_BYTES), nl + 1);
     }
     readOffset = r.readPos;
     return Future.succeededFuture(true);

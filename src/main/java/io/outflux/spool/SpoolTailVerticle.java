@@ -55,6 +55,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private final CheckpointWriter checkpointWriter;
   private final DeadLetterFile deadLetters;
   private final StampJournal stamps;
+  private final LossLedger losses;
   /** Follows the spool; from the boundary during a catch-up. */
   private volatile SpoolReader live;
   /** The backlog up to the boundary during a newest-first catch-up; null otherwise. */
@@ -66,6 +67,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private boolean splitDue;
   private boolean backlogChecking;
   private volatile long deadLettered;
+  /** Why the spool's file system is full, while it is; null otherwise. */
+  private volatile String diskProblem;
+  private final RateLimitedLog warnings = RateLimitedLog.systemClock();
 
   public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start) {
     this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE);
@@ -82,6 +86,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start);
     this.deadLetters = new DeadLetterFile(config.deadLetter());
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
+    this.losses = new LossLedger(LossLedger.pathFor(config.checkpoint()));
   }
 
   /** Where the readers start: the resume point and, for a catch-up, the live segment. */
@@ -92,6 +97,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private Future<io.vertx.core.json.JsonObject> status() {
     long now = deadLettered;
     return vertx.executeBlocking(() -> SpoolHealth.problem(config.path()), false)
+        .compose(problem -> vertx.executeBlocking(this::lossStatus, false).map(l -> {
+          lossesNow = l;
+          return problem;
+        }))
         .map(problem -> {
           io.vertx.core.json.JsonObject json = SpoolHealth.json(config, problem,
               deadLetterAtStart < 0 ? -1 : deadLetterAtStart + now, now, readOffset());
@@ -100,8 +109,67 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           if (read != null) {
             json.put("historyReadOffset", read.offset()); // a newest-first catch-up is running
           }
+          String checkpointProblem = checkpointWriter.problem();
+          if (checkpointProblem != null) {
+            json.put("checkpointProblem", checkpointProblem + " (" + config.checkpoint() + ")");
+          }
+          json.put("losses", lossesNow);
+          String disk = diskProblem;
+          if (disk != null) {
+            json.put("diskProblem", disk);
+          }
           return json;
         });
+  }
+
+  private volatile io.vertx.core.json.JsonObject lossesNow = new io.vertx.core.json.JsonObject();
+
+  /** Blocking. */
+  private io.vertx.core.json.JsonObject lossStatus() {
+    try {
+      return losses.status();
+    } catch (RuntimeException e) {
+      return new io.vertx.core.json.JsonObject().put("error", e.getMessage());
+    }
+  }
+
+  /** Blocking or not: records a loss (log, metric, the ledger). */
+  private void recordLoss(LossLedger.Loss loss) {
+    if (loss.bytes() > 0) {
+      io.outflux.client.ClientMeters.INSTANCE.lostBytes.increment(loss.bytes());
+    }
+    try {
+      losses.record(loss);
+    } catch (RuntimeException e) {
+      log.error("{}; the loss was: {}", e.getMessage(), loss.describe());
+    }
+  }
+
+  @Override
+  public void lost(LossLedger.Loss loss) {
+    vertx.executeBlocking(() -> {
+      recordLoss(loss);
+      return null;
+    }, true);
+  }
+
+  /** The size of {@code file} as a reader last saw it; -1 when no reader knows it. */
+  private long seenSize(FileId file) {
+    for (SpoolReader r : new SpoolReader[] {live, history}) {
+      if (r == null) {
+        continue;
+      }
+      SpoolReader.Reading c = r.current;
+      if (c != null && c.file.id().equals(file)) {
+        return Math.max(c.seenSize, c.readPos);
+      }
+      for (SpoolReader.Finished f : r.finished) {
+        if (f.id().equals(file)) {
+          return f.size();
+        }
+      }
+    }
+    return -1;
   }
 
   /** Records in the dead-letter file when this process started; -1 until counted or when unreadable. */
@@ -125,7 +193,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
 
   @Override
   public Future<?> start() {
-    checkpointWriter.attach(vertx, deadLetters::force, this::compact);
+    checkpointWriter.attach(vertx, deadLetters::force, this::compact,
+        c -> c.seen(Math.max(seenSize(c.synced().file()), c.synced().offset())));
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
     vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
@@ -142,7 +211,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           deadLetterAtStart = n;
           io.outflux.client.ClientMeters.INSTANCE.deadLetterRecords(n + deadLettered);
         });
-    vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> measureSpool());
+    vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> {
+      measureSpool();
+      checkpointWriter.refreshSeen();
+    });
     return vertx.executeBlocking(stamps::load, true)
         .compose(loaded -> {
           stamps.set(loaded);
@@ -154,7 +226,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Blocking. */
   private Plan plan() {
     Set<FileId> done = new HashSet<>();
-    ResumePoint resume = ResumePlanner.plan(files, start, stamps, compactor, done);
+    List<LossLedger.Loss> lost = new ArrayList<>();
+    ResumePoint resume = ResumePlanner.plan(files, start, stamps, compactor, done, lost);
+    lost.forEach(this::recordLoss);
     return new Plan(resume, done, CatchUpPlan.plan(files, start, resume, catchUpOrder, catchUpThreshold));
   }
 
@@ -212,9 +286,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
     reader.step().onComplete(ar -> {
       if (ar.failed()) {
-        log.warn("reading the spool {} failed, retrying: {}", config.path(), ar.cause().toString());
+        long held = warnings.admit("read");
+        if (held >= 0) {
+          log.warn("reading the spool {} failed, retrying: {}{}", config.path(), ar.cause().toString(),
+              warnings.suffix(held));
+        }
         later(reader);
       } else if (ar.result()) {
+        warnings.clear("read");
         pump(reader);
       } else if (!reader.complete()) {
         later(reader);
@@ -237,15 +316,44 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
   }
 
-  /** Sums the spool files' sizes on a worker, for the meter. */
+  /** Sums the spool files' sizes and looks at the free space on a worker, for the meters and the status. */
   private void measureSpool() {
-    vertx.executeBlocking(() -> files.scan().stream().mapToLong(f -> {
-      try {
-        return java.nio.file.Files.size(f.path());
-      } catch (java.io.IOException e) {
-        return 0L; // rotated away meanwhile
+    vertx.executeBlocking(() -> {
+      long size = files.scan().stream().mapToLong(f -> {
+        try {
+          return java.nio.file.Files.size(f.path());
+        } catch (java.io.IOException e) {
+          return 0L; // rotated away meanwhile
+        }
+      }).sum();
+      io.outflux.client.ClientMeters.INSTANCE.spoolBytes(size);
+      checkDisk();
+      return null;
+    }, false);
+  }
+
+  /**
+   * Blocking. A file system with less than {@link DiskSpace#FULL_BELOW} free is full for the writer:
+   * named once as ENOSPC (then at most once a minute), until synced data freed space again.
+   */
+  private void checkDisk() {
+    DiskSpace.Free free = DiskSpace.of(config.path());
+    if (free == null) {
+      return;
+    }
+    io.outflux.client.ClientMeters.INSTANCE.spoolFree(free.usable(), free.full());
+    if (free.full()) {
+      diskProblem = "the spool's file system is full (No space left on device): " + free.describe()
+          + "; the writer cannot append until synced data is freed (the client frees it after each acknowledgement)";
+      long held = warnings.admit("disk");
+      if (held >= 0) {
+        log.warn("{}{}", diskProblem, warnings.suffix(held));
       }
-    }).sum(), false).onSuccess(io.outflux.client.ClientMeters.INSTANCE::spoolBytes);
+    } else if (diskProblem != null) {
+      diskProblem = null;
+      warnings.clear("disk");
+      log.info("the spool's file system has space again: {}", free.describe());
+    }
   }
 
   // ---- a catch-up that starts while the client runs
@@ -360,11 +468,11 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
    * the history segment's acknowledged prefix, so nothing after it (the rest of the history, the
    * boundary's file, anything live read) goes before history has passed it.
    */
-  private void compact(Checkpoint checkpoint) {
+  private void compact(Checkpoint checkpoint, Checkpoint safe) {
     if (history != null && history.complete() && checkpoint.catchUp() == null) {
       merge();
     }
-    SpoolPosition synced = checkpoint.synced();
+    SpoolPosition synced = safe.synced();
     pruneStamps(synced, Set.of());
     List<FileId> deletable = new ArrayList<>(live.deletable(synced));
     if (history != null) {

@@ -17,29 +17,55 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Sends one batch to one server over HTTP POST and classifies the answer. */
 public final class HttpBatchSender implements BatchSender {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpBatchSender.class);
 
   private final WebClient client;
   private final String clientId;
   private final InfluxTarget target;
   private final Duration timeout;
   private final Vertx vertx;
-  private final boolean gzip;
+  private final Compression compression;
+  /** Servers that answered 415 to a zstd body (older than zstd): they get gzip from then on. */
+  private final Set<URI> noZstd = ConcurrentHashMap.newKeySet();
 
   public HttpBatchSender(Vertx vertx, WebClient client, String clientId, InfluxTarget target, Duration timeout,
-                         boolean gzip) {
+                         Compression compression) {
     this.vertx = vertx;
     this.client = client;
     this.clientId = clientId;
     this.target = target;
     this.timeout = timeout;
-    this.gzip = gzip;
+    this.compression = compression;
   }
 
   @Override
   public Future<SendResult> send(URI server, Batch batch) {
+    Compression encoding = compression == Compression.ZSTD && noZstd.contains(server) ? Compression.GZIP : compression;
+    return send(server, batch, encoding).compose(result -> {
+      if (encoding == Compression.ZSTD && result instanceof SendResult.Refused r && r.status() == 415) {
+        // a server older than zstd: the same batch again, in gzip, and gzip for this server from now on
+        noZstd.add(server);
+        log.info("server {} does not take zstd bodies (415): sending gzip to it", server);
+        return send(server, batch, Compression.GZIP);
+      }
+      return Future.succeededFuture(result);
+    });
+  }
+
+  /** The encoding this sender uses for a server now (zstd falls back to gzip after a 415). */
+  Compression encodingFor(URI server) {
+    return compression == Compression.ZSTD && noZstd.contains(server) ? Compression.GZIP : compression;
+  }
+
+  private Future<SendResult> send(URI server, Batch batch, Compression encoding) {
     String url = stripSlash(server.toString()) + WireProtocol.BATCHES_PATH;
     var request = client.postAbs(url)
         .addQueryParam(WireProtocol.PARAM_DB, target.database())
@@ -56,10 +82,13 @@ public final class HttpBatchSender implements BatchSender {
     if (!target.retentionPolicy().isEmpty()) {
       request.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());
     }
-    Future<Buffer> body = Future.succeededFuture(batch.payload());
-    if (gzip) {
-      request.putHeader(HttpHeaders.CONTENT_ENCODING.toString(), "gzip");
-      body = Gzip.compress(vertx, batch.payload());
+    Future<Buffer> body = switch (encoding) {
+      case NONE -> Future.succeededFuture(batch.payload());
+      case GZIP -> Gzip.compress(vertx, batch.payload());
+      case ZSTD -> Zstd.compress(vertx, batch.payload());
+    };
+    if (encoding != Compression.NONE) {
+      request.putHeader(HttpHeaders.CONTENT_ENCODING.toString(), encoding.contentEncoding());
     }
     return body.compose(request::sendBuffer)
         .map(HttpBatchSender::classify)

@@ -15,7 +15,8 @@ import java.util.List;
  *     before it counts as failed
  * @param retryInitialDelay the first retry waits up to this long (full jitter)
  * @param retryMaxDelay the cap of the exponential backoff
- * @param gzip compress batch payloads on the wire (HTTP and WebSocket)
+ * @param gzip compress batch payloads on the wire (HTTP and WebSocket): true unless
+ *     {@code compression} is none (streams use gzip for zstd too)
  * @param pingInterval the streaming WebSocket sends a ping this often; a link silent for three
  *     intervals is closed and reopened
  * @param authRetryInterval after InfluxDB refused the credentials (401/403) sending stops; it is
@@ -24,15 +25,19 @@ import java.util.List;
  *     after this long
  * @param tls certificates for https:// server addresses
  * @param link limits of a metered link (the root section {@code link}): rate, windows, daily quota
+ * @param compression the encoding of HTTP batch bodies ({@code transport.compression}: none, gzip,
+ *     zstd; {@code transport.gzip: true} is gzip)
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
                               Duration retryMaxDelay, ClientTls tls, boolean gzip, Duration pingInterval,
-                              Duration authRetryInterval, Duration failbackAfter, LinkConfig link) {
+                              Duration authRetryInterval, Duration failbackAfter, LinkConfig link,
+                              Compression compression) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
   public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(30);
   public static final boolean DEFAULT_GZIP = false;
+  public static final Compression DEFAULT_COMPRESSION = Compression.NONE;
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
   public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofMinutes(5);
   public static final Duration DEFAULT_FAILBACK_AFTER = Duration.ofMinutes(5);
@@ -50,13 +55,19 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
     if (max.compareTo(initial) < 0) {
       throw r.error("retryMaxDelay", "must not be smaller than transport.retryInitialDelay");
     }
+    boolean gzipKey = r.bool("gzip", DEFAULT_GZIP);
+    Compression compression = r.enumValue("compression", Compression.class,
+        gzipKey ? Compression.GZIP : DEFAULT_COMPRESSION);
+    if (gzipKey && compression == Compression.NONE) {
+      throw r.error("gzip", "true contradicts transport.compression \"none\" (set only transport.compression)");
+    }
     return new TransportConfig(List.copyOf(servers),
         r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         initial, max, ClientTls.from(r.section("tls")),
-        r.bool("gzip", DEFAULT_GZIP),
+        compression != Compression.NONE,
         r.duration("pingInterval", DEFAULT_PING_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
         r.duration("authRetryInterval", DEFAULT_AUTH_RETRY_INTERVAL, Duration.ofMillis(100), Duration.ofDays(1)),
         r.duration("failbackAfter", DEFAULT_FAILBACK_AFTER, Duration.ofMillis(100), Duration.ofDays(1)),
-        LinkConfig.from(root.section("link")));
+        LinkConfig.from(root.section("link")), compression);
   }
 }

@@ -130,7 +130,7 @@ public final class TransportVerticle extends VerticleBase {
       httpClient = WebClient.create(vertx, config.tls().apply(new WebClientOptions()
           .setKeepAlive(true)
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
-      sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.gzip());
+      sender = new HttpBatchSender(vertx, httpClient, clientId, target, config.requestTimeout(), config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
@@ -181,10 +181,21 @@ public final class TransportVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Batches taken over and not yet settled: a batch handed over again (a late answer) is not sent twice. */
+  private final java.util.Set<Long> taken = new java.util.HashSet<>();
+
   private void onBatch(Message<Batch> msg) {
+    Batch batch = msg.body();
+    msg.reply(null); // taken over; the outcome goes to DELIVERED
+    if (!taken.add(batch.seq())) {
+      return;
+    }
     Promise<Delivery> delivered = Promise.promise();
-    attempt(new Attempt(msg.body(), 0, delivered), false);
-    delivered.future().onSuccess(msg::reply);
+    attempt(new Attempt(batch, 0, delivered), false);
+    delivered.future().onSuccess(d -> {
+      taken.remove(batch.seq());
+      vertx.eventBus().send(ClientBus.DELIVERED, d, ClientBus.LOCAL);
+    });
   }
 
   /** One batch on its way: how often it failed so far, and whom to tell when it is acknowledged. */
@@ -252,6 +263,10 @@ public final class TransportVerticle extends VerticleBase {
             "credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
         ClientMeters.INSTANCE.retriesAuth.increment();
         block(a.failedOnce(), rejected);
+      } else if (result instanceof SendResult.Refused f && f.status() == 413) {
+        // larger than the server's body limit: resending it as it is would fail forever
+        linkState(ClientMeters.Connection.CONNECTED, server, true, null);
+        a.delivered().complete(Delivery.tooLarge(batch.seq(), f.reason()));
       } else if (result instanceof SendResult.Refused f) {
         String why = "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")";
         linkState(ClientMeters.Connection.RETRYING, server, true, why);

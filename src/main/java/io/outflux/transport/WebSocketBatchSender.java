@@ -49,6 +49,8 @@ public final class WebSocketBatchSender implements BatchSender {
   private final TransportConfig config;
   private final Runnable onFlushRequest;
   private final Map<Long, Promise<SendResult>> waiting = new HashMap<>();
+  /** The frame size of each batch waiting for its ack: a stream closed as "too large" blames the largest. */
+  private final Map<Long, Integer> sizes = new HashMap<>();
 
   private URI connectedTo;
   private Future<WebSocket> connection;
@@ -106,6 +108,7 @@ public final class WebSocketBatchSender implements BatchSender {
   private Future<SendResult> write(WebSocket ws, URI server, Batch batch, Buffer payload) {
     Promise<SendResult> result = Promise.promise();
     Promise<SendResult> previous = waiting.put(batch.seq(), result);
+    sizes.put(batch.seq(), payload.length());
     if (previous != null) {
       previous.tryComplete(new SendResult.Retryable("batch " + batch.seq() + " was sent again", Optional.empty()));
     }
@@ -120,7 +123,9 @@ public final class WebSocketBatchSender implements BatchSender {
   }
 
   private boolean fail(long seq, Promise<SendResult> result, String reason) {
-    waiting.remove(seq, result);
+    if (waiting.remove(seq, result)) {
+      sizes.remove(seq);
+    }
     return result.tryComplete(new SendResult.Retryable(reason, Optional.empty()));
   }
 
@@ -175,6 +180,9 @@ public final class WebSocketBatchSender implements BatchSender {
       if (connection != null && connection.succeeded() && connection.result() == ws) {
         connection = null;
         log.warn("stream to {} closed{}; {} batches wait to be resent", server, why, waiting.size());
+        if (Short.valueOf((short) 1009).equals(ws.closeStatusCode())) {
+          tooLarge("the stream to " + server + " closed" + why);
+        }
         disconnected("the stream to " + server + " closed" + why);
       }
     });
@@ -194,10 +202,23 @@ public final class WebSocketBatchSender implements BatchSender {
     });
   }
 
+  /**
+   * The server closed the stream because a message was over its body limit (1009): the largest batch
+   * waiting is answered as a 413, so the batcher splits it; the others are resent as they are.
+   */
+  private void tooLarge(String reason) {
+    sizes.entrySet().stream().filter(e -> waiting.containsKey(e.getKey()))
+        .max(Map.Entry.comparingByValue()).ifPresent(largest -> {
+          sizes.remove(largest.getKey());
+          waiting.remove(largest.getKey()).tryComplete(new SendResult.Refused(413, reason));
+        });
+  }
+
   private void disconnected(String reason) {
     vertx.cancelTimer(pingTimer);
     Map<Long, Promise<SendResult>> failed = new HashMap<>(waiting);
     waiting.clear();
+    sizes.clear();
     failed.values().forEach(p -> p.tryComplete(new SendResult.Retryable(reason, Optional.empty())));
   }
 
@@ -218,6 +239,9 @@ public final class WebSocketBatchSender implements BatchSender {
     }
     Long seq = json.getLong("seq");
     Promise<SendResult> p = seq == null ? null : waiting.remove(seq);
+    if (seq != null) {
+      sizes.remove(seq);
+    }
     if (p == null) {
       return; // an answer to a batch that already timed out and is being resent
     }

@@ -38,4 +38,22 @@ class SyncConfigTest {
     assertEquals("sync.catchUp", e.key());
     assertTrue(e.getMessage().contains("newest-first"), e.getMessage());
   }
+
+  @Test
+  void aMaxBatchSizeOverTheServersDefaultBodyLimitIsRefusedUnlessServerBodyLimitSaysTheyTakeMore() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(new JsonObject().put("maxBatchSize", "32MiB")));
+    assertEquals("sync.maxBatchSize", e.key());
+    assertTrue(e.getMessage().contains("http.maxBodySize") && e.getMessage().contains("sync.serverBodyLimit"),
+        e.getMessage());
+    SyncConfig raised = parse(new JsonObject().put("maxBatchSize", "32MiB").put("serverBodyLimit", "64MiB"));
+    assertEquals(32L << 20, raised.maxBatchSize());
+    ConfigException lower = assertThrows(ConfigException.class,
+        () -> parse(new JsonObject().put("maxBatchSize", "2MiB").put("serverBodyLimit", "1MiB")));
+    assertEquals("sync.maxBatchSize", lower.key());
+  }
+
+  @Test
+  void theDefaultMaxBatchSizeFitsUnderALowerDeclaredServerLimit() {
+    assertEquals(1L << 20, parse(new JsonObject().put("serverBodyLimit", "1MiB")).maxBatchSize());
+  }
 }

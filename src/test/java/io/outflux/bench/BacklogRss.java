@@ -52,7 +52,8 @@ public final class BacklogRss {
         server.awaitHttp("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(60));
         long t0 = System.nanoTime();
         List<String> jvm = List.of(System.getProperty("bench.clientJavaOpts", "-Xmx192m").split(" "));
-        say("client JVM options: %s (conf/outflux.defaults ships CLIENT_JAVA_OPTS=-Xmx192m)", jvm);
+        say("client JVM options: %s (bench/backlog-rss.sh passes CLIENT_JAVA_OPTS of conf/outflux.defaults), "
+            + "MALLOC_ARENA_MAX=%s", jvm, System.getenv("MALLOC_ARENA_MAX"));
         try (ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client.log"), jvm, "client", "-conf",
             clientConf.toString())) {
           CheckpointStore checkpoints = new CheckpointStore(Path.of(spool + ".checkpoint"));

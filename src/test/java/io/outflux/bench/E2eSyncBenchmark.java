@@ -1,133 +1,308 @@
 package io.outflux.bench;
 
+import io.outflux.client.ClientConfig;
 import io.outflux.demo.TelegrafLikeLines;
 import io.outflux.influxd.FreePorts;
 import io.outflux.influxd.InfluxdOptions;
 import io.outflux.influxd.InfluxdProcess;
+import io.outflux.server.ServerConfig;
 import io.outflux.spool.CheckpointStore;
-import java.io.BufferedOutputStream;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * End-to-end backlog sync benchmark (bench/e2e-sync.sh), not a test: N Telegraf-like lines already
- * in the spool, synced by a client JVM through a server JVM into a fresh database, against writing
- * the same lines straight into the same influxd with 4 concurrent curl POSTs of 5,000 lines.
+ * End-to-end backlog sync benchmark (bench/e2e-sync.sh), not a test. N Telegraf-like lines already
+ * in the spool are synced by a client JVM through a server JVM into a fresh database of a private
+ * influxd; in the same run the same lines are written straight into the same influxd with a sweep of
+ * direct configurations (5,000 and 10,000 lines per POST, 4 and 8 concurrent, gzip off and on), and
+ * outflux is compared with the best of them. Reports CPU seconds per million lines and peak RSS of
+ * the client JVM, the server JVM and influxd (from /proc), per run and as the median of the runs.
+ *
+ * <p>outflux runs with the product's defaults; knobs (environment): {@code BENCH_CLIENT} and
+ * {@code BENCH_SERVER} are JSON merged into the client's and the server's config, e.g.
+ * {@code BENCH_CLIENT='{"sync":{"maxInFlight":4}}'}; shortcuts {@code BENCH_IN_FLIGHT},
+ * {@code BENCH_BATCH_LINES}, {@code BENCH_WRITES} (server {@code influx.maxConcurrentWrites});
+ * {@code BENCH_RUNS} (default 3); {@code BENCH_JFR=DIR} records a JFR of both JVMs per run;
+ * {@code BENCH_SWEEP=quick} only the default direct configuration (4 x 5,000 lines, no gzip).
  */
 public final class E2eSyncBenchmark {
 
+  private record Direct(int linesPerPost, int concurrent, boolean gzip) {
+    @Override
+    public String toString() {
+      return String.format("%d x %,d lines%s", concurrent, linesPerPost, gzip ? " gzip" : "");
+    }
+  }
+
+  private record Cost(double rate, double clientCpu, double serverCpu, double influxCpu, double clientRss,
+                      double serverRss, double influxRss, double lines) {
+  }
+
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int runs = Integer.parseInt(System.getenv().getOrDefault("BENCH_RUNS", "3"));
     Path jar = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));
     Path dir = Files.createTempDirectory("outflux-bench-");
+    String jfr = System.getenv("BENCH_JFR");
+    List<Direct> sweep = new ArrayList<>();
+    if ("quick".equals(System.getenv("BENCH_SWEEP"))) {
+      sweep.add(new Direct(5_000, 4, false));
+    } else {
+      for (int per : new int[] {5_000, 10_000}) {
+        for (int conc : new int[] {4, 8}) {
+          for (boolean gz : new boolean[] {false, true}) {
+            sweep.add(new Direct(per, conc, gz));
+          }
+        }
+      }
+    }
     try (InfluxdProcess influxd = InfluxdProcess.start(InfluxdOptions.defaults())) {
-      influxd.createDatabase("direct");
-      influxd.createDatabase("direct2");
-      influxd.createDatabase("synced");
-      Path spool = dir.resolve("metrics.lp");
-      Path chunks = Files.createDirectories(dir.resolve("chunks"));
-      List<Path> chunkFiles = generate(total, spool, chunks);
-      System.out.printf("%d lines, %.1f MB, %d chunks of 5,000 lines%n", total, Files.size(spool) / 1e6,
-          chunkFiles.size());
+      TelegrafLikeLines gen = new TelegrafLikeLines("bench-01", 1_700_000_000_000_000_000L);
+      Path spoolTemplate = dir.resolve("lines.lp");
+      try (OutputStream all = Files.newOutputStream(spoolTemplate)) {
+        for (int from = 0; from < total; from += 5_000) {
+          all.write(gen.block(from, Math.min(total, from + 5_000)));
+        }
+      }
+      System.out.printf("%,d lines, %.1f MB; %d run(s); influxd pid %d%n", total, Files.size(spoolTemplate) / 1e6,
+          runs, influxd.pid());
+      Map<Integer, List<byte[]>> plain = Map.of(5_000, blocks(gen, total, 5_000), 10_000, blocks(gen, total, 10_000));
+      Map<Integer, List<byte[]>> gzipped = Map.of(5_000, gzip(plain.get(5_000)), 10_000, gzip(plain.get(10_000)));
 
-      // direct before and after outflux, so neither side alone pays a cold or a warm influxd
-      double before = curl(influxd.url(), "direct", chunkFiles, total);
-      System.out.printf("direct (before): 4 concurrent curl POSTs: %.0f lines/s%n", before);
-      double synced = outflux(jar, dir, influxd.url(), spool, total);
-      System.out.printf("outflux: client + server: %.0f lines/s (from the first ack; JVM start-up excluded)%n",
-          synced);
-      double after = curl(influxd.url(), "direct2", chunkFiles, total);
-      System.out.printf("direct (after): 4 concurrent curl POSTs: %.0f lines/s%n", after);
-      double direct = Math.max(before, after);
-      System.out.printf("ratio: %.1f%% of the better direct run (target >= 90%%)%n", 100 * synced / direct);
-      long stored = influxd.countPoints("synced");
-      System.out.printf("points in the synced database: %d of %d%n", stored, total);
+      double[] ratios = new double[runs];
+      List<Cost> costs = new ArrayList<>();
+      double[] bestDirect = new double[runs];
+      double[] directInfluxCpu = new double[runs];
+      for (int run = 0; run < runs; run++) {
+        System.out.printf("%n-- run %d of %d (%s)%n", run + 1, runs, load());
+        double best = 0;
+        Direct bestConfig = null;
+        double bestInfluxCpu = 0;
+        for (Direct d : sweep) {
+          String db = "direct";
+          influxd.createDatabase(db);
+          double cpu0 = ProcStat.cpuSeconds(influxd.pid());
+          double rate = direct(influxd.url(), db, d.gzip ? gzipped.get(d.linesPerPost) : plain.get(d.linesPerPost),
+              d.concurrent, d.gzip, total);
+          double cpu = ProcStat.cpuSeconds(influxd.pid()) - cpu0;
+          influxd.query("DROP DATABASE " + db);
+          System.out.printf("direct %-22s %,9.0f lines/s   influxd %.2f CPU s per M lines%n", d, rate,
+              cpu * 1e6 / total);
+          if (rate > best) {
+            best = rate;
+            bestConfig = d;
+            bestInfluxCpu = cpu * 1e6 / total;
+          }
+        }
+        influxd.createDatabase("synced");
+        Cost cost = outflux(jar, dir, influxd, spoolTemplate, total, run, jfr);
+        long stored = influxd.countPoints("synced");
+        influxd.query("DROP DATABASE synced");
+        // the best direct configuration once more after outflux: neither side alone pays a cold or a warm influxd
+        influxd.createDatabase("direct");
+        double again = direct(influxd.url(), "direct", bestConfig.gzip ? gzipped.get(bestConfig.linesPerPost)
+            : plain.get(bestConfig.linesPerPost), bestConfig.concurrent, bestConfig.gzip, total);
+        influxd.query("DROP DATABASE direct");
+        System.out.printf("direct %-22s %,9.0f lines/s (again, after outflux)%n", bestConfig, again);
+        best = Math.max(best, again);
+        bestDirect[run] = best;
+        directInfluxCpu[run] = bestInfluxCpu;
+        ratios[run] = cost.rate / best;
+        costs.add(cost);
+        System.out.printf("outflux                        %,9.0f lines/s = %.1f%% of the best direct (%s)%n",
+            cost.rate, 100 * ratios[run], bestConfig);
+        printCost(cost);
+        System.out.printf("points in the synced database: %,d of %,d%s%n", stored, total, stored == total ? "" : "  MISSING");
+      }
+      System.out.printf("%n== median of %d run(s) (%s)%n", runs, load());
+      System.out.printf("best direct %,.0f lines/s, outflux %,.0f lines/s, ratio %.1f%% (runs: %s; target >= 95%%)%n",
+          median(bestDirect), median(costs.stream().mapToDouble(Cost::rate).toArray()), 100 * median(ratios),
+          Arrays.toString(Arrays.stream(ratios).mapToObj(r -> String.format("%.1f%%", 100 * r)).toArray()));
+      Cost med = new Cost(median(costs.stream().mapToDouble(Cost::rate).toArray()),
+          median(costs.stream().mapToDouble(Cost::clientCpu).toArray()),
+          median(costs.stream().mapToDouble(Cost::serverCpu).toArray()),
+          median(costs.stream().mapToDouble(Cost::influxCpu).toArray()),
+          median(costs.stream().mapToDouble(Cost::clientRss).toArray()),
+          median(costs.stream().mapToDouble(Cost::serverRss).toArray()),
+          median(costs.stream().mapToDouble(Cost::influxRss).toArray()), total);
+      printCost(med);
+      System.out.printf("influxd alone (best direct): %.2f CPU s per M lines%n", median(directInfluxCpu));
     } finally {
       deleteTree(dir);
     }
   }
 
-  private static List<Path> generate(int total, Path spool, Path chunks) throws IOException {
-    TelegrafLikeLines lines = new TelegrafLikeLines("bench-01", 1_700_000_000_000_000_000L);
-    List<Path> files = new ArrayList<>();
-    try (OutputStream all = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
-      for (int from = 0; from < total; from += 5_000) {
-        byte[] block = lines.block(from, Math.min(total, from + 5_000));
-        all.write(block);
-        Path chunk = chunks.resolve(String.format("chunk-%05d.lp", from / 5_000));
-        Files.write(chunk, block);
-        files.add(chunk);
-      }
-    }
-    return files;
+  private static void printCost(Cost c) {
+    System.out.printf("CPU s per M lines: client %.2f (%.0f%% of influxd's), server %.2f (%.0f%%), influxd %.2f;"
+            + " peak RSS MB: client %.0f, server %.0f, influxd %.0f%n",
+        c.clientCpu, 100 * c.clientCpu / c.influxCpu, c.serverCpu, 100 * c.serverCpu / c.influxCpu, c.influxCpu,
+        c.clientRss, c.serverRss, c.influxRss);
   }
 
-  private static double curl(String url, String db, List<Path> chunks, int total) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    long start = System.nanoTime();
-    List<Future<Integer>> results = new ArrayList<>();
-    for (Path chunk : chunks) {
-      results.add(pool.submit(() -> new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-          "-XPOST", url + "/write?db=" + db, "--data-binary", "@" + chunk).start().waitFor()));
+  private static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return "load " + f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "load ?";
     }
-    for (Future<Integer> r : results) {
-      if (r.get() != 0) {
-        throw new IllegalStateException("curl failed");
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static List<byte[]> blocks(TelegrafLikeLines gen, int total, int per) {
+    List<byte[]> out = new ArrayList<>();
+    for (int from = 0; from < total; from += per) {
+      out.add(gen.block(from, Math.min(total, from + per)));
+    }
+    return out;
+  }
+
+  private static List<byte[]> gzip(List<byte[]> blocks) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    for (byte[] b : blocks) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(b.length / 4);
+      try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+        gz.write(b);
       }
+      out.add(bytes.toByteArray());
+    }
+    return out;
+  }
+
+  /** Writes the blocks straight into influxd from {@code concurrent} threads with keep-alive; lines/s. */
+  static double direct(String url, String db, List<byte[]> blocks, int concurrent, boolean gzip, int total)
+      throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI uri = URI.create(url + "/write?db=" + db);
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrent);
+    long start = System.nanoTime();
+    List<Future<Void>> workers = new ArrayList<>();
+    for (int t = 0; t < concurrent; t++) {
+      workers.add(pool.submit(() -> {
+        for (int i = next.getAndIncrement(); i < blocks.size(); i = next.getAndIncrement()) {
+          HttpRequest.Builder req = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(blocks.get(i)));
+          if (gzip) {
+            req.header("Content-Encoding", "gzip");
+          }
+          HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+          if (res.statusCode() / 100 != 2) {
+            throw new IllegalStateException("direct write answered " + res.statusCode() + ": " + res.body());
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<Void> w : workers) {
+      w.get();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     pool.shutdown();
     return total / seconds;
   }
 
-  private static double outflux(Path jar, Path dir, String influxUrl, Path spool, int total) throws Exception {
+  private static JsonObject knobs(String env) {
+    String v = System.getenv(env);
+    return v == null || v.isBlank() ? new JsonObject() : new JsonObject(v);
+  }
+
+  private static void put(JsonObject root, String section, String key, String env) {
+    String v = System.getenv(env);
+    if (v != null && !v.isBlank()) {
+      JsonObject s = root.getJsonObject(section, new JsonObject());
+      s.put(key, Integer.parseInt(v));
+      root.put(section, s);
+    }
+  }
+
+  private static Cost outflux(Path jar, Path dir, InfluxdProcess influxd, Path template, int total, int run,
+                              String jfr) throws Exception {
     int port = FreePorts.next();
+    Path spool = dir.resolve("spool-" + run + ".lp");
+    Files.copy(template, spool);
+    JsonObject serverJson = new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        .put("influx", new JsonObject().put("url", influxd.url()));
+    put(serverJson, "influx", "maxConcurrentWrites", "BENCH_WRITES");
+    serverJson = serverJson.mergeIn(knobs("BENCH_SERVER"), true);
+    JsonObject clientJson = new JsonObject().put("clientId", "bench")
+        .put("servers", new io.vertx.core.json.JsonArray().add("http://127.0.0.1:" + port))
+        .put("influx", new JsonObject().put("username", "bench").put("password", "").put("database", "synced"))
+        .put("spool", new JsonObject().put("path", spool.toString()));
+    put(clientJson, "sync", "maxBatchLines", "BENCH_BATCH_LINES");
+    put(clientJson, "sync", "maxInFlight", "BENCH_IN_FLIGHT");
+    clientJson = clientJson.mergeIn(knobs("BENCH_CLIENT"), true);
+    if (run == 0) {
+      System.out.println("outflux settings (product defaults unless set in BENCH_CLIENT/BENCH_SERVER/BENCH_*):");
+      System.out.println("  client config " + clientJson.encode());
+      ClientConfig cc = ClientConfig.parse(clientJson.copy(), Map.of());
+      System.out.println("  client sync " + cc.sync());
+      System.out.println("  client transport " + cc.transport());
+      System.out.println("  server config " + serverJson.encode());
+      ServerConfig sc = ServerConfig.parse(serverJson.copy(), Map.of());
+      System.out.println("  server http " + sc.front());
+      System.out.println("  server influx " + sc.influx().toString().replaceAll("password=[^,)]*", "password=***"));
+    }
     Path serverConf = dir.resolve("server.json");
-    // knobs for tuning runs: BENCH_WRITES, BENCH_BATCH_LINES, BENCH_IN_FLIGHT (defaults as below)
-    String writes = System.getenv().getOrDefault("BENCH_WRITES", "4");
-    String batchLines = System.getenv().getOrDefault("BENCH_BATCH_LINES", "10000");
-    String inFlight = System.getenv().getOrDefault("BENCH_IN_FLIGHT", "4");
-    System.out.println("outflux settings: influx.maxConcurrentWrites " + writes + ", sync.maxBatchLines " + batchLines
-        + ", sync.maxInFlight " + inFlight);
-    Files.writeString(serverConf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + "},"
-        + "\"influx\":{\"url\":\"" + influxUrl + "\",\"maxConcurrentWrites\":" + writes + "}}");
+    Files.writeString(serverConf, serverJson.encodePrettily());
     Path clientConf = dir.resolve("client.json");
-    Files.writeString(clientConf, "{\"clientId\":\"bench\",\"servers\":[\"http://127.0.0.1:" + port + "\"],"
-        + "\"influx\":{\"username\":\"bench\",\"password\":\"\",\"database\":\"synced\"},"
-        + "\"spool\":{\"path\":\"" + spool + "\",\"pollInterval\":\"20ms\"},"
-        + "\"sync\":{\"rule\":\"interval\",\"interval\":\"100ms\",\"maxBatchLines\":" + batchLines
-        + ",\"maxInFlight\":" + inFlight + "}}");
-    Process server = jvm(jar, dir.resolve("server.log"), "server", "-conf", serverConf.toString());
+    Files.writeString(clientConf, clientJson.encodePrettily());
+    Process server = jvm(jar, dir.resolve("server.log"), jfr, "server-r" + run, "server", "-conf", serverConf.toString());
     Process client = null;
     try {
       awaitPort(port, server);
-      CheckpointStore checkpoint = new CheckpointStore(Path.of(spool + ".checkpoint"));
+      Path cpFile = Path.of(spool + ".checkpoint");
+      CheckpointStore checkpoint = new CheckpointStore(cpFile);
       long size = Files.size(spool);
-      client = jvm(jar, dir.resolve("client.log"), "client", "-conf", clientConf.toString());
+      client = jvm(jar, dir.resolve("client.log"), jfr, "client-r" + run, "client", "-conf", clientConf.toString());
       long firstOffset = 0;
       long firstAt = 0;
+      double[] cpu0 = new double[3];
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (System.nanoTime() < deadline) {
-        long offset = Files.exists(Path.of(spool + ".checkpoint")) ? checkpoint.load().synced().offset() : 0;
+        long offset = syncedOffset(checkpoint, cpFile);
         if (firstAt == 0 && offset > 0) {
           firstAt = System.nanoTime();
           firstOffset = offset;
+          cpu0 = new double[] {ProcStat.cpuSeconds(client.pid()), ProcStat.cpuSeconds(server.pid()),
+              ProcStat.cpuSeconds(influxd.pid())};
         }
         if (offset >= size) {
           double seconds = (System.nanoTime() - firstAt) / 1e9;
-          double linesAfterFirst = total * (double) (size - firstOffset) / size;
-          return linesAfterFirst / seconds;
+          double lines = total * (double) (size - firstOffset) / size;
+          double perM = 1e6 / lines;
+          return new Cost(lines / seconds,
+              (ProcStat.cpuSeconds(client.pid()) - cpu0[0]) * perM,
+              (ProcStat.cpuSeconds(server.pid()) - cpu0[1]) * perM,
+              (ProcStat.cpuSeconds(influxd.pid()) - cpu0[2]) * perM,
+              ProcStat.peakRssMb(client.pid()), ProcStat.peakRssMb(server.pid()), ProcStat.peakRssMb(influxd.pid()),
+              lines);
         }
-        Thread.sleep(20);
+        Thread.sleep(10);
       }
       throw new IllegalStateException("not synced within 10 minutes; see " + dir);
     } finally {
@@ -137,12 +312,27 @@ public final class E2eSyncBenchmark {
       }
       server.destroy();
       server.waitFor(20, TimeUnit.SECONDS);
+      Files.deleteIfExists(spool);
     }
   }
 
-  private static Process jvm(Path jar, Path log, String... args) throws IOException {
+  /** The client's synced offset; 0 before its first save (the file may be preallocated but empty). */
+  static long syncedOffset(CheckpointStore checkpoint, Path file) {
+    try {
+      return Files.exists(file) ? checkpoint.load().synced().offset() : 0;
+    } catch (RuntimeException notYet) {
+      return 0;
+    }
+  }
+
+  private static Process jvm(Path jar, Path log, String jfr, String name, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar.toString()));
+        "-Xmx512m"));
+    if (jfr != null && !jfr.isBlank()) {
+      Files.createDirectories(Path.of(jfr));
+      cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, name + ".jfr").toAbsolutePath());
+    }
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

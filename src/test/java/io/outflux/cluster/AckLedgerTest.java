@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.BatchReply;
 import io.outflux.protocol.Credentials;
+import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -78,6 +79,78 @@ class AckLedgerTest {
     }
     get(ledger.stored(scope("site", 11), fp, new BatchReply(11, 0, many)));
     assertTrue(get(ledger.previousReply(scope("site", 11), fp)).isEmpty());
+  }
+
+  @Test
+  void theLedgerHoldsABoundedRingPerClientHoweverManyBatchesItStores() throws Exception {
+    String fp = BatchFingerprint.of(Buffer.buffer("cpu v=1 1\n"));
+    for (long seq = 1; seq <= 2_000; seq++) {
+      get(ledger.stored(scope("site", seq), fp, new BatchReply(seq, 100, List.of())));
+    }
+    int entries = get(vertx.sharedData().<String, String>getAsyncMap(AckLedger.MAP_NAME).compose(m -> m.size()));
+    assertEquals(AckLedger.SLOTS + 1, entries, "one ring per client and scope (plus the cluster's salt)");
+    for (long seq = 2_000 - AckLedger.SLOTS + 1; seq <= 2_000; seq++) {
+      assertTrue(get(ledger.previousReply(scope("site", seq), fp)).isPresent(), "batch " + seq + " is in the window");
+    }
+    assertTrue(get(ledger.previousReply(scope("site", 2_000 - AckLedger.SLOTS), fp)).isEmpty(),
+        "a batch older than the window is written again (its slot holds a newer batch)");
+  }
+
+  /**
+   * A model of a client with a window of in-flight batches (acknowledged out of order, the window
+   * moving only over an acknowledged prefix, as the client's AckTracker does) whose replies are lost
+   * at random: every retry of a batch the server stored is acknowledged from the ledger, never written
+   * again, and no batch that was not stored is acknowledged. Seeded; the seed is in the message.
+   */
+  @Test
+  void aRetriedBatchIsNeverWrittenTwiceWhateverTheOrderOfAcks() throws Exception {
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    int window = 1 + random.nextInt(WireProtocol.MAX_IN_FLIGHT);
+    java.util.TreeMap<Long, Boolean> inFlight = new java.util.TreeMap<>(); // seq -> acknowledged to the client
+    java.util.Set<Long> storedOnServer = new java.util.HashSet<>();
+    long next = 1;
+    int writes = 0;
+    int retries = 0;
+    for (int step = 0; step < 3_000; step++) {
+      while (inFlight.size() < window) {
+        inFlight.put(next++, false);
+      }
+      List<Long> open = inFlight.entrySet().stream().filter(e -> !e.getValue()).map(e -> e.getKey()).toList();
+      long seq = open.get(random.nextInt(open.size()));
+      String fp = BatchFingerprint.of(Buffer.buffer("lines of batch " + seq));
+      Optional<BatchReply> previous = get(ledger.previousReply(scope("site", seq), fp));
+      assertEquals(storedOnServer.contains(seq), previous.isPresent(),
+          "seed " + seed + ", window " + window + ": batch " + seq + (previous.isPresent() ? " acknowledged unwritten"
+              : " written twice"));
+      if (previous.isEmpty()) {
+        writes++;
+        storedOnServer.add(seq);
+        get(ledger.stored(scope("site", seq), fp, new BatchReply(seq, 1, List.of())));
+      } else {
+        retries++;
+      }
+      if (random.nextInt(4) > 0) { // the reply arrives; else it is lost and the batch is sent again later
+        inFlight.put(seq, true);
+        while (!inFlight.isEmpty() && inFlight.firstEntry().getValue()) {
+          inFlight.pollFirstEntry();
+        }
+      }
+    }
+    assertTrue(writes > 100 && retries > 100, "seed " + seed + ": the model exercised both paths");
+  }
+
+  @Test
+  void anEntryIsAFewHundredBytes() throws Exception {
+    String fp = BatchFingerprint.of(Buffer.buffer("x".repeat(1_800_000)));
+    get(ledger.stored(scope("a-site-with-a-long-name-01", 123_456), fp, new BatchReply(123_456, 10_000, List.of())));
+    io.vertx.core.shareddata.AsyncMap<String, String> map =
+        get(vertx.sharedData().<String, String>getAsyncMap(AckLedger.MAP_NAME));
+    String key = get(map.keys()).stream().filter(k -> !k.equals(AckLedger.SALT_KEY)).findFirst().orElseThrow();
+    String value = get(map.get(key));
+    int bytes = key.length() + value.length();
+    System.out.printf("ledger entry: key %d + value %d chars (%s = %s)%n", key.length(), value.length(), key, value);
+    assertTrue(bytes < 200, "key + value " + bytes + " chars");
   }
 
   @Test

@@ -35,6 +35,7 @@ class ExampleConfigsTest {
     assertEquals(2, c.transport().link().windows().size());
     assertEquals(200L << 20, c.transport().link().dailyQuota());
     assertTrue(c.transport().link().networkInterface().isEmpty());
+    assertEquals(io.outflux.transport.Compression.ZSTD, c.transport().compression(), "a metered link sends zstd");
   }
 
   @Test
@@ -43,6 +44,17 @@ class ExampleConfigsTest {
     assertEquals(8070, s.front().port());
     assertEquals(1, s.influx().version());
     assertEquals(java.time.Duration.ofHours(1), s.cluster().dedupeTtl());
+  }
+
+  @Test
+  void sitesServerExampleParsesWithPerPlantRoutesAndOneTaggedSharedDatabase() {
+    ServerConfig s = ServerConfig.parse(ConfigSource.readFile(Path.of("conf/server-sites.json")), Map.of());
+    io.outflux.server.SiteConfig sites = s.front().sites();
+    assertTrue(sites.tags("plants"));
+    assertTrue(!sites.tags("plant_a"));
+    assertEquals("plant_a", sites.route("plant-a-07", java.util.Optional.empty(), "telegraf", "").database());
+    assertEquals("one_year", sites.route("plant-b-01", java.util.Optional.empty(), "telegraf", "").retentionPolicy());
+    assertEquals("plants", sites.route("x", java.util.Optional.of("gw-3.plants.example.com"), "telegraf", "").database());
   }
 
   @Test

@@ -128,7 +128,7 @@ class CatchUpOrderIT {
         Await.value(() -> bothSegmentsMoved(checkpoint, seqAtStart) || caughtUp(checkpoint, seqAtStart) ? 1 : 0, 1,
             Duration.ofSeconds(30));
         Thread.sleep(random.nextInt(1_000)); // the kill's moment: random within a second of that
-        String cp = Files.exists(checkpoint) ? Files.readString(checkpoint).trim() : "{}";
+        String cp = Files.exists(checkpoint) ? checkpointJson(checkpoint).encode() : "{}";
         client.kill9();
         atKill.add(cp);
         client = ChildJvm.start("client", jar, dir.resolve("client-" + kill + ".log"), "client", "-conf", conf.toString());
@@ -223,11 +223,11 @@ class CatchUpOrderIT {
   /** A catch-up checkpoint of this run (a sequence number beyond {@code seqAtStart}) with live acknowledged past the boundary. */
   private static boolean bothSegmentsMoved(Path checkpoint, long seqAtStart) {
     try {
-      JsonObject cp = new JsonObject(Files.readString(checkpoint));
+      JsonObject cp = checkpointJson(checkpoint);
       JsonObject catchUp = cp.getJsonObject("catchUp");
       return cp.getInteger("version") == 3 && cp.getLong("lastAckedSeq") > seqAtStart + 1
           && !catchUp.getJsonObject("live").equals(catchUp.getJsonObject("boundary"));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return false; // not written yet
     }
   }
@@ -235,17 +235,22 @@ class CatchUpOrderIT {
   /** The catch-up is over: the checkpoint is a single position again and has moved since. */
   private static boolean caughtUp(Path checkpoint, long seqAtStart) {
     try {
-      JsonObject cp = new JsonObject(Files.readString(checkpoint));
+      JsonObject cp = checkpointJson(checkpoint);
       return cp.getInteger("version") != 3 && cp.getLong("lastAckedSeq") > seqAtStart + 1;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return false;
     }
   }
 
+  /** The checkpoint as JSON, whatever its format on disk (two slots since format 4). */
+  private static JsonObject checkpointJson(Path checkpoint) {
+    return new io.outflux.spool.CheckpointStore(checkpoint).load().toJson();
+  }
+
   private static long checkpointSeq(Path checkpoint) {
     try {
-      return new JsonObject(Files.readString(checkpoint)).getLong("lastAckedSeq");
-    } catch (IOException | RuntimeException e) {
+      return checkpointJson(checkpoint).getLong("lastAckedSeq");
+    } catch (RuntimeException e) {
       return 0;
     }
   }
@@ -278,8 +283,9 @@ class CatchUpOrderIT {
 
   private static long checkpointVersion(Path checkpoint) {
     try {
-      return Files.exists(checkpoint) ? new JsonObject(Files.readString(checkpoint)).getInteger("version", 0) : 0;
-    } catch (IOException | RuntimeException e) {
+      return Files.exists(checkpoint)
+          ? new io.outflux.spool.CheckpointStore(checkpoint).load().toJson().getInteger("version", 0) : 0;
+    } catch (RuntimeException e) {
       return -1;
     }
   }

@@ -98,6 +98,24 @@ class FirstSyncIT {
     assertEquals(size, checkpointed, "the checkpoint covers the whole spool once everything is acknowledged");
   }
 
+  /** transport.compression zstd: the server decodes zstd bodies; every point arrives, exactly. */
+  @Test
+  void zstdBodiesArriveWhole(Vertx vertx, @TempDir Path dir) throws Exception {
+    central.influxd.createDatabase("sync_zstd");
+    central.influxd.grant(io.outflux.influxd.Privilege.WRITE, "sync_zstd", CentralInflux.WRITER);
+    int port = deployServer(vertx);
+    Path spool = dir.resolve("metrics.lp");
+    int total = 25_000;
+    Files.write(spool, new TelegrafLikeLines("edge-zstd", 1_700_000_000_000_000_000L).block(0, total));
+    JsonObject config = clientConfig(port, spool, "sync_zstd", CentralInflux.WRITER_PASSWORD);
+    config.getJsonObject("transport").put("compression", "zstd");
+    try (LogCapture log = new LogCapture(io.outflux.transport.HttpBatchSender.class)) {
+      deploy(vertx, new ClientVerticle(), config);
+      assertEquals(total, Await.value(() -> countAll("sync_zstd"), total, Duration.ofSeconds(60)));
+      assertTrue(log.messages().stream().noneMatch(m -> m.contains("does not take zstd")), log.messages().toString());
+    }
+  }
+
   @Test
   void wrongPasswordStopsSendingWithOneClearMessageAndResumesOnceFixedCentrally(Vertx vertx, @TempDir Path dir)
       throws Exception {

@@ -41,6 +41,7 @@ class FrontInstancesTest {
   private final Vertx vertx = Vertx.vertx();
   private final AtomicInteger checks = new AtomicInteger();
   private int port;
+  private volatile boolean acceptAll;
 
   @AfterEach
   void close() throws Exception {
@@ -51,7 +52,8 @@ class FrontInstancesTest {
     ServerBus.registerCodecs(vertx);
     vertx.eventBus().<AuthRequest>localConsumer(ServerBus.AUTHENTICATE, msg -> {
       checks.incrementAndGet();
-      vertx.setTimer(50, t -> msg.reply(new AuthResult.Rejected(401, "authorization failed")));
+      vertx.setTimer(50, t -> msg.reply(acceptAll ? new AuthResult.Accepted()
+          : new AuthResult.Rejected(401, "authorization failed")));
     });
     port = FreePorts.next();
     ConfigReader root = ConfigReader.root(new JsonObject()
@@ -115,6 +117,48 @@ class FrontInstancesTest {
     pool.shutdownNow();
     assertTrue(checks.get() <= 10, checks.get() + " checks reached InfluxDB");
     assertEquals(100 - checks.get(), throttled);
+  }
+
+  /**
+   * Concurrent batches of one client spread over 4 instances (one connection each, round-robin):
+   * InfluxDB never has more than {@code http.maxInFlightPerClient} of them at once, and the rest get
+   * 429, as with one instance.
+   */
+  @Test
+  void theInFlightLimitPerClientHoldsAcrossInstances() throws Exception {
+    AtomicInteger writing = new AtomicInteger();
+    AtomicInteger maxWriting = new AtomicInteger();
+    acceptAll = true;
+    deploy(4, new JsonObject().put("maxInFlightPerClient", 2), new JsonObject());
+    vertx.eventBus().<io.outflux.ingest.WriteRequest>localConsumer(ServerBus.WRITE, msg -> {
+      int now = writing.incrementAndGet();
+      maxWriting.accumulateAndGet(now, Math::max);
+      vertx.setTimer(1_500, t -> {
+        writing.decrementAndGet();
+        msg.reply(new io.outflux.ingest.WriteResult.Written(msg.body().lineCount(), List.of(), 0));
+      });
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(12);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      answers.add(pool.submit(() -> {
+        go.await();
+        return post("pw");
+      }));
+    }
+    go.countDown();
+    int ok = 0;
+    int limited = 0;
+    for (Future<Integer> f : answers) {
+      int status = f.get(60, TimeUnit.SECONDS);
+      assertTrue(status == 200 || status == 429, "status " + status);
+      ok += status == 200 ? 1 : 0;
+      limited += status == 429 ? 1 : 0;
+    }
+    pool.shutdownNow();
+    assertTrue(maxWriting.get() <= 2, maxWriting.get() + " batches of one client written at once");
+    assertTrue(ok >= 2 && limited >= 6, ok + " written, " + limited + " refused with 429");
   }
 
   private int post(String password) throws Exception {
