@@ -70,6 +70,22 @@
     return el("td", className, text);
   }
 
+  // the client's audit (docs/audit.md): verified up to, and windows it could not repair, with why
+  function auditCell(a) {
+    if (!a) return cell("–", "audit");
+    var bad = Array.isArray(a.unrepairable) ? a.unrepairable : [];
+    var total = a.windows && num(a.windows.unrepairable) ? a.windows.unrepairable : bad.length;
+    var td = cell(a.verifiedUpTo ? String(a.verifiedUpTo).replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")
+        : "not yet", "audit");
+    if (total > 0) {
+      td.appendChild(el("span", "unrepairable", " · " + fmtInt(total) + " unrepairable"));
+      td.title = bad.map(function (u) {
+        return String(u.measurement) + " " + String(u.from) + " .. " + String(u.to) + ": " + String(u.why);
+      }).join("\n");
+    }
+    return td;
+  }
+
   function row(c) {
     var tr = el("tr");
     var id = String(c.clientId);
@@ -116,6 +132,7 @@
     var seen = cell(fmtAgo(refused ? c.secondsSinceRefused : c.secondsSinceSeen), "num seen");
     if (tr.dataset.lastSeen) seen.title = tr.dataset.lastSeen;
     tr.appendChild(seen);
+    tr.appendChild(auditCell(c.audit));
     var error = cell(refused ? String(c.reason || "") + " (" + fmtInt(c.count) + "×, " + String(c.user || "no user")
         + ", since " + String(c.firstRefused || "?") + ")" : "–", "error");
     error.title = error.textContent;
@@ -126,7 +143,7 @@
   // sorting and filtering: the page's own state, applied to every poll's rows
   var SORT_KEYS = { client: "clientId", state: "state", version: "version", transport: "transport", node: "node",
     lag: "lagSeconds", "backlog-lines": "backlogLines", "backlog-bytes": "backlogBytes", throughput: "linesPerSecond",
-    stored: "linesStored", seen: "secondsSinceSeen", error: "reason" };
+    stored: "linesStored", seen: "secondsSinceSeen", audit: "auditVerifiedUpTo", error: "reason" };
   var view = { sort: "client", descending: false, filter: "" };
   var lastRows = [];
 

@@ -100,8 +100,16 @@ public final class AdminVerticle extends VerticleBase {
     Future<JsonObject> spool = part(ClientBus.STATUS_SPOOL, "spool");
     Future<JsonObject> batch = part(ClientBus.STATUS_BATCH, "batch");
     Future<JsonObject> sending = part(ClientBus.STATUS_TRANSPORT, "transport");
-    return Future.join(spool, batch, sending)
-        .map(v -> ClientStatus.merge(clientId, spool.result(), batch.result(), sending.result(), Instant.now()));
+    Future<JsonObject> audit = vertx.eventBus().<JsonObject>request(ClientBus.STATUS_AUDIT, null,
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(PART_TIMEOUT_MS))
+        .map(Message::body)
+        .otherwise(err -> err instanceof io.vertx.core.eventbus.ReplyException r
+            && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+            ? new JsonObject().put("enabled", false)
+            : new JsonObject().put("enabled", true).put("error", "the audit did not answer: " + err.getMessage()));
+    return Future.join(spool, batch, sending, audit)
+        .map(v -> ClientStatus.merge(clientId, spool.result(), batch.result(), sending.result(), Instant.now())
+            .put("audit", audit.result()));
   }
 
   private Future<JsonObject> part(String address, String stage) {

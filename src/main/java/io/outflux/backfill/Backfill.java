@@ -93,7 +93,18 @@ public final class Backfill {
     return new Report(windows, skipped, points, bad);
   }
 
-  private List<String> measurements() throws IOException {
+  /**
+   * Re-sends one window of one measurement from the edge into the spool (the audit's repair).
+   *
+   * @return {points appended, rows that cannot be lines}
+   */
+  public long[] resend(String measurement, Instant from, Instant to) throws IOException {
+    RowEncoder encoder = new RowEncoder(MeasurementSchema.read(edge, measurement));
+    return copyWindow(measurement, " WHERE time >= " + nanos(from) + " AND time < " + nanos(to), encoder, false);
+  }
+
+  /** The edge's measurements. */
+  public List<String> measurements() throws IOException {
     List<String> names = new ArrayList<>();
     for (InfluxQuery.Row row : edge.rows("SHOW MEASUREMENTS")) {
       names.add(row.values().getString(0));

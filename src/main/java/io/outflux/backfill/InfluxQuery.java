@@ -89,6 +89,33 @@ public final class InfluxQuery {
     }
   }
 
+  /** The whole (small, non-chunked) JSON answer to {@code influxql}; an {@code error} in it stays in it. */
+  public JsonObject raw(String influxql, String epoch) throws IOException {
+    StringBuilder q = new StringBuilder("/query?db=").append(enc(source.database())).append("&q=").append(enc(influxql));
+    if (epoch != null) {
+      q.append("&epoch=").append(epoch);
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(source.url().toString().replaceAll("/+$", "") + q))
+        .timeout(TIMEOUT).GET();
+    if (!source.username().isEmpty()) {
+      String basic = source.username() + ":" + source.password();
+      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException(source.url() + " answered " + response.statusCode() + " to " + influxql + ": "
+            + response.body());
+      }
+      return new JsonObject(response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (DecodeException e) {
+      throw new IOException(source.url() + " sent a non-JSON answer to " + influxql);
+    }
+  }
+
   /** The series of one answer object; an {@code error} anywhere in it is an IOException. */
   private java.util.List<Row> each(String line, String influxql) throws IOException {
     JsonObject answer;

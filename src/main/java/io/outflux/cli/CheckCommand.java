@@ -129,10 +129,31 @@ final class CheckCommand implements Callable<Integer> {
       tls.clientCaFile().ifPresent(ca -> PathChecks.certificates(report, "http.tls.clientCaFile", ca, now));
     }
     port(report, s.front().host(), s.front().port());
+    sites(report, s.front().sites());
     if (!offline) {
       try (NetChecks net = new NetChecks(timeout)) {
         net.influx(report, s.influx());
       }
+    }
+  }
+
+  /** Recommends the site tag: without it, clients writing the same series to one database overwrite each other. */
+  static void sites(CheckReport report, io.outflux.server.SiteConfig sites) {
+    if (sites.tagsAny()) {
+      report.ok("sites.tag", "the server adds the tag " + sites.tagName() + " (the client id, or the certificate's CN) "
+          + (sites.tagByDefault() ? "to every database" : "in " + sites.perDatabase().entrySet().stream()
+          .filter(java.util.Map.Entry::getValue).map(java.util.Map.Entry::getKey).sorted().toList()));
+    } else if (sites.routes().isEmpty()) {
+      // not a warning by itself (one client per database needs no tag); the client's check warns once
+      // the server sees several clients and adds no tag
+      report.ok("sites.tag", "off: fine while each database has one client; when several clients write one "
+          + "database, points with the same series and timestamp from different sites overwrite each other (cloned "
+          + "edge boxes share host names): set \"sites\": {\"tag\": true} or route each site to its own database "
+          + "(docs/cluster.md#many-sites)");
+    }
+    if (!sites.routes().isEmpty()) {
+      report.ok("sites.routes", sites.routes().size() + " route" + (sites.routes().size() == 1 ? "" : "s")
+          + " decide the target database of matching clients");
     }
   }
 

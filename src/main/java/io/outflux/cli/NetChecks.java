@@ -39,7 +39,7 @@ final class NetChecks implements AutoCloseable {
     try {
       for (URI server : config.transport().servers()) {
         if (outfluxServer(report, web, server)) {
-          credentials(report, web, server, config.influx());
+          credentials(report, web, server, config.influx(), config.clientId());
         }
       }
     } finally {
@@ -76,10 +76,11 @@ final class NetChecks implements AutoCloseable {
     return false;
   }
 
-  private void credentials(CheckReport report, WebClient web, URI server, InfluxTarget target) {
+  private void credentials(CheckReport report, WebClient web, URI server, InfluxTarget target, String clientId) {
     String who = target.credentials().principal();
     var request = web.postAbs(base(server) + WireProtocol.CHECK_PATH)
         .addQueryParam(WireProtocol.PARAM_DB, target.database())
+        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
         .putHeader("Authorization", target.credentials().authorizationHeader())
         .timeout(timeout.toMillis() * 3);
     if (!target.retentionPolicy().isEmpty()) {
@@ -94,8 +95,15 @@ final class NetChecks implements AutoCloseable {
     }
     String error = json(r).getString("error", Human.snippet(r.bodyAsString(), 200));
     switch (r.statusCode()) {
-      case 200 -> report.ok("influx", who + " is accepted by the central InfluxDB and may write to database "
-          + target.database() + (target.retentionPolicy().isEmpty() ? "" : " (rp " + target.retentionPolicy() + ")"));
+      case 200 -> {
+        JsonObject answer = json(r);
+        String db = answer.getString("database", target.database());
+        report.ok("influx", who + " is accepted by the central InfluxDB and may write to database "
+            + db + (target.retentionPolicy().isEmpty() ? "" : " (rp " + target.retentionPolicy() + ")")
+            + (answer.containsKey("routedFrom") ? " (the server routes this client there; it asks for "
+            + target.database() + ")" : ""));
+        sites(report, answer, db);
+      }
       case 401 -> report.fail("influx", "credentials refused by InfluxDB for " + who + ": " + error
           + " (check influx.username and influx.password)");
       case 403 -> report.fail("influx", who + " may not write to database " + target.database() + ": " + error
@@ -105,6 +113,21 @@ final class NetChecks implements AutoCloseable {
           : error + " (create it in the central InfluxDB, or fix influx.database / influx.retentionPolicy)"));
       case 429 -> report.warn("influx", "the server throttles this address after refused credentials: " + error);
       default -> report.fail("influx", "could not check (HTTP " + r.statusCode() + "): " + error);
+    }
+  }
+
+  /** The server's site tag for this client, and a warning when it is off although other clients send to it. */
+  private static void sites(CheckReport report, JsonObject answer, String db) {
+    JsonObject tag = answer.getJsonObject("siteTag");
+    long others = answer.getLong("otherClients", 0L);
+    if (tag != null) {
+      report.ok("sites", "the server tags every line of this client with " + tag.getString("name") + "="
+          + tag.getString("value") + " in database " + db);
+    } else if (others > 0) {
+      report.warn("sites", "the server adds no site tag to database " + db + " and " + others + " other client"
+          + (others == 1 ? "" : "s") + " send to it: clients writing the same series and timestamps to one database "
+          + "(cloned edge boxes share host names) overwrite each other's points; ask for sites.tag on the server "
+          + "(docs/cluster.md#one-shared-database-with-a-site-tag)");
     }
   }
 

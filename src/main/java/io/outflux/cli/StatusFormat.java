@@ -44,7 +44,39 @@ final class StatusFormat {
     line(sb, "dead letter", (records < 0 ? "unknown" : count(records)) + " records in " + dead.getString("file")
         + " (" + count(dead.getLong("sinceStart", 0L)) + " since the client started)");
     line(sb, "link", link(s.getJsonObject("link", new JsonObject()), now));
+    JsonObject audit = s.getJsonObject("audit");
+    if (audit != null && audit.getBoolean("enabled", false)) {
+      line(sb, "audit", audit(audit));
+      for (Object o : audit.getJsonArray("unrepairable", new JsonArray())) {
+        JsonObject u = (JsonObject) o;
+        line(sb, "", "UNREPAIRABLE " + u.getString("measurement") + " " + u.getString("from") + " .. " + u.getString("to")
+            + ": " + u.getString("why"));
+      }
+    }
     line(sb, "ready", isReady ? "yes" : "no: " + String.join("; ", reasons(ready)));
+    return sb.toString();
+  }
+
+  /** "verified up to T; windows checked N, differing N, repaired N, unrepairable N[; waiting: why][; error: ...]". */
+  static String audit(JsonObject audit) {
+    JsonObject w = audit.getJsonObject("windows", new JsonObject());
+    StringBuilder sb = new StringBuilder(audit.containsKey("verifiedUpTo")
+        ? "verified up to " + audit.getString("verifiedUpTo") : "not verified yet");
+    sb.append("; windows checked ").append(count(w.getLong("checked", 0L))).append(", differing ")
+        .append(count(w.getLong("differing", 0L))).append(", repaired ").append(count(w.getLong("repaired", 0L)))
+        .append(", unrepairable ").append(count(w.getLong("unrepairable", 0L)));
+    int repairing = audit.getJsonArray("repairing", new JsonArray()).size();
+    if (repairing > 0) {
+      sb.append(", ").append(repairing).append(" re-sent and waiting to be compared again");
+    }
+    if (audit.containsKey("waiting")) {
+      sb.append("; waiting: ").append(audit.getString("waiting"));
+    }
+    if (audit.containsKey("error")) {
+      sb.append("; ").append(audit.getString("error"));
+    } else if (audit.containsKey("lastError")) {
+      sb.append("; last cycle failed: ").append(audit.getString("lastError"));
+    }
     return sb.toString();
   }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
  *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
  *   batch --RETRY_CREDENTIALS--> transport (a flush tries refused credentials again at once)
- *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT--> each stage answers its part (JsonObject)
+ *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each stage answers its part (JsonObject)
  *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
  */
@@ -84,6 +84,8 @@ public final class ClientBus {
   /** request (no body), reply {@code JsonObject}: the transport's part (server, connection, metered link). */
   public static final String STATUS_TRANSPORT = "outflux.client.status.transport";
   /** publish {@link Progress}, about once a second: backlog and lag, for the server's fleet view. */
+  /** request (any body), reply {@code JsonObject}: the audit's state (only when {@code audit.enabled}). */
+  public static final String STATUS_AUDIT = "outflux.client.status.audit";
   public static final String PROGRESS = "outflux.client.progress";
 
   /**

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param edge the site's own InfluxDB, read by {@code outflux backfill} (optional)
  * @param central a read-only view of the central InfluxDB for {@code backfill --verify} (optional;
  *     its database defaults to {@code influx.database})
+ * @param audit the continuous audit against the centre ({@code audit.*}, docs/audit.md)
  */
 public record ClientConfig(String source, String clientId, InfluxTarget influx, SpoolConfig spool, SyncConfig sync,
                            TransportConfig transport, AdminConfig admin, Optional<InfluxSource> edge,
-                           Optional<InfluxSource> central) {
+                           Optional<InfluxSource> central, io.outflux.audit.AuditConfig audit) {
 
   public static ClientConfig parse(JsonObject json, Map<String, String> env) {
     ConfigReader r = ConfigReader.root(json, ConfigSource.nameOf(json), "client", env);
@@ -39,7 +40,11 @@ public record ClientConfig(String source, String clientId, InfluxTarget influx, 
         TransportConfig.from(r, r.section("transport")),
         AdminConfig.from(r.section("admin")),
         InfluxSource.from(r, "edge", null),
-        InfluxSource.from(r, "central", influx.database()));
+        InfluxSource.from(r, "central", influx.database()),
+        io.outflux.audit.AuditConfig.from(r.section("audit")));
+    if (config.audit().enabled() && config.edge().isEmpty()) {
+      throw r.error("audit.enabled", "needs the edge section (url, database of the site's InfluxDB): the audit counts there");
+    }
     r.rejectUnknownKeys();
     return config;
   }

@@ -76,6 +76,11 @@ public final class ClientVerticle extends VerticleBase {
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
             config.sync().catchUp(), config.sync().catchUpThreshold())))
+        .compose(id -> config.audit().enabled()
+            ? vertx.deployVerticle(new io.outflux.audit.AuditVerticle(config.clientId(), config.audit(),
+                config.edge().orElseThrow(), config.influx(), config.transport(), config.spool().path(),
+                Path.of(config.spool().checkpoint() + ".audit"), Clock.systemUTC()))
+            : Future.succeededFuture(id))
         .compose(id -> deployAdmin(config.admin(), config.clientId(), config.transport(),
             io.outflux.admin.AdminToken.pathFor(config.spool().checkpoint())));
   }

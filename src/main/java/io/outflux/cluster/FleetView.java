@@ -92,6 +92,10 @@ public final class FleetView {
     return refusals.list();
   }
 
+  /** The cluster map of the clients' audit reports (client id → JSON). */
+  public static final String AUDIT_MAP_NAME = "outflux.audit";
+  private Future<AsyncMap<String, String>> auditMap;
+
   private Future<AsyncMap<String, String>> map() {
     if (map == null || map.failed()) {
       map = vertx.sharedData().getAsyncMap(MAP_NAME);
@@ -128,6 +132,22 @@ public final class FleetView {
     return map().compose(m -> m.put(s.clientId(), entry.encode(), ttlMs));
   }
 
+  /**
+   * The client's latest audit report ({@code outflux.audit}, same TTL): {@link #list()} shows it
+   * as {@code "audit"} (and {@code "auditVerifiedUpTo"}) in the client's entry. Only call it for
+   * a client whose credentials were admitted.
+   */
+  public Future<Void> audited(String clientId, JsonObject report) {
+    return auditMap().compose(m -> m.put(clientId, report.encode(), ttlMs));
+  }
+
+  private Future<AsyncMap<String, String>> auditMap() {
+    if (auditMap == null || auditMap.failed()) {
+      auditMap = vertx.sharedData().getAsyncMap(AUDIT_MAP_NAME);
+    }
+    return auditMap;
+  }
+
   /** This node stored {@code lines} lines for the client (counted into its throughput). */
   public void stored(String clientId, long lines) {
     if (!clientId.isEmpty()) {
@@ -143,13 +163,26 @@ public final class FleetView {
 
   /** Every client seen within the TTL, sorted by client id, with its state as of now. */
   public Future<JsonArray> list() {
-    return map().compose(AsyncMap::values).map(values -> {
+    Future<java.util.Map<String, String>> audits = auditMap().compose(AsyncMap::entries)
+        .otherwise(err -> java.util.Map.of());
+    return map().compose(AsyncMap::values).compose(values -> audits.map(audit -> {
       long now = clockMs.getAsLong();
       List<JsonObject> entries = new ArrayList<>();
-      values.forEach(v -> entries.add(withState(new JsonObject(v), now, liveWithinMs, staleAfterMs)));
+      values.forEach(v -> {
+        JsonObject entry = withState(new JsonObject(v), now, liveWithinMs, staleAfterMs);
+        String report = audit.get(entry.getString("clientId"));
+        if (report != null) {
+          JsonObject a = new JsonObject(report);
+          entry.put("audit", a);
+          if (a.containsKey("verifiedUpTo")) {
+            entry.put("auditVerifiedUpTo", a.getString("verifiedUpTo"));
+          }
+        }
+        entries.add(entry);
+      });
       entries.sort((a, b) -> a.getString("clientId").compareTo(b.getString("clientId")));
       return new JsonArray(new ArrayList<>(entries));
-    });
+    }));
   }
 
   /**

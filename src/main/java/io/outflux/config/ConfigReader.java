@@ -97,6 +97,36 @@ public final class ConfigReader {
     return reader;
   }
 
+  /**
+   * A list of objects ({@code "routes": [{...}, {...}]}), each read like a {@link #section}; its
+   * errors name the element ({@code sites.routes[1].database}). Absent means empty.
+   */
+  public List<ConfigReader> sections(String key) {
+    used.add(key);
+    Object v = json.getValue(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof JsonArray array)) {
+      throw error(key, "must be a list of objects, found " + describe(v));
+    }
+    List<ConfigReader> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw error(key + "[" + i + "]", "must be an object, found " + describe(array.getValue(i)));
+      }
+      ConfigReader reader = new ConfigReader(o, source, fullKey(key) + "[" + i + "]", envPrefix, env);
+      children.add(reader);
+      out.add(reader);
+    }
+    return out;
+  }
+
+  /** The keys present in this object's file (not the environment), in file order: for maps such as {@code sites.databases}. */
+  public List<String> keys() {
+    return List.copyOf(json.fieldNames());
+  }
+
   public boolean has(String key) {
     return json.containsKey(key) || env.containsKey(envName(key));
   }

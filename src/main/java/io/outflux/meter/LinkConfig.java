@@ -31,7 +31,7 @@ public record LinkConfig(long maxRate, List<Window> windows, long dailyQuota, Zo
   /** A time-of-day window {@code [start, end)}; one that ends before it starts spans midnight. */
   public record Window(LocalTime start, LocalTime end) {
 
-    boolean contains(LocalTime t) {
+    public boolean contains(LocalTime t) {
       return start.isBefore(end) ? !t.isBefore(start) && t.isBefore(end) : !t.isBefore(start) || t.isBefore(end);
     }
 

@@ -54,8 +54,9 @@ final class BatchHandler implements Handler<RoutingContext> {
     if (zstd || encoding.equals("gzip") || encoding.equals("x-gzip")) {
       // inflating costs CPU and up to http.maxBodySize of memory: only for credentials that may write here
       String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
-      String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
-      lines = ingest.admit(credentials.get(), db, rp, remote).compose(refused -> refused.isEmpty()
+      SiteConfig.Target target = ingest.route(Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
+          CertificateName.of(req), db, Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""));
+      lines = ingest.admit(credentials.get(), target.database(), target.retentionPolicy(), remote).compose(refused -> refused.isEmpty()
           ? zstd ? GzipBody.inflateZstd(vertx, body, maxBodySize) : GzipBody.inflate(vertx, body, maxBodySize)
           : Future.failedFuture(new Refused(refused.get())));
     } else if (encoding.equals("identity") || encoding.isEmpty()) {
@@ -94,7 +95,7 @@ final class BatchHandler implements Handler<RoutingContext> {
     IncomingBatch batch = new IncomingBatch(
         Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
         parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials, db,
-        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines);
+        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines, CertificateName.of(req));
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
     ingest.ingest(batch, remote, ClientReport.fromHeaders(req.headers()), "http").onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {

@@ -46,6 +46,7 @@ public final class BatchIngest {
   private final Admission admission;
   private final ServerMeters meters = ServerMeters.INSTANCE;
   private final int maxInFlightPerClient;
+  private final SiteConfig sites;
 
   public BatchIngest(Vertx vertx, FrontConfig config, Duration backendTimeout) {
     this(vertx, config, backendTimeout, new AckLedger(vertx, ClusterConfig.DEFAULT_DEDUPE_TTL),
@@ -63,6 +64,25 @@ public final class BatchIngest {
     this.guards = NodeGuards.of(vertx, config);
     this.admission = new Admission(vertx, guards, busTimeoutMs);
     this.maxInFlightPerClient = config.maxInFlightPerClient();
+    this.sites = config.sites();
+  }
+
+  /**
+   * Where a client's batches are written ({@code sites.routes}): the first route matching its client
+   * id or certificate name, else the database and retention policy it asked for. Admission checks
+   * the client's credentials against this target, never against the one asked.
+   */
+  public SiteConfig.Target route(String clientId, Optional<String> certificate, String database,
+                                 String retentionPolicy) {
+    return sites.route(clientId, certificate, database, retentionPolicy);
+  }
+
+  SiteConfig sites() {
+    return sites;
+  }
+
+  FleetView fleet() {
+    return fleet;
   }
 
   NodeGuards guards() {
@@ -80,12 +100,23 @@ public final class BatchIngest {
    * Like {@link #ingest(IncomingBatch, String)}, also recording the client in the fleet view with
    * what it reported ({@code transport}: "http" or "websocket") once the batch is stored.
    */
-  public Future<IngestOutcome> ingest(IncomingBatch batch, String remoteHost, ClientReport report, String transport) {
+  public Future<IngestOutcome> ingest(IncomingBatch asked, String remoteHost, ClientReport report, String transport) {
+    IncomingBatch batch = asked.to(route(asked.clientId(), asked.certificate(), asked.database(),
+        asked.retentionPolicy()));
     (transport.equals("websocket") ? meters.batchesStream : meters.batchesHttp).increment();
     if (!ClientId.isValid(batch.clientId())) {
       meters.notStored.increment();
       return Future.succeededFuture(notStored(400, "header " + io.outflux.protocol.WireProtocol.HEADER_CLIENT_ID
           + " must be a client id: " + ClientId.rule()));
+    }
+    if (sites.tags(batch.database())) {
+      Optional<String> unusable = SiteTag.unusable(SiteConfig.siteOf(batch.clientId(), batch.certificate()));
+      if (unusable.isPresent()) {
+        meters.notStored.increment();
+        return Future.succeededFuture(notStored(403, "database " + batch.database() + " gets the site tag "
+            + sites.tagName() + ", and the name of this client's certificate " + unusable.get()
+            + ": it cannot be a tag value"));
+      }
     }
     AuthRequest target = AuthRequest.writer(batch.credentials(), batch.database(), batch.retentionPolicy());
     return admission.check(target, remoteHost)
@@ -204,9 +235,11 @@ public final class BatchIngest {
   }
 
   private Future<IngestOutcome> write(IncomingBatch batch) {
-    return gate.filter(vertx, batch.lines(), batch.precision()).compose(valid -> {
-      meters.linesIn.increment(valid.count() + valid.rejected().total());
-      meters.rejectedInvalid.increment(valid.rejected().total());
+    return gate.filter(vertx, batch.lines(), batch.precision()).compose(checked -> {
+      meters.linesIn.increment(checked.count() + checked.rejected().total());
+      meters.rejectedInvalid.increment(checked.rejected().total());
+      return siteTagged(batch, checked);
+    }).compose(valid -> {
       if (valid.count() == 0) {
         // nothing to write; the admission just checked (or remembers) that these credentials may write here
         return Future.succeededFuture(acked(batch.seq(), 0, valid.rejected()));
@@ -216,6 +249,30 @@ public final class BatchIngest {
       return vertx.eventBus().<WriteResult>request(ServerBus.WRITE, request, ServerBus.local(busTimeoutMs))
           .map(msg -> toOutcome(batch, msg.body(), valid.rejected()));
     });
+  }
+
+  /**
+   * The valid lines with the site tag added, when the batch's (routed) database gets it
+   * ({@code sites.tag}); lines carrying another site's tag join the refused ones. Large bodies on a worker.
+   */
+  private Future<LineGate.Result> siteTagged(IncomingBatch batch, LineGate.Result valid) {
+    if (!sites.tags(batch.database()) || valid.count() == 0) {
+      return Future.succeededFuture(valid);
+    }
+    SiteTag tag = new SiteTag(sites.tagName(), SiteConfig.siteOf(batch.clientId(), batch.certificate()));
+    java.util.concurrent.Callable<LineGate.Result> work = () -> {
+      SiteTag.Result r = tag.apply(valid.lines(), batch.precision(), valid.rejected());
+      meters.rejectedSiteTag.increment(r.refused());
+      return new LineGate.Result(r.lines(), r.count(), valid.rejected());
+    };
+    if (valid.lines().length() <= LineGate.INLINE_LIMIT) {
+      try {
+        return Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return vertx.executeBlocking(work, false);
   }
 
   private IngestOutcome acked(long seq, long written, RejectList rejected) {

@@ -25,10 +25,11 @@ import java.util.Optional;
  *     to be written and answered before it closes what is left and leaves the cluster
  * @param instances front instances (event loops) serving the port; node-wide limits and counters
  *     hold across them; {@code 0} in the config is one per core
+ * @param sites the site tag and routing per client ({@code sites.*})
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
                           int maxConnections, int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
-                          AuthConfig auth, Duration drainTimeout, int instances) {
+                          AuthConfig auth, Duration drainTimeout, int instances, SiteConfig sites) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
@@ -45,6 +46,10 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final int DEFAULT_INSTANCES = 1;
 
   public static FrontConfig from(ConfigReader http, ConfigReader auth) {
+    return from(http, auth, SiteConfig.OFF);
+  }
+
+  public static FrontConfig from(ConfigReader http, ConfigReader auth, SiteConfig sites) {
     return new FrontConfig(http.string("host", DEFAULT_HOST),
         http.integer("port", DEFAULT_PORT, 0, 65535),
         ServerTls.from(http.section("tls")),
@@ -58,7 +63,8 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         AuthConfig.from(auth),
         http.duration("drainTimeout", DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)),
-        instances(http.integer("instances", DEFAULT_INSTANCES, 0, 256)));
+        instances(http.integer("instances", DEFAULT_INSTANCES, 0, 256)),
+        sites);
   }
 
   private static int instances(int configured) {

@@ -39,9 +39,17 @@ public final class FrontVerticle extends VerticleBase {
   private Future<JsonObject> drained;
   private NodeGuards guards;
   private Runnable removeFront = () -> { };
+  private final int influxVersion;
   private boolean ownsClusterFlush;
 
   public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl) {
+    this(config, backendTimeout, cluster, influxUrl, 1);
+  }
+
+  /** @param influxVersion 1 or 2 ({@code influx.version}): the audit's counts read 1.x only */
+  public FrontVerticle(FrontConfig config, Duration backendTimeout, ClusterConfig cluster, URI influxUrl,
+                       int influxVersion) {
+    this.influxVersion = influxVersion;
     this.config = config;
     this.backendTimeout = backendTimeout;
     this.cluster = cluster;
@@ -92,6 +100,10 @@ public final class FrontVerticle extends VerticleBase {
     FleetPage.mount(router);
     router.post(WireProtocol.CHECK_PATH).handler(new CheckHandler(vertx, ingest, backendTimeout.multipliedBy(2).toMillis()
         + 5_000));
+    AuditHandler audit = new AuditHandler(vertx, ingest, influxUrl, backendTimeout.toMillis(), influxVersion == 1);
+    router.get(io.outflux.audit.AuditQuery.PATH).handler(audit);
+    router.post(io.outflux.audit.AuditQuery.PATH).handler(BodyHandler.create(false).setBodyLimit(64 * 1024))
+        .handler(audit::report);
     router.post(WireProtocol.FLUSH_PATH).handler(ctx -> flush.flushAll()
         .onSuccess(ctx::json)
         .onFailure(err -> BatchHandler.error(ctx, 503, "cluster-wide flush failed: " + err.getMessage())));

@@ -14,7 +14,7 @@ public record ServerConfig(String source, FrontConfig front, InfluxBackendConfig
   public static ServerConfig parse(JsonObject json, Map<String, String> env) {
     ConfigReader r = ConfigReader.root(json, ConfigSource.nameOf(json), "server", env);
     ServerConfig config = new ServerConfig(r.source(),
-        FrontConfig.from(r.section("http"), r.section("auth")),
+        FrontConfig.from(r.section("http"), r.section("auth"), SiteConfig.from(r.section("sites"))),
         InfluxBackendConfig.from(r.section("influx")),
         ClusterConfig.from(r.section("cluster")));
     r.rejectUnknownKeys();

@@ -15,6 +15,7 @@ final class ServerMeters {
   final Counter linesWritten;
   final Counter rejectedInvalid;
   final Counter rejectedByInfluxDb;
+  final Counter rejectedSiteTag;
   final Counter notStored;
   final Counter authFailures;
   final Counter authThrottled;
@@ -29,6 +30,8 @@ final class ServerMeters {
     rejectedInvalid = Counter.builder("outflux_server_lines_rejected").tag("reason", "invalid_line_protocol")
         .description("lines refused for good").register(r);
     rejectedByInfluxDb = Counter.builder("outflux_server_lines_rejected").tag("reason", "influxdb")
+        .description("lines refused for good").register(r);
+    rejectedSiteTag = Counter.builder("outflux_server_lines_rejected").tag("reason", "site_tag")
         .description("lines refused for good").register(r);
     notStored = Counter.builder("outflux_server_batches_not_stored")
         .description("batches answered with an error (auth, limits, InfluxDB unavailable)").register(r);

@@ -31,7 +31,7 @@ public final class ServerVerticle extends VerticleBase {
     // http.instances fronts share the port (Vert.x spreads connections over them), each on its event loop
     java.util.function.Supplier<FrontVerticle> fronts = () -> {
       FrontVerticle f = new FrontVerticle(config.front(), config.influx().timeout(), config.cluster(),
-          config.influx().url());
+          config.influx().url(), config.influx().version());
       if (front == null) {
         front = f;
       }

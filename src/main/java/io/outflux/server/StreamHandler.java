@@ -62,7 +62,7 @@ final class StreamHandler implements Handler<RoutingContext> {
 
   /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
   private record Stream(ServerWebSocket ws, String clientId, String clientKey, String remoteHost, Credentials credentials,
-                        String database,
+                        Optional<String> certificate, String database,
                         String retentionPolicy, Precision precision, AtomicReference<ClientReport> report) {
   }
 
@@ -109,7 +109,11 @@ final class StreamHandler implements Handler<RoutingContext> {
       BatchHandler.error(ctx, 400, "header " + WireProtocol.HEADER_CLIENT_ID + " must be a client id: " + ClientId.rule());
       return;
     }
-    String rp = Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse("");
+    Optional<String> certificate = CertificateName.of(req);
+    SiteConfig.Target target = ingest.route(clientId, certificate, db,
+        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""));
+    String routedDb = target.database();
+    String rp = target.retentionPolicy();
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
     if (drained != null || guards.draining()) {
       refuse(ctx, 503, "this node is stopping; connect to another node", Optional.of(java.time.Duration.ofSeconds(1)));
@@ -128,7 +132,7 @@ final class StreamHandler implements Handler<RoutingContext> {
       return;
     }
     req.pause();
-    ingest.admit(credentials.get(), db, rp, remote, clientId).onComplete(ar -> {
+    ingest.admit(credentials.get(), routedDb, rp, remote, clientId).onComplete(ar -> {
       if (ar.failed() || ar.result().isPresent()) {
         guards.streams.release(clientKey);
         IngestOutcome.NotStored n = ar.failed()
@@ -137,7 +141,7 @@ final class StreamHandler implements Handler<RoutingContext> {
         refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
         req.toWebSocket()
-            .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), db, rp, precision,
+            .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), certificate, routedDb, rp, precision,
                 new AtomicReference<>(ClientReport.NONE))))
             .onFailure(err -> {
               guards.streams.release(clientKey);
@@ -257,7 +261,7 @@ final class StreamHandler implements Handler<RoutingContext> {
           "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
     }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
-        stream.retentionPolicy(), stream.precision(), lines);
+        stream.retentionPolicy(), stream.precision(), lines, stream.certificate());
     return ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         return StreamProtocol.ack(acked.reply());

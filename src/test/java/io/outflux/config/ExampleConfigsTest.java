@@ -47,6 +47,17 @@ class ExampleConfigsTest {
   }
 
   @Test
+  void sitesServerExampleParsesWithPerPlantRoutesAndOneTaggedSharedDatabase() {
+    ServerConfig s = ServerConfig.parse(ConfigSource.readFile(Path.of("conf/server-sites.json")), Map.of());
+    io.outflux.server.SiteConfig sites = s.front().sites();
+    assertTrue(sites.tags("plants"));
+    assertTrue(!sites.tags("plant_a"));
+    assertEquals("plant_a", sites.route("plant-a-07", java.util.Optional.empty(), "telegraf", "").database());
+    assertEquals("one_year", sites.route("plant-b-01", java.util.Optional.empty(), "telegraf", "").retentionPolicy());
+    assertEquals("plants", sites.route("x", java.util.Optional.of("gw-3.plants.example.com"), "telegraf", "").database());
+  }
+
+  @Test
   void influxDb2ServerExampleParsesAndVersion2WithoutOrgIsRefusedNamingTheKey() {
     ServerConfig s = ServerConfig.parse(ConfigSource.readFile(Path.of("conf/server-influxdb2.json")), Map.of());
     assertEquals(2, s.influx().version());

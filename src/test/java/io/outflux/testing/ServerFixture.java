@@ -14,8 +14,13 @@ public final class ServerFixture {
 
   /** @return the port the server listens on (127.0.0.1) */
   public static int deploy(Vertx vertx, String influxUrl, JsonObject http) throws Exception {
+    return deploy(vertx, influxUrl, http, new JsonObject());
+  }
+
+  /** @param sections more top-level sections of the server config (e.g. {@code "sites"}) */
+  public static int deploy(Vertx vertx, String influxUrl, JsonObject http, JsonObject sections) throws Exception {
     ServerVerticle server = new ServerVerticle();
-    JsonObject config = new JsonObject()
+    JsonObject config = sections.copy()
         .put("http", http.copy().put("host", "127.0.0.1").put("port", 0))
         .put("influx", new JsonObject().put("url", influxUrl));
     vertx.deployVerticle(server, new DeploymentOptions().setConfig(config))
