@@ -193,6 +193,20 @@ class SpoolTailTest {
   }
 
   @Test
+  void aSpoolThatCannotBeReadIsWarnedAboutOnceNotAtEveryPoll() throws Exception {
+    deploy(new AckingBatcher());
+    Files.createDirectory(spool); // cannot be read as a file: every poll (10 ms here) fails
+    try (LogCapture log = new LogCapture(SpoolTailVerticle.class)) {
+      startTail(config(4096, 0));
+      java.util.function.Supplier<Long> warnings = () -> log.messages().stream()
+          .filter(m -> m.contains("cannot open spool file") || m.contains("reading the spool")).count();
+      Await.until(warnings::get, n -> n >= 1, WAIT);
+      org.awaitility.Awaitility.await("no second warning while polling").during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(5)).until(warnings::get, n -> n == 1);
+    }
+  }
+
+  @Test
   void invalidAndOversizedLinesGoToTheDeadLetterFileAndTheLinesBehindThemFlow() throws Exception {
     AckingBatcher batcher = new AckingBatcher();
     deploy(batcher);
