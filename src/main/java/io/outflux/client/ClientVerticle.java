@@ -76,6 +76,9 @@ public final class ClientVerticle extends VerticleBase {
             new SpoolEnd(vertx, config.spool().path()))))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
             config.sync().catchUp(), config.sync().catchUpThreshold())))
+        // last of the pipeline: a flush the server asks for over it needs the batcher and the tail
+        .compose(id -> vertx.deployVerticle(new io.outflux.transport.ControlChannel(config.clientId(), config.influx(),
+            config.transport())))
         .compose(id -> config.audit().enabled()
             ? vertx.deployVerticle(new io.outflux.audit.AuditVerticle(config.clientId(), config.audit(),
                 config.edge().orElseThrow(), config.influx(), config.transport(), config.spool().path(),

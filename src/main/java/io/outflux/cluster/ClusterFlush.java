@@ -12,17 +12,22 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Cluster-wide flush. Every node listens on the clustered address {@link ServerBus#FLUSH_ALL};
- * a message published there (by {@code POST /api/v1/flush} on any node, or by anyone on the
- * cluster's event bus) makes each node ask its own streaming clients to flush, through the
- * node-local address {@link ServerBus#STREAM_FLUSH} served by the WebSocket stream handler, which
- * replies with the number of clients it asked. If the message names a {@code replyTo} address,
- * each node sends its count there; {@link #flushAll()} sums them.
+ * a message published there (by {@code POST /api/v1/flush} on any node, or by any program on the
+ * cluster's event bus, e.g. {@code io.outflux.examples.FlushPublisher}) makes each node ask its own
+ * clients to flush: those with a control channel over it (they answer with the lines they sent),
+ * streaming clients without one over their stream, through the node-local address
+ * {@link ServerBus#STREAM_FLUSH}. If the message names a {@code replyTo} address, each node sends
+ * its {@link FlushTally} there once its clients answered or {@code answerWithinMs} passed;
+ * {@link #flushAll()} sums them.
  */
 public final class ClusterFlush {
 
@@ -31,12 +36,18 @@ public final class ClusterFlush {
   private final Vertx vertx;
   private final String node;
   private final Duration timeout;
+  private final LongFunction<Future<FlushTally>> controlFlush;
   private MessageConsumer<Object> consumer;
 
-  public ClusterFlush(Vertx vertx, String node, Duration timeout) {
+  /**
+   * @param controlFlush asks this node's control channels to flush, waiting the given milliseconds
+   *     for their answers
+   */
+  public ClusterFlush(Vertx vertx, String node, Duration timeout, LongFunction<Future<FlushTally>> controlFlush) {
     this.vertx = vertx;
     this.node = node;
     this.timeout = timeout;
+    this.controlFlush = controlFlush;
   }
 
   /** Starts answering cluster-wide flush requests on this node. */
@@ -50,34 +61,43 @@ public final class ClusterFlush {
   }
 
   private void onFlushAll(Message<Object> msg) {
-    String replyTo = msg.body() instanceof JsonObject json ? json.getString("replyTo") : null;
-    flushLocalClients().onComplete(ar -> {
-      int asked = ar.succeeded() ? ar.result() : 0;
-      log.info("cluster-wide flush: asked {} streaming client(s) on node {}", asked, node);
+    JsonObject body = msg.body() instanceof JsonObject json ? json : new JsonObject();
+    String replyTo = body.getString("replyTo");
+    long answerWithin = Math.max(0, Math.min(body.getLong(ServerBus.FLUSH_ANSWER_WITHIN_MS, 0L),
+        Duration.ofMinutes(5).toMillis()));
+    flushLocalClients(answerWithin).onComplete(ar -> {
+      FlushTally tally = ar.succeeded() ? ar.result() : FlushTally.NONE;
+      log.info("cluster-wide flush: asked {} client(s) on node {}, {} answered, {} lines sent", tally.asked(), node,
+          tally.answered(), tally.lines());
       if (replyTo != null) {
-        vertx.eventBus().send(replyTo, new JsonObject().put("node", node).put("clientsAsked", asked));
+        vertx.eventBus().send(replyTo, tally.toJson().put("node", node));
       }
     });
   }
 
-  /** Asks the streaming clients connected to this node to flush; 0 when no stream handler runs. */
-  public Future<Integer> flushLocalClients() {
-    return vertx.eventBus().<Integer>request(ServerBus.STREAM_FLUSH, new JsonObject(),
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeout.toMillis()))
-        .map(Message::body)
-        .recover(err -> {
-          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            return Future.succeededFuture(0);
-          }
-          log.warn("streaming clients of node {} could not be asked to flush: {}", node, err.toString());
-          return Future.succeededFuture(0);
+  /** Asks this node's clients to flush, waiting up to {@code answerWithinMs} for their answers. */
+  public Future<FlushTally> flushLocalClients(long answerWithinMs) {
+    Future<FlushTally> control = controlFlush.apply(answerWithinMs)
+        .otherwise(err -> {
+          log.warn("control channels of node {} could not be asked to flush: {}", node, err.toString());
+          return FlushTally.NONE;
         });
+    Future<FlushTally> streams = vertx.eventBus().<Integer>request(ServerBus.STREAM_FLUSH, new JsonObject(),
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeout.toMillis()))
+        .map(m -> FlushTally.askedOnly(m.body()))
+        .recover(err -> {
+          if (!(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
+            log.warn("streaming clients of node {} could not be asked to flush: {}", node, err.toString());
+          }
+          return Future.succeededFuture(FlushTally.NONE);
+        });
+    return Future.all(control, streams).map(v -> control.result().plus(streams.result()));
   }
 
   /**
-   * Publishes a flush to every node and gathers their counts, until every known node answered or
-   * the timeout passed. The answer: {@code {"clientsAsked":N,"nodesAnswered":K,"nodesInCluster":M,
-   * "nodes":[{"node":..,"clientsAsked":..}]}}.
+   * Publishes a flush to every node and gathers their counts, until every server node answered or
+   * the timeout passed. The answer: {@code {"clientsAsked":N,"clientsAnswered":A,"linesSent":L,
+   * "clientsFailed":F,"nodesAnswered":K,"nodesInCluster":M,"nodes":[{"node":..,"clientsAsked":..,..}]}}.
    */
   public Future<JsonObject> flushAll() {
     int expected = nodeCount();
@@ -86,11 +106,11 @@ public final class ClusterFlush {
     Promise<JsonObject> done = Promise.promise();
     MessageConsumer<JsonObject> replies = vertx.eventBus().consumer(replyTo);
     Runnable finish = () -> {
-      long total = 0;
+      List<FlushTally> parts = new ArrayList<>();
       for (int i = 0; i < nodes.size(); i++) {
-        total += nodes.getJsonObject(i).getLong("clientsAsked", 0L);
+        parts.add(FlushTally.fromJson(nodes.getJsonObject(i)));
       }
-      done.tryComplete(new JsonObject().put("clientsAsked", total).put("nodesAnswered", nodes.size())
+      done.tryComplete(FlushTally.sum(parts).toJson().put("nodesAnswered", nodes.size())
           .put("nodesInCluster", expected).put("nodes", nodes));
     };
     long timer = vertx.setTimer(timeout.toMillis(), t -> finish.run());
@@ -103,13 +123,23 @@ public final class ClusterFlush {
     });
     return replies.completion()
         .compose(v -> {
-          vertx.eventBus().publish(ServerBus.FLUSH_ALL, new JsonObject().put("replyTo", replyTo));
+          vertx.eventBus().publish(ServerBus.FLUSH_ALL, request(replyTo, answerWithin(timeout)));
           return done.future();
         })
         .eventually(replies::unregister);
   }
 
+  /** The message to publish on {@link ServerBus#FLUSH_ALL}. */
+  public static JsonObject request(String replyTo, Duration answerWithin) {
+    return new JsonObject().put("replyTo", replyTo).put(ServerBus.FLUSH_ANSWER_WITHIN_MS, answerWithin.toMillis());
+  }
+
+  /** How long nodes wait for their clients: long enough for a small flush, short enough to answer in time. */
+  public static Duration answerWithin(Duration timeout) {
+    return timeout.multipliedBy(3).dividedBy(4);
+  }
+
   private int nodeCount() {
-    return Math.max(1, ClusterMembers.count(vertx).orElse(1));
+    return Math.max(1, ClusterMembers.servers(vertx).orElse(1));
   }
 }

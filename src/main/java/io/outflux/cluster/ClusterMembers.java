@@ -32,6 +32,19 @@ public final class ClusterMembers {
     return manager(vertx).filter(ClusterManager::isActive).map(m -> m.getNodes().size());
   }
 
+  /**
+   * Server nodes this node sees, itself included: data members only, so that a program that joined
+   * as a Hazelcast lite member (to publish a flush, docs/cluster.md) does not count.
+   */
+  public static Optional<Integer> servers(Vertx vertx) {
+    return manager(vertx).filter(ClusterManager::isActive).map(m -> {
+      if (m instanceof io.vertx.spi.cluster.hazelcast.HazelcastClusterManager hz && hz.getHazelcastInstance() != null) {
+        return (int) hz.getHazelcastInstance().getCluster().getMembers().stream().filter(x -> !x.isLiteMember()).count();
+      }
+      return m.getNodes().size();
+    });
+  }
+
   /** This node's id in the cluster, or "local" when not clustered. */
   public static String nodeId(Vertx vertx) {
     return manager(vertx).map(ClusterManager::getNodeId).orElse("local");

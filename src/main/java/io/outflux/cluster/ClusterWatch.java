@@ -30,24 +30,32 @@ public final class ClusterWatch implements AutoCloseable {
 
   private ClusterWatch(HazelcastInstance hazelcast, Quorum quorum) {
     this.hazelcast = hazelcast;
-    int members = hazelcast.getCluster().getMembers().size();
+    int members = servers(hazelcast.getCluster().getMembers());
     this.splits = new SplitLog(quorum, members, System::nanoTime);
     this.membershipId = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
-        write(splits.joined(name(e.getMember()), e.getMembers().size()));
+        if (e.getMember().isLiteMember()) {
+          log.info("cluster: lite member {} joined (a program on the event bus, not a server node)", name(e.getMember()));
+        } else {
+          write(splits.joined(name(e.getMember()), servers(e.getMembers())));
+        }
       }
 
       @Override
       public void memberRemoved(MembershipEvent e) {
-        write(splits.left(name(e.getMember()), e.getMembers().size()));
+        if (e.getMember().isLiteMember()) {
+          log.info("cluster: lite member {} left", name(e.getMember()));
+        } else {
+          write(splits.left(name(e.getMember()), servers(e.getMembers())));
+        }
       }
     });
     this.lifecycleId = hazelcast.getLifecycleService().addLifecycleListener(e -> {
       if (e.getState() == LifecycleEvent.LifecycleState.MERGING) {
         write(splits.merging());
       } else if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        write(splits.merged(hazelcast.getCluster().getMembers().size()));
+        write(splits.merged(servers(hazelcast.getCluster().getMembers())));
       }
     });
     log.info("cluster: this node sees {}", quorum.describe(members));
@@ -60,6 +68,11 @@ public final class ClusterWatch implements AutoCloseable {
       return Optional.of(new ClusterWatch(hz.getHazelcastInstance(), quorum));
     }
     return Optional.empty();
+  }
+
+  /** Data members: the server nodes (a lite member holds no partitions, it only uses the bus). */
+  private static int servers(java.util.Set<Member> members) {
+    return (int) members.stream().filter(m -> !m.isLiteMember()).count();
   }
 
   private static String name(Member member) {

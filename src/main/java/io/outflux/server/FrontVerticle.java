@@ -36,6 +36,7 @@ public final class FrontVerticle extends VerticleBase {
   private BatchIngest ingest;
   private ClusterFlush flush;
   private StreamHandler streams;
+  private ControlHandler control;
   private Future<JsonObject> drained;
   private NodeGuards guards;
   private Runnable removeFront = () -> { };
@@ -62,7 +63,7 @@ public final class FrontVerticle extends VerticleBase {
     FleetView fleet = new FleetView(vertx, () -> nodeLabel(nodeId), cluster.fleetTtl(),
         ClusterConfig.FLEET_UPDATE_INTERVAL, cluster.fleetLiveWithin(), cluster.fleetStaleAfter(), System::currentTimeMillis);
     ingest = new BatchIngest(vertx, config, backendTimeout, new AckLedger(vertx, cluster.dedupeTtl()), fleet);
-    flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout());
+    flush = new ClusterFlush(vertx, nodeId, cluster.flushTimeout(), within -> ingest.guards().control.flush(within));
     Router router = Router.router(vertx);
     router.get(WireProtocol.HEALTH_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")
         .put("service", WireProtocol.SERVICE_NAME).put("version", BuildInfo.version())));
@@ -77,13 +78,15 @@ public final class FrontVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
         .handler(new BatchHandler(vertx, ingest, config.maxBodySize()));
     io.micrometer.core.instrument.Gauge.builder("outflux_server_cluster_members", vertx,
-            v -> ClusterMembers.count(v).orElse(0))
+            v -> ClusterMembers.servers(v).orElse(0))
         .description("cluster members this node sees, itself included (0 when not clustered)")
         .register(Metrics.registry());
     io.micrometer.core.instrument.Gauge.builder("outflux_server_clients", fleet, FleetView::clientsHere)
         .description("distinct clients that sent to this node within cluster.fleetTtl").register(Metrics.registry());
     streams = new StreamHandler(vertx, ingest, config);
     router.get(StreamProtocol.STREAM_PATH).handler(streams);
+    control = new ControlHandler(vertx, ingest, config, () -> nodeLabel(nodeId));
+    router.get(io.outflux.protocol.ControlProtocol.CONTROL_PATH).handler(control);
     // every front instance of the node drains, whichever instance the stop hook's request reaches
     removeFront = guards.addFront(vertx.getOrCreateContext(), this::drain);
     vertx.eventBus().<JsonObject>localConsumer(ServerBus.DRAIN, msg -> guards.drainAll().onSuccess(msg::reply));
@@ -165,6 +168,7 @@ public final class FrontVerticle extends VerticleBase {
     if (drained == null) {
       long started = System.nanoTime();
       log.info("stopping: no new connections; finishing what is in flight (up to {})", Human.duration(config.drainTimeout()));
+      control.drain();
       Future<Integer> streamsClosed = streams.drain();
       Future<Void> closed = server.shutdown(config.drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       // both are bounded: the server closes what is still open at the timeout, which closes the streams

@@ -30,6 +30,7 @@ final class NodeGuards implements Shareable {
   final AuthThrottle throttle;
   final CredentialCache cache;
   final StreamRegistry streams = new StreamRegistry();
+  final ControlRegistry control = new ControlRegistry();
   final AtomicInteger connections = new AtomicInteger();
   private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
   private final List<Supplier<Future<JsonObject>>> fronts = new CopyOnWriteArrayList<>();

@@ -40,7 +40,7 @@ final class ReadinessHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String cluster = ClusterMembers.state(vertx);
     JsonObject status = new JsonObject().put("cluster", cluster);
-    java.util.Optional<Integer> members = ClusterMembers.count(vertx);
+    java.util.Optional<Integer> members = ClusterMembers.servers(vertx);
     members.ifPresent(n -> status.put("members", n));
     Quorum.Verdict verdict = members.map(quorum::of).orElse(Quorum.Verdict.UNCHECKED);
     if (verdict != Quorum.Verdict.UNCHECKED) {

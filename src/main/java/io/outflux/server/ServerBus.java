@@ -19,8 +19,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *
  * <p>Flush, cluster-wide and per node:
  * <pre>
- *   anyone --FLUSH_ALL(JsonObject {"replyTo": address}, optional)--> every node (clustered, publish)
- *          each node, if replyTo is set, sends {"node": id, "clientsAsked": n} to replyTo
+ *   anyone --FLUSH_ALL(JsonObject {"replyTo": address, "answerWithinMs": ms}, both optional)--> every node
+ *          (clustered, publish); each node asks its clients (control channels, else streams), waits up
+ *          to answerWithinMs for their answers and, if replyTo is set, sends {"node": id, "clientsAsked": n,
+ *          "clientsAnswered": a, "linesSent": l, "clientsFailed": f} to replyTo
  *   node   --STREAM_FLUSH(JsonObject {})--> this node's WebSocket stream handler (local),
  *          reply Integer: how many connected streaming clients it asked to flush
  * </pre>
@@ -33,6 +35,8 @@ public final class ServerBus {
   public static final String WRITE = "outflux.server.write";
   /** Clustered: publish here to make every node ask its streaming clients to flush. */
   public static final String FLUSH_ALL = "outflux.server.flush-all";
+  /** Optional in a {@link #FLUSH_ALL} message: how long each node waits for its clients' answers (ms). */
+  public static final String FLUSH_ANSWER_WITHIN_MS = "answerWithinMs";
   /** Node-local: the stream handler asks its connected clients to flush, replies with their number. */
   public static final String STREAM_FLUSH = "outflux.server.stream.flush";
   /**

@@ -87,34 +87,20 @@ final class StreamHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    Optional<Credentials> credentials = Credentials.fromAuthorizationHeader(req.getHeader("Authorization"));
-    if (credentials.isEmpty()) {
-      BatchHandler.error(ctx, 401, "missing or unreadable Authorization header: send the InfluxDB user and password as HTTP Basic");
+    Optional<UpgradeRequest> read = UpgradeRequest.read(ctx);
+    if (read.isEmpty()) {
       return;
     }
-    String db = req.getParam(WireProtocol.PARAM_DB);
-    if (db == null || db.isBlank()) {
-      BatchHandler.error(ctx, 400, "query parameter \"db\" (the InfluxDB database) is required");
-      return;
-    }
-    Precision precision;
-    try {
-      precision = Precision.fromWire(Optional.ofNullable(req.getParam(WireProtocol.PARAM_PRECISION)).orElse("ns"));
-    } catch (IllegalArgumentException e) {
-      BatchHandler.error(ctx, 400, e.getMessage());
-      return;
-    }
-    String clientId = Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse("");
-    if (!ClientId.isValid(clientId)) {
-      BatchHandler.error(ctx, 400, "header " + WireProtocol.HEADER_CLIENT_ID + " must be a client id: " + ClientId.rule());
-      return;
-    }
+    UpgradeRequest up = read.get();
+    Optional<Credentials> credentials = Optional.of(up.credentials());
+    String db = up.database();
+    Precision precision = up.precision();
+    String clientId = up.clientId();
     Optional<String> certificate = CertificateName.of(req);
-    SiteConfig.Target target = ingest.route(clientId, certificate, db,
-        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""));
+    SiteConfig.Target target = ingest.route(clientId, certificate, db, up.retentionPolicy());
     String routedDb = target.database();
     String rp = target.retentionPolicy();
-    String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    String remote = up.remoteHost();
     if (drained != null || guards.draining()) {
       refuse(ctx, 503, "this node is stopping; connect to another node", Optional.of(java.time.Duration.ofSeconds(1)));
       return;
@@ -304,7 +290,8 @@ final class StreamHandler implements Handler<RoutingContext> {
     String flush = StreamProtocol.flush().encode();
     int sent = 0;
     for (Stream s : streams) {
-      if ((only == null || only.equals(s.clientId())) && !s.ws().isClosed()) {
+      // a client with a control channel on this node is asked there, and answers there
+      if ((only == null || only.equals(s.clientId())) && !s.ws().isClosed() && !guards.control.has(s.clientKey())) {
         s.ws().writeTextMessage(flush);
         sent++;
       }

@@ -44,14 +44,23 @@ public final class ServerNode implements AutoCloseable {
 
     /** conf/cluster.xml with this cluster's name, member list and the given node's own port. */
     Path xmlFor(int index, Path dir) throws IOException {
+      return xmlFor(index, memberPorts.get(index), dir);
+    }
+
+    /** The same for a program that joins on its own port, e.g. a lite member publishing on the event bus. */
+    public Path xmlForGuest(int port, Path dir) throws IOException {
+      return xmlFor(-1, port, dir);
+    }
+
+    private Path xmlFor(int index, int port, Path dir) throws IOException {
       String xml = Files.readString(Path.of("conf", "cluster.xml"));
       String members = memberPorts.stream().map(p -> "<member>127.0.0.1:" + p + "</member>")
           .collect(Collectors.joining("\n        "));
       xml = xml.replace("<cluster-name>outflux</cluster-name>", "<cluster-name>" + name + "</cluster-name>")
           .replace("<port auto-increment=\"true\" port-count=\"3\">5701</port>",
-              "<port auto-increment=\"false\">" + memberPorts.get(index) + "</port>")
+              "<port auto-increment=\"false\">" + port + "</port>")
           .replace("<member>127.0.0.1</member>", members);
-      Path file = dir.resolve("cluster-" + index + ".xml");
+      Path file = dir.resolve(index < 0 ? "cluster-guest-" + port + ".xml" : "cluster-" + index + ".xml");
       Files.writeString(file, xml);
       return file;
     }
