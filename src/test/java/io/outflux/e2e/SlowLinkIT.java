@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A backlog through a slow link (issue 14): 100,000 Telegraf-like lines (about 18 MB) behind a
+ * A backlog through a slow link (issue 14): 100,000 Telegraf-like lines (about 15 MB) behind a
  * 200 KB/s loopback link, a client JVM with the default settings. Everything arrives, no batch is
  * sent twice (the server side records every batch), and the log says "slow link", never "cannot reach".
  */
