@@ -43,6 +43,7 @@ public final class BatchVerticle extends VerticleBase {
   private final SyncConfig config;
   private final BatchPolicy policy;
   private final SpoolEndSource spoolEnd;
+  private final ClientMeters meters;
   private final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
   /** How many batches may be in flight now (AIMD on the time to acknowledgement, up to sync.maxInFlight). */
   private final InFlightWindow window;
@@ -79,7 +80,9 @@ public final class BatchVerticle extends VerticleBase {
     Future<SpoolPosition> completeLinesEnd();
   }
 
-  public BatchVerticle(SyncConfig config, Checkpoint start, SpoolEndSource spoolEnd) {
+  /** @param meters the client deployment's meters ({@link ClientMeters#of}) */
+  public BatchVerticle(SyncConfig config, Checkpoint start, SpoolEndSource spoolEnd, ClientMeters meters) {
+    this.meters = meters;
     this.config = config;
     this.policy = BatchPolicy.of(config);
     this.window = new InFlightWindow(config.maxInFlight(), InFlightWindow.DEFAULT_TARGET, System::nanoTime);
@@ -117,7 +120,7 @@ public final class BatchVerticle extends VerticleBase {
     vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
       backlog.spoolEnd(end);
       Progress progress = progress();
-      ClientMeters.INSTANCE.progress(progress);
+      meters.progress(progress);
       catchUp.update(progress, readBytes(), ackedLines, bytesAcked);
       vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
     }));
@@ -165,7 +168,7 @@ public final class BatchVerticle extends VerticleBase {
     live = new Lane(msg.body().live());
     boundary = msg.body().boundary();
     historyRead = false;
-    ClientMeters.INSTANCE.catchingUp(true);
+    meters.catchingUp(true);
     log.info("newest-first catch-up: live lines from {} offset {} go first, the backlog up to there fills in",
         boundary.name(), boundary.offset());
     msg.reply(null);
@@ -193,7 +196,7 @@ public final class BatchVerticle extends VerticleBase {
     backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
     lane.add(msg.body(), config);
     linesRead += msg.body().lineCount();
-    ClientMeters.INSTANCE.linesRead.increment(msg.body().lineCount());
+    meters.linesRead.increment(msg.body().lineCount());
     msg.reply(null);
     schedule();
   }
@@ -267,7 +270,7 @@ public final class BatchVerticle extends VerticleBase {
         log.warn("batch {} ({} lines) not handed to the transport (attempt {}: {}); trying again in {} ms",
             batch.seq(), batch.lines(), failed, err.getMessage(), HANDOVER_RETRY_MS);
       }
-      ClientMeters.INSTANCE.handoverFailures.increment();
+      meters.handoverFailures.increment();
       vertx.setTimer(HANDOVER_RETRY_MS, id -> {
         if (unacked.get(batch.seq()) == batch) {
           handOver(batch, failed);
@@ -289,8 +292,8 @@ public final class BatchVerticle extends VerticleBase {
     window.acked(batch.seq(), batch.bytes()).ifPresent(log::warn);
     bytesAcked += backlog.acked(delivery.seq());
     lastAckAt = Instant.now();
-    ClientMeters.INSTANCE.acked(lastAckAt);
-    ClientMeters.INSTANCE.batchesAcked.increment();
+    meters.acked(lastAckAt);
+    meters.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
           log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), LogSafe.of(r.reason()),
@@ -342,7 +345,7 @@ public final class BatchVerticle extends VerticleBase {
           batch.progress());
       Batch b = new Batch(second, batch.payload().slice(cut.bytes(), batch.bytes()), secondLines, batch.start(),
           batch.end(), batch.progress());
-      ClientMeters.INSTANCE.batchesSplit.increment();
+      meters.batchesSplit.increment();
       log.warn("batch {} ({} lines, {} bytes) is larger than the server accepts ({}): sending it as batches {} "
           + "({} lines) and {} ({} lines)", batch.seq(), batch.lines(), batch.bytes(), LogSafe.of(reason), first,
           cut.lines(), second, secondLines);
@@ -371,7 +374,7 @@ public final class BatchVerticle extends VerticleBase {
     }
     lastAckedSeq = Math.max(lastAckedSeq, advance.seq());
     ackedLines += advance.lines();
-    ClientMeters.INSTANCE.linesAcked.increment(advance.lines());
+    meters.linesAcked.increment(advance.lines());
     lastProblem = null;
     publishCheckpoint();
     flushes.completeReached();
@@ -384,7 +387,7 @@ public final class BatchVerticle extends VerticleBase {
     }
     history = null;
     historyRead = false;
-    ClientMeters.INSTANCE.catchingUp(false);
+    meters.catchingUp(false);
     log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", boundary.name(),
         boundary.offset());
     publishCheckpoint();

@@ -69,13 +69,14 @@ public final class ClientVerticle extends VerticleBase {
           checkpoint.synced().file(), checkpoint.lastAckedSeq());
     }
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
+    ClientMeters meters = ClientMeters.of(config.clientId());
     Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
             streaming, config.source(), Clock.systemDefaultZone(), interfaces, quota))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
-            new SpoolEnd(vertx, config.spool().path()))))
+            new SpoolEnd(vertx, config.spool().path()), meters)))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
-            config.sync().catchUp(), config.sync().catchUpThreshold())))
+            config.sync().catchUp(), config.sync().catchUpThreshold(), meters)))
         // last of the pipeline: a flush the server asks for over it needs the batcher and the tail
         .compose(id -> vertx.deployVerticle(new io.outflux.transport.ControlChannel(config.clientId(), config.influx(),
             config.transport())))

@@ -2,6 +2,7 @@ package io.outflux.spool;
 
 import io.outflux.batch.RejectedLines;
 import io.outflux.client.ClientBus;
+import io.outflux.client.ClientMeters;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.spool.ResumePlanner.ResumePoint;
 import io.outflux.spool.SpoolFiles.SpoolFile;
@@ -70,21 +71,24 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Why the spool's file system is full, while it is; null otherwise. */
   private volatile String diskProblem;
   private final RateLimitedLog warnings = RateLimitedLog.systemClock();
+  private final ClientMeters meters;
 
-  public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start) {
-    this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE);
+  public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start, ClientMeters meters) {
+    this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE, meters);
   }
 
+  /** @param meters the client deployment's meters ({@link ClientMeters#of}) */
   public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start, CatchUpOrder catchUpOrder,
-      long catchUpThreshold) {
+      long catchUpThreshold, ClientMeters meters) {
+    this.meters = meters;
     this.config = config;
     this.precision = precision;
     this.start = start;
     this.catchUpOrder = catchUpOrder;
     this.catchUpThreshold = catchUpThreshold;
     this.files = new SpoolFiles(config.path());
-    this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start);
-    this.deadLetters = new DeadLetterFile(config.deadLetter());
+    this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start, meters);
+    this.deadLetters = new DeadLetterFile(config.deadLetter(), meters);
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
     this.losses = new LossLedger(LossLedger.pathFor(config.checkpoint()));
   }
@@ -136,7 +140,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Blocking or not: records a loss (log, metric, the ledger). */
   private void recordLoss(LossLedger.Loss loss) {
     if (loss.bytes() > 0) {
-      io.outflux.client.ClientMeters.INSTANCE.lostBytes.increment(loss.bytes());
+      meters.lostBytes.increment(loss.bytes());
     }
     try {
       losses.record(loss);
@@ -209,7 +213,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     vertx.executeBlocking(() -> SpoolHealth.countRecords(config.deadLetter()), true)
         .onSuccess(n -> {
           deadLetterAtStart = n;
-          io.outflux.client.ClientMeters.INSTANCE.deadLetterRecords(n + deadLettered);
+          meters.deadLetterRecords(n + deadLettered);
         });
     vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> {
       measureSpool();
@@ -326,7 +330,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           return 0L; // rotated away meanwhile
         }
       }).sum();
-      io.outflux.client.ClientMeters.INSTANCE.spoolBytes(size);
+      meters.spoolBytes(size);
       checkDisk();
       return null;
     }, false);
@@ -341,7 +345,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (free == null) {
       return;
     }
-    io.outflux.client.ClientMeters.INSTANCE.spoolFree(free.usable(), free.full());
+    meters.spoolFree(free.usable(), free.full());
     if (free.full()) {
       diskProblem = "the spool's file system is full (No space left on device): " + free.describe()
           + "; the writer cannot append until synced data is freed (the client frees it after each acknowledgement)";

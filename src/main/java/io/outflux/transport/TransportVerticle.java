@@ -63,6 +63,8 @@ public final class TransportVerticle extends VerticleBase {
   private final TransportConfig config;
   private final boolean streaming;
   private final String configSource;
+  /** This client's meters (tagged with its id). */
+  private final ClientMeters meters;
   private WebClient httpClient;
   private WebSocketClient wsClient;
   private WebSocketBatchSender wsSender;
@@ -119,6 +121,7 @@ public final class TransportVerticle extends VerticleBase {
     this.config = config;
     this.streaming = streaming;
     this.configSource = configSource;
+    this.meters = ClientMeters.of(clientId);
   }
 
   @Override
@@ -146,7 +149,7 @@ public final class TransportVerticle extends VerticleBase {
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
     vertx.eventBus().localConsumer(ClientBus.RETRY_CREDENTIALS, msg -> retryCredentialsNow());
-    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body()).onComplete(ar -> msg.reply(null)));
+    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body() != null ? msg.body() : meters.latestProgress()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
@@ -252,7 +255,7 @@ public final class TransportVerticle extends VerticleBase {
       saveQuota();
     }
     URI server = currentServer();
-    ClientMeters.INSTANCE.linesSent.increment(batch.lines());
+    meters.linesSent.increment(batch.lines());
     sender.send(server, batch).onSuccess(result -> {
       if (result instanceof SendResult.Acked acked) {
         linkState(ClientMeters.Connection.CONNECTED, server, true, null);
@@ -265,13 +268,13 @@ public final class TransportVerticle extends VerticleBase {
             .onSuccess(rejected -> a.delivered().complete(new Delivery(batch.seq(), reply.written(), rejected)));
       } else if (result instanceof SendResult.Retryable r) {
         linkState(ClientMeters.Connection.RETRYING, server, false, r.reason());
-        ClientMeters.INSTANCE.retriesUnavailable.increment();
+        meters.retriesUnavailable.increment();
         failOver(server);
         retry(a.failedOnce(), probe, r.retryAfter(), r.reason());
       } else if (result instanceof SendResult.AuthRejected rejected) {
         linkState(ClientMeters.Connection.AUTH_REFUSED, server, true,
             "credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
-        ClientMeters.INSTANCE.retriesAuth.increment();
+        meters.retriesAuth.increment();
         block(a.failedOnce(), rejected);
       } else if (result instanceof SendResult.Refused f && f.status() == 413) {
         // larger than the server's body limit: resending it as it is would fail forever
@@ -280,7 +283,7 @@ public final class TransportVerticle extends VerticleBase {
       } else if (result instanceof SendResult.Refused f) {
         String why = "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")";
         linkState(ClientMeters.Connection.RETRYING, server, true, why);
-        ClientMeters.INSTANCE.retriesRefused.increment();
+        meters.retriesRefused.increment();
         retry(a.failedOnce(), probe, Optional.empty(), why);
       }
     });
@@ -294,7 +297,7 @@ public final class TransportVerticle extends VerticleBase {
    */
   private void linkState(ClientMeters.Connection state, URI server, boolean answered, String error) {
     connection = state;
-    ClientMeters.INSTANCE.connection(state, server.toString());
+    meters.connection(state, server.toString());
     if (answered) {
       lastContactAt = Instant.now();
     }

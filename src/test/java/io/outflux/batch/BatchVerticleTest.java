@@ -78,7 +78,7 @@ class BatchVerticleTest {
 
   private void deploy(SyncConfig config) throws Exception {
     BatchVerticle batcher = new BatchVerticle(config, new Checkpoint(new SpoolPosition(0), 0),
-        () -> Future.succeededFuture(new SpoolPosition(0)));
+        () -> Future.succeededFuture(new SpoolPosition(0)), io.outflux.client.ClientMeters.of("batch-test"));
     vertx.deployVerticle(batcher).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 

@@ -111,7 +111,7 @@ class SpoolTailTest {
 
   private SpoolTailVerticle startTail(SpoolConfig config) throws Exception {
     Checkpoint cp = new CheckpointStore(config.checkpoint()).load();
-    SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp);
+    SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp, io.outflux.client.ClientMeters.of("tail-test"));
     tailDeployment = deploy(tail);
     return tail;
   }
@@ -316,16 +316,10 @@ class SpoolTailTest {
         + ", more than the window, a pending batch and a held chunk allow (" + bound + ")");
   }
 
-  /**
-   * The real batcher. Its constructor grows with the sync rules (issue 4 adds the spool-end source
-   * used by flush, which this test never calls), so extra arguments are left null.
-   */
-  private static BatchVerticle batcher(SyncConfig sync) throws Exception {
-    var constructor = BatchVerticle.class.getConstructors()[0];
-    Object[] args = new Object[constructor.getParameterCount()];
-    args[0] = sync;
-    args[1] = Checkpoint.EMPTY;
-    return (BatchVerticle) constructor.newInstance(args);
+  /** The real batcher (the spool-end source only serves flushes, which this test never asks for). */
+  private static BatchVerticle batcher(SyncConfig sync) {
+    return new BatchVerticle(sync, Checkpoint.EMPTY, () -> io.vertx.core.Future.succeededFuture(
+        io.outflux.spool.SpoolPosition.START), io.outflux.client.ClientMeters.of("tail-test"));
   }
 
   private static boolean firstBytesAreZero(Path file, int n) {
