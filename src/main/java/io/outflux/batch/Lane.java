@@ -24,6 +24,8 @@ final class Lane {
   /** Spool files of the pending lines (a flush checks which files acks moved past). */
   Set<FileId> pendingFiles = new HashSet<>();
   Message<SpoolChunk> held;
+  /** The last chunk taken: the tail may ask again with it when the answer crossed its timeout (taken once). */
+  SpoolChunk lastTaken;
   /**
    * The rest of a chunk too large for one batch: it becomes the pending lines once the head is sent.
    * Its end is the chunk's end; the parts before it carry none (see {@link AckTracker}).

@@ -7,7 +7,10 @@ import io.outflux.lineprotocol.Precision;
 import io.outflux.spool.ResumePlanner.ResumePoint;
 import io.outflux.spool.SpoolFiles.SpoolFile;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,6 +48,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private static final long BACKLOG_CHECK_MS = 2_000;
   /** How often the spool's size on disk is measured for the outflux_client_spool_bytes meter. */
   private static final long SPOOL_SIZE_EVERY_MS = 5_000;
+  /** Lines the batcher did not take (it is not there, or failed) are offered again this much later. */
+  static final long HANDOVER_RETRY_MS = 1_000;
 
   private final SpoolConfig config;
   private final Precision precision;
@@ -201,7 +206,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
         c -> c.seen(Math.max(seenSize(c.synced().file()), c.synced().offset())));
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
-    vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
+    new FlushEntry(vertx, config.path(), this::liveReadPosition, this::readNow).register();
     vertx.eventBus().localConsumer(ClientBus.STATUS_SPOOL, msg -> status().onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
@@ -251,7 +256,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     live.finished.addAll(s.liveFinished());
     // the batcher learns the segments before the first chunk of either
     return vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
-            ClientBus.UNBOUNDED_WAIT)
+            ClientBus.CATCH_UP_WAIT)
         .onSuccess(reply -> {
           pump(live);
           pump(history);
@@ -320,8 +325,12 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
   }
 
-  /** Sums the spool files' sizes and looks at the free space on a worker, for the meters and the status. */
+  /**
+   * Sums the spool files' sizes and looks at the free space on a worker, for the meters and the
+   * status, and tells the batcher where the complete lines end ({@link ClientBus#SPOOL_END}, its backlog).
+   */
   private void measureSpool() {
+    SpoolPosition read = liveReadPosition();
     vertx.executeBlocking(() -> {
       long size = files.scan().stream().mapToLong(f -> {
         try {
@@ -332,8 +341,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
       }).sum();
       meters.spoolBytes(size);
       checkDisk();
-      return null;
-    }, false);
+      return SpoolEnd.of(config.path(), read, SpoolEnd.ESTIMATE_LOOK_BACK);
+    }, false).onSuccess(end -> vertx.eventBus().publish(ClientBus.SPOOL_END, end, ClientBus.LOCAL));
+  }
+
+  /** Where the live reader is (event loop); null between files. */
+  private SpoolPosition liveReadPosition() {
+    SpoolReader r = live;
+    return r == null ? null : r.readPosition();
   }
 
   /**
@@ -390,7 +405,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     vertx.executeBlocking(() -> CatchUpPlan.splitWhileRunning(files, read, catchUpThreshold), true)
         .compose(s -> s == null ? Future.<CatchUpPlan.Segments>succeededFuture(null)
             : vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
-                ClientBus.UNBOUNDED_WAIT).map(s))
+                ClientBus.CATCH_UP_WAIT).map(s))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("could not start a newest-first catch-up, reading on in order: {}", ar.cause().toString());
@@ -417,7 +432,33 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
 
   @Override
   public Future<Void> send(SpoolChunk chunk) {
-    return vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.UNBOUNDED_WAIT).mapEmpty();
+    Promise<Void> taken = Promise.promise();
+    offer(chunk, taken);
+    return taken.future();
+  }
+
+  /**
+   * Hands a chunk to the batcher, asking again each {@link ClientBus#LINES_WAIT} while it holds the
+   * chunk (its window is full) or when nobody took it: the same chunk is taken once.
+   */
+  private void offer(SpoolChunk chunk, Promise<Void> taken) {
+    vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.LINES_WAIT).onComplete(ar -> {
+      if (ar.succeeded()) {
+        warnings.clear("hand-over");
+        taken.complete();
+      } else if (stopped) {
+        taken.fail(ar.cause());
+      } else if (ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+        offer(chunk, taken); // still held: the batcher waits for a window slot (the server's acks)
+      } else {
+        long held = warnings.admit("hand-over");
+        if (held >= 0) {
+          log.warn("lines not handed to the batcher ({}: {}); trying again in {} ms{}", ClientBus.LINES,
+              ar.cause().getMessage(), HANDOVER_RETRY_MS, warnings.suffix(held));
+        }
+        vertx.setTimer(HANDOVER_RETRY_MS, t -> offer(chunk, taken));
+      }
+    });
   }
 
   @Override

@@ -83,6 +83,8 @@ public final class TransportVerticle extends VerticleBase {
   /** True while a forced flush runs: transfer windows and the interface are ignored. */
   private boolean overrideWindows;
   private boolean quotaSaving;
+  /** The flushes the batcher handed down (forced ones open the windows; refused credentials fail them). */
+  private SendingFlushes flushes;
   private boolean quotaDirty;
 
   /** The outcome of the latest attempt, for {@code outflux status} and the connection meter. */
@@ -146,9 +148,33 @@ public final class TransportVerticle extends VerticleBase {
           config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
-    vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
+    flushes = new SendingFlushes(vertx, new SendingFlushes.Link() {
+      @Override
+      public Optional<String> closedBeyond(Duration timeout) {
+        return meter == null ? Optional.empty()
+            : LinkStatusJson.closedBeyond(LinkStatusJson.of(meter.status(), config.link(), overrideWindows),
+                Instant.now(), timeout);
+      }
+
+      @Override
+      public void override(boolean on) {
+        TransportVerticle.this.override(on);
+      }
+
+      @Override
+      public void retryCredentialsNow() {
+        TransportVerticle.this.retryCredentialsNow();
+      }
+
+      @Override
+      public String lastProblem() {
+        return meterWaiting ? "metered link: " + LinkStatusJson.closedReason(meter.status(), config.link())
+            .orElse("the daily quota (link.dailyQuota) or the rate (link.maxRate)")
+            : connection != ClientMeters.Connection.CONNECTED && lastError != null ? lastError : "";
+      }
+    });
+    vertx.eventBus().<SendingFlush>localConsumer(ClientBus.FLUSH_SENDING, flushes::on);
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
-    vertx.eventBus().localConsumer(ClientBus.RETRY_CREDENTIALS, msg -> retryCredentialsNow());
     vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body() != null ? msg.body() : meters.latestProgress()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
@@ -239,8 +265,6 @@ public final class TransportVerticle extends VerticleBase {
               "the daily quota (link.dailyQuota) or the rate (link.maxRate)");
           log.info("metered link: sending pauses for {}: {}; quota left: {}", Human.duration(wait), why,
               meter.quotaLeft() < 0 ? "unlimited" : Human.bytes(meter.quotaLeft()));
-          vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem("metered link: " + why, false),
-              ClientBus.UNBOUNDED_WAIT);
         }
         long[] timer = new long[1];
         timer[0] = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
@@ -383,7 +407,6 @@ public final class TransportVerticle extends VerticleBase {
 
   private void retry(Attempt a, boolean probe, Optional<Duration> retryAfter, String reason) {
     Duration delay = backoff.delay(a.failures(), retryAfter);
-    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, false), ClientBus.UNBOUNDED_WAIT);
     // log the first failure and then sparsely, so an outage of hours does not flood the log
     if (a.failures() == 1 || Integer.bitCount(a.failures()) == 1) {
       log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {}",
@@ -400,7 +423,7 @@ public final class TransportVerticle extends VerticleBase {
     String reason = "the server refused the InfluxDB credentials of " + target.credentials().principal()
         + " (HTTP " + rejected.status() + ": " + rejected.reason() + "); check influx.username and influx.password in "
         + configSource + " and the user's permissions on database " + target.database() + " in the central InfluxDB";
-    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, true), ClientBus.UNBOUNDED_WAIT);
+    flushes.blocked(reason);
     if (!authBlocked) {
       log.error("stopped sending: {}. The spool keeps growing on disk; trying again every {} (or at once on "
           + "outflux flush)", reason, Human.duration(config.authRetryInterval()));
@@ -454,10 +477,13 @@ public final class TransportVerticle extends VerticleBase {
     resume.forEach(p -> attempt(p, false));
   }
 
+  /**
+   * The server asked for a flush over the stream: like any caller, the transport hands it to the
+   * pipeline's one entry (the tail), from where it comes down the stages again.
+   */
   private void flushRequestedByServer() {
     vertx.eventBus().request(ClientBus.FLUSH, FlushRequest.of(FlushRequest.DEFAULT_TIMEOUT),
-            new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)
-                .setSendTimeout(FlushRequest.DEFAULT_TIMEOUT.toMillis() + 5_000))
+            ClientBus.flushWait(FlushRequest.DEFAULT_TIMEOUT))
         .onSuccess(reply -> log.info("flush asked by the server done: {}", reply.body()))
         .onFailure(err -> log.warn("flush asked by the server failed: {}", err.getMessage()));
   }

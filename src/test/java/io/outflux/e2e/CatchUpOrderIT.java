@@ -87,10 +87,10 @@ class CatchUpOrderIT {
       long oldSynced = countHost(db, "old");
       assertTrue(oldSynced < backlog, "every new line is in InfluxDB while the backlog is not yet: " + oldSynced
           + " of " + backlog + " old points");
-      assertEquals(1.0, catchingUpGauge(), "outflux_client_catching_up shows the catch-up");
+      assertEquals(1.0, catchingUpGauge(db), "outflux_client_catching_up shows the catch-up");
       assertEquals(backlog + fresh, Await.value(() -> countAll(db), backlog + fresh, Duration.ofSeconds(120)));
       assertCatchUpMergedAndNothingSyncedLeft(dir, spool);
-      assertEquals(0.0, catchingUpGauge(), "and its end");
+      assertEquals(0.0, catchingUpGauge(db), "and its end");
     } finally {
       undeploy(deployment);
     }
@@ -197,7 +197,7 @@ class CatchUpOrderIT {
               .put("influx", new JsonObject().put("url", central.influxd.url()))))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       // reconnected, the reader takes its next step and splits the backlog at the spool's end
-      await("the catch-up starts").atMost(Duration.ofSeconds(30)).until(() -> catchingUpGauge() == 1.0);
+      await("the catch-up starts").atMost(Duration.ofSeconds(30)).until(() -> catchingUpGauge(db) == 1.0);
       int fresh = 1_000;
       TelegrafLikeLines newLines = new TelegrafLikeLines("new", NEW_START);
       for (int i = 0; i < fresh; i += 100) {
@@ -344,8 +344,10 @@ class CatchUpOrderIT {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  private static double catchingUpGauge() {
-    return io.outflux.metrics.Metrics.registry().get("outflux_client_catching_up").gauge().value();
+  /** This test client's gauge (each client's meters carry its id). */
+  private static double catchingUpGauge(String db) {
+    return io.outflux.metrics.Metrics.registry().get("outflux_client_catching_up")
+        .tag(io.outflux.client.ClientMeters.CLIENT_TAG, "edge-" + db).gauge().value();
   }
 
   private static void undeploy(String deployment) throws Exception {

@@ -316,10 +316,9 @@ class SpoolTailTest {
         + ", more than the window, a pending batch and a held chunk allow (" + bound + ")");
   }
 
-  /** The real batcher (the spool-end source only serves flushes, which this test never asks for). */
+  /** The real batcher. */
   private static BatchVerticle batcher(SyncConfig sync) {
-    return new BatchVerticle(sync, Checkpoint.EMPTY, () -> io.vertx.core.Future.succeededFuture(
-        io.outflux.spool.SpoolPosition.START), io.outflux.client.ClientMeters.of("tail-test"));
+    return new BatchVerticle(sync, Checkpoint.EMPTY, io.outflux.client.ClientMeters.of("tail-test"));
   }
 
   private static boolean firstBytesAreZero(Path file, int n) {
