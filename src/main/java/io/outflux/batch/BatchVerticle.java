@@ -117,12 +117,7 @@ public final class BatchVerticle extends VerticleBase {
   private void onChunk(Message<SpoolChunk> msg) {
     SpoolChunk chunk = msg.body();
     Lane lane = chunk.history() && history != null ? history : live;
-    if (lane.held != null && lane.held.body() == chunk) {
-      lane.held = msg; // the tail asked again while the chunk waits: the newer request gets the answer
-      return;
-    }
-    if (lane.lastTaken == chunk) {
-      msg.reply(null); // taken already; the answer crossed the tail's asking again
+    if (lane.askedAgain(msg)) {
       return;
     }
     if (chunk.history() && chunk.lineCount() == 0) {
@@ -142,8 +137,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private void accept(Lane lane, Message<SpoolChunk> msg) {
     backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
-    lane.add(msg.body(), config);
-    lane.lastTaken = msg.body();
+    lane.take(msg.body(), config);
     linesRead += msg.body().lineCount();
     meters.linesRead.increment(msg.body().lineCount());
     msg.reply(null);

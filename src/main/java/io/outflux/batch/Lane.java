@@ -48,6 +48,23 @@ final class Lane {
         && pending.length() + (long) chunk.bytes() <= config.maxBatchSize());
   }
 
+  /**
+   * The tail asked again with a chunk this lane holds (the newer request gets the answer) or took
+   * already (answered at once: the answer crossed the tail's asking again); false for a new chunk.
+   * The tail resends the very same chunk object, so identity tells a resend from new lines.
+   */
+  boolean askedAgain(Message<SpoolChunk> msg) {
+    if (held != null && held.body() == msg.body()) {
+      held = msg;
+      return true;
+    }
+    if (lastTaken == msg.body()) {
+      msg.reply(null);
+      return true;
+    }
+    return false;
+  }
+
   /** The pending lines must leave now: a chunk waits behind them, or the rest of a split chunk. */
   boolean mustSend() {
     return held != null || overflow != null;
@@ -57,6 +74,12 @@ final class Lane {
    * Adds a chunk that {@link #fits}. A chunk larger than a batch's limits (only an empty batch takes
    * one) is split: the head that fits is pending, the rest waits in {@link #overflow}.
    */
+  /** Takes a chunk the tail handed over ({@link #add}), remembering it in case the tail asks again. */
+  void take(SpoolChunk chunk, SyncConfig config) {
+    lastTaken = chunk;
+    add(chunk, config);
+  }
+
   void add(SpoolChunk chunk, SyncConfig config) {
     if (chunk.lineCount() > config.maxBatchLines() || chunk.bytes() > config.maxBatchSize()) {
       LineCut.Cut cut = LineCut.head(chunk.lines(), config.maxBatchLines(), config.maxBatchSize());

@@ -190,8 +190,10 @@ class CatchUpOrderIT {
       for (int i = 100; i < backlog; i += 20_000) {
         Files.write(spool, old.block(i, Math.min(backlog, i + 20_000)), StandardOpenOption.APPEND);
       }
-      // the outage itself: the server stays away for longer than the client's backlog check (every 2 s)
-      Thread.sleep(3_000);
+      // the outage itself: the server stays away for longer than the client's backlog check (every 2 s),
+      // and no catch-up starts without it
+      await("the outage").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .until(() -> catchingUpGauge(db) == 0.0);
       server = vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(new JsonObject()
               .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
               .put("influx", new JsonObject().put("url", central.influxd.url()))))

@@ -245,7 +245,8 @@ class SpoolTailTest {
     Path journal = Path.of(spool + ".checkpoint.stamps");
     assertTrue(Files.exists(journal), "the stamps are durable before the lines leave");
     vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Thread.sleep(20); // the clock moves on: a line stamped again at its second read would get another stamp
+    long stopped = System.currentTimeMillis(); // the clock moves on: a line stamped again would get another stamp
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> System.currentTimeMillis() > stopped + 20);
     batcher.lines.clear();
     batcher.ack = true;
     startTail(config(4096, 0));
