@@ -61,7 +61,7 @@ public final class ClientStatus {
         .put("path", spool.getString("spool"))
         .put("readable", spool.getBoolean("spoolReadable", false))
         .put("readOffset", spool.getLong("readOffset", 0L));
-    copy(spool, spoolPart, "spoolProblem", "checkpointProblem", "diskProblem", "losses");
+    copy(spool, spoolPart, "spoolProblem", "checkpointProblem", "diskProblem", "losses", "unaccountedFiles");
     json.put("spool", spoolPart);
     json.put("link", transport.getJsonObject("link", new JsonObject().put("limited", false)));
     List<String> errors = new ArrayList<>();

@@ -43,6 +43,7 @@ final class StatusFormat {
     long records = dead.getLong("records", -1L);
     line(sb, "dead letter", (records < 0 ? "unknown" : count(records)) + " records in " + dead.getString("file")
         + " (" + count(dead.getLong("sinceStart", 0L)) + " since the client started)");
+    spool(sb, s.getJsonObject("spool", new JsonObject()));
     line(sb, "link", link(s.getJsonObject("link", new JsonObject()), now));
     JsonObject audit = s.getJsonObject("audit");
     if (audit != null && audit.getBoolean("enabled", false)) {
@@ -55,6 +56,22 @@ final class StatusFormat {
     }
     line(sb, "ready", isReady ? "yes" : "no: " + String.join("; ", reasons(ready)));
     return sb.toString();
+  }
+
+  /** Lost spool data not acknowledged, and files in the spool directory the client cannot account for. */
+  private static void spool(StringBuilder sb, JsonObject spool) {
+    JsonObject losses = spool.getJsonObject("losses", new JsonObject());
+    long open = losses.getLong("unacknowledged", 0L);
+    if (open > 0) {
+      line(sb, "lost", open + " loss(es) not acknowledged: " + bytes(losses.getLong("bytes", 0L)) + ", "
+          + io.outflux.spool.LossLedger.linesText(open, losses.getLong("lines", 0L), losses.getLong("linesUnknown", open))
+          + " (outflux loss list; outflux loss ack)");
+    }
+    for (Object o : spool.getJsonArray("unaccountedFiles", new JsonArray())) {
+      JsonObject u = (JsonObject) o;
+      line(sb, "unaccounted", u.getString("file") + " (" + bytes(u.getLong("bytes", 0L)) + ", left alone, not synced): "
+          + u.getString("why"));
+    }
   }
 
   /** "verified up to T; windows checked N, differing N, repaired N, unrepairable N[; waiting: why][; error: ...]". */

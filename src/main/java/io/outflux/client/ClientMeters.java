@@ -49,6 +49,9 @@ public final class ClientMeters {
   public final Counter checkpointWriteFailures;
   /** Spool bytes provably lost before they were synced (e.g. an archive deleted by the writer); spool code. */
   public final Counter lostBytes;
+  /** Lines of those, where known (an unknown count adds nothing here; the loss record says "unknown"). */
+  public final Counter lostLines;
+  private final AtomicLong unaccountedFiles = new AtomicLong();
   /** Epoch millis of the last acknowledgement; the client's start until the first one. */
   private final AtomicLong lastAckMillis = new AtomicLong(System.currentTimeMillis());
   private final AtomicLong deadLetterRecords = new AtomicLong();
@@ -130,6 +133,12 @@ public final class ClientMeters {
         .tags(tags).register(r);
     lostBytes = Counter.builder("outflux_client_lost_bytes")
         .description("spool bytes lost before they were synced (counted, never silent)").tags(tags).register(r);
+    lostLines = Counter.builder("outflux_client_lost_lines")
+        .description("lines of the lost spool bytes, where they could be counted (lost bytes still readable in a "
+            + "copy outflux does not read)").tags(tags).register(r);
+    Gauge.builder("outflux_client_spool_unaccounted_files", unaccountedFiles, AtomicLong::get)
+        .description("files in the spool directory the client cannot account for (compressed copies, unknown "
+            + "names): left alone, not synced").tags(tags).register(r);
     diskFullEvents = Counter.builder("outflux_client_spool_disk_full_events")
         .description("times the spool's file system was found full (writers get No space left on device)")
         .tags(tags).register(r);
@@ -193,6 +202,11 @@ public final class ClientMeters {
     } else if (!full) {
       diskFull.set(false);
     }
+  }
+
+  /** The spool directory holds {@code files} files the client cannot account for. */
+  public void unaccountedFiles(long files) {
+    unaccountedFiles.set(files);
   }
 
   /** Checkpoint writes fail now (true) or work again (false). */

@@ -33,8 +33,8 @@ public final class LossLedger {
     }
 
     public String describe() {
-      return (bytes < 0 ? "an unknown number of bytes" : bytes + " bytes") + (lines >= 0 ? " (" + lines + " lines)" : "")
-          + " of " + file + ": " + cause;
+      return (bytes < 0 ? "an unknown number of bytes" : bytes + " bytes") + " ("
+          + (lines >= 0 ? lines + " lines" : "lines unknown") + ") of " + file + ": " + cause;
     }
   }
 
@@ -103,16 +103,30 @@ public final class LossLedger {
     return n;
   }
 
-  /** The status part: unacknowledged losses, their bytes, and a one-line summary. */
+  /**
+   * The status part: unacknowledged losses, their bytes, their lines where known ({@code linesUnknown}:
+   * how many of the losses have no line count), and a one-line summary.
+   */
   public JsonObject status() {
     List<Loss> open = list().stream().filter(l -> !l.acked()).toList();
     long bytes = open.stream().mapToLong(l -> Math.max(0, l.bytes())).sum();
+    long lines = open.stream().mapToLong(l -> Math.max(0, l.lines())).sum();
+    long linesUnknown = open.stream().filter(l -> l.lines() < 0).count();
     JsonObject json = new JsonObject().put("file", path.toString()).put("unacknowledged", open.size())
-        .put("bytes", bytes);
+        .put("bytes", bytes).put("lines", lines).put("linesUnknown", linesUnknown);
     if (!open.isEmpty()) {
-      json.put("summary", open.size() + " loss(es) of spool data not acknowledged, " + bytes + " bytes; last: "
-          + open.get(open.size() - 1).describe());
+      json.put("summary", open.size() + " loss(es) of spool data not acknowledged, " + bytes + " bytes, "
+          + linesText(open.size(), lines, linesUnknown) + "; last: " + open.get(open.size() - 1).describe());
     }
     return json;
+  }
+
+  /** "N lines", "lines unknown", or "at least N lines (M of the losses unknown)": never an invented count. */
+  public static String linesText(long losses, long lines, long linesUnknown) {
+    if (linesUnknown == 0) {
+      return lines + " lines";
+    }
+    return linesUnknown == losses ? "lines unknown"
+        : "at least " + lines + " lines (" + linesUnknown + " of the losses with an unknown number of lines)";
   }
 }

@@ -71,21 +71,29 @@ final class ResumePlanner {
       } else {
         long lost = start.seenSize() < 0 ? (synced.offset() == 0 ? 0 : -1)
             : Math.max(0, start.seenSize() - synced.offset());
+        long lines = lost == 0 ? 0 : -1; // the bytes are gone: their lines cannot be counted
         String cause = "the checkpoint's file " + why + " and no archive holds its content: "
             + (k < 0 ? "it was deleted before it was synced (Telegraf's rotation_max_archives = 0 deletes rotated "
             + "files at once: set rotation_max_archives = -1)" : "it was deleted before it was synced and a new file "
             + "got its inode (Telegraf's rotation_max_archives = 0: set -1), or truncated externally, or rotated "
             + "by copytruncate to a copy whose name outflux does not know (name it <stem>.<YYYY-MM-DD>-<unix "
-            + "seconds><ext>)");
+            + "seconds><ext> or, with logrotate, <name>.N or <name>-YYYYMMDD)");
+        LostCopy.Found held = synced.offset() > 0 ? LostCopy.find(files, synced) : null;
+        if (held != null) { // still readable in a copy outflux does not read: measured exactly
+          lost = held.bytes();
+          lines = held.lines();
+          cause = "the checkpoint's file " + why + "; " + LostCopy.cause(held, files.spool().getFileName().toString(),
+              synced.offset());
+        }
         if (lost == 0) {
           log.info("the checkpoint's file {} ({}) {}; all of it had been synced, nothing is lost; reading the {} "
               + "spool files present from their start", synced.name(), synced.file(), why, list.size());
         } else {
-          log.warn("spool data lost: {} bytes of {} after the synced offset {}: {}; reading the {} spool files "
+          log.warn("spool data lost: {} bytes ({}) of {} after the synced offset {}: {}; reading the {} spool files "
               + "present from their start (outflux loss list shows it; outflux loss ack clears it)",
-              lost < 0 ? "an unknown number of" : Long.toString(lost), synced.name(), synced.offset(), cause,
-              list.size());
-          losses.add(new LossLedger.Loss(java.time.Instant.now(), synced.name(), lost, -1, cause, false));
+              lost < 0 ? "an unknown number of" : Long.toString(lost), lines < 0 ? "lines unknown" : lines + " lines",
+              synced.name(), synced.offset(), cause, list.size());
+          losses.add(new LossLedger.Loss(java.time.Instant.now(), synced.name(), lost, lines, cause, false));
         }
         return null;
       }

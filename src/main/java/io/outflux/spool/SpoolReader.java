@@ -308,6 +308,16 @@ final class SpoolReader {
     Future<SpoolFile> search = limit != null || r.tail.length == 0 ? Future.succeededFuture(null)
         : vertx.executeBlocking(() -> ResumePlanner.findCopy(files.scan(), at, done), true);
     return search.compose(copy -> {
+      if (copy != null) {
+        return Future.succeededFuture(copy);
+      }
+      Future<LostCopy.Found> held = r.tail.length == 0 ? Future.succeededFuture(null)
+          : vertx.executeBlocking(() -> LostCopy.find(files, at), true);
+      return held.map(h -> {
+        lostTo(r, fileSize, h);
+        return (SpoolFile) null;
+      });
+    }).compose(copy -> {
       host.truncated(r.file.id()); // its offsets now hold other lines
       if (copy != null) {
         log.info("spool file {} was truncated to {} bytes below the read offset {}, and {} holds its content (a "
@@ -319,14 +329,6 @@ final class SpoolReader {
         resume = new ResumePoint(copy, r.readPos);
         return r.handle.close().map(true);
       }
-      long lost = Math.max(0, r.seenSize - r.readPos);
-      log.warn("spool file {} shrank to {} bytes below the read offset {} and no archive holds its content: it was "
-          + "truncated; {} bytes written before the truncation and not read yet are lost; reading it from the start. "
-          + "A copytruncate rotation must name the copy as Telegraf does (<stem>.<YYYY-MM-DD>-<unix seconds><ext>)",
-          r.name, fileSize, r.readPos, lost);
-      host.lost(new LossLedger.Loss(Instant.now(), r.name, lost, -1, "truncated below the read offset " + r.readPos
-          + " with no copy found (an external truncate, or a copytruncate whose copy has a name outflux does not "
-          + "know)", false));
       r.readPos = 0;
       r.punched = 0;
       r.skippingOversized = false;
@@ -335,6 +337,25 @@ final class SpoolReader {
       readOffset = 0;
       return Future.succeededFuture(true);
     });
+  }
+
+  /**
+   * Records the loss of a truncation without a readable copy: the bytes between the read offset and
+   * the size last seen (lines unknown, they are gone), or, when a copy outflux does not read holds
+   * them ({@code held}), exactly what the copy has after the offset.
+   */
+  private void lostTo(Reading r, long fileSize, LostCopy.Found held) {
+    long lost = held != null ? held.bytes() : Math.max(0, r.seenSize - r.readPos);
+    long lines = held != null ? held.lines() : (lost == 0 ? 0 : -1);
+    String cause = "truncated below the read offset " + r.readPos + (held != null
+        ? "; " + LostCopy.cause(held, files.spool().getFileName().toString(), r.readPos)
+        : " with no copy found (an external truncate, or a copytruncate whose copy has a name outflux does not know: "
+        + "name it <stem>.<YYYY-MM-DD>-<unix seconds><ext> as Telegraf does, or <name>.N / <name>-YYYYMMDD as "
+        + "logrotate does)");
+    log.warn("spool data lost: {} bytes ({}) of {}, which shrank to {} bytes below the read offset {}, not read yet: "
+        + "{}; reading it from the start (outflux loss list shows it; outflux loss ack clears it)", lost,
+        lines < 0 ? "lines unknown" : lines + " lines", r.name, fileSize, r.readPos, cause);
+    host.lost(new LossLedger.Loss(Instant.now(), r.name, lost, lines, cause, false));
   }
 
   /** The history segment is read: the batcher hears it with a chunk without lines. */

@@ -62,6 +62,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private final DeadLetterFile deadLetters;
   private final StampJournal stamps;
   private final LossLedger losses;
+  /** Files in the spool directory the client cannot account for: reported, left alone. */
+  private final UnaccountedFiles unaccounted;
   /** Follows the spool; from the boundary during a catch-up. */
   private volatile SpoolReader live;
   /** The backlog up to the boundary during a newest-first catch-up; null otherwise. */
@@ -91,7 +93,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     this.start = start;
     this.catchUpOrder = catchUpOrder;
     this.catchUpThreshold = catchUpThreshold;
-    this.files = new SpoolFiles(config.path());
+    this.files = new SpoolFiles(config.path(), SpoolFiles.ownNames(config));
+    this.unaccounted = new UnaccountedFiles(files, meters);
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start, meters);
     this.deadLetters = new DeadLetterFile(config.deadLetter(), meters);
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
@@ -123,6 +126,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
             json.put("checkpointProblem", checkpointProblem + " (" + config.checkpoint() + ")");
           }
           json.put("losses", lossesNow);
+          io.vertx.core.json.JsonArray strays = unaccounted.status();
+          if (!strays.isEmpty()) {
+            json.put("unaccountedFiles", strays);
+          }
           String disk = diskProblem;
           if (disk != null) {
             json.put("diskProblem", disk);
@@ -146,6 +153,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private void recordLoss(LossLedger.Loss loss) {
     if (loss.bytes() > 0) {
       meters.lostBytes.increment(loss.bytes());
+    }
+    if (loss.lines() > 0) {
+      meters.lostLines.increment(loss.lines());
     }
     try {
       losses.record(loss);
@@ -229,7 +239,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           stamps.set(loaded);
           return vertx.executeBlocking(this::plan, true);
         })
-        .compose(this::startReaders);
+        .compose(this::startReaders)
+        .onSuccess(v -> measureSpool()); // files it cannot account for are named at once, not after 5 s
   }
 
   /** Blocking. */
@@ -341,6 +352,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
       }).sum();
       meters.spoolBytes(size);
       checkDisk();
+      unaccounted.report(unaccounted.scan());
       return SpoolEnd.of(config.path(), read, SpoolEnd.ESTIMATE_LOOK_BACK);
     }, false).onSuccess(end -> vertx.eventBus().publish(ClientBus.SPOOL_END, end, ClientBus.LOCAL));
   }

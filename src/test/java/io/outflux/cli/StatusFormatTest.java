@@ -71,4 +71,19 @@ class StatusFormatTest {
     assertTrue(text.contains("\nlink        not metered\n"), text);
     assertTrue(text.endsWith("\nready       yes\n"), text);
   }
+
+  @Test
+  void lostDataAndFilesTheClientCannotAccountForHaveALineEach() {
+    JsonObject s = status().put("spool", new JsonObject()
+        .put("losses", new JsonObject().put("unacknowledged", 2).put("bytes", 2_048).put("lines", 10)
+            .put("linesUnknown", 1))
+        .put("unaccountedFiles", new JsonArray().add(new JsonObject().put("file", "metrics.lp.1.gz").put("bytes", 1_024)
+            .put("why", "a compressed copy"))));
+    String text = StatusFormat.format(s, NOW);
+    assertTrue(text.contains("\nlost        2 loss(es) not acknowledged: 2.0 KiB, at least 10 lines (1 of the losses with "
+        + "an unknown number of lines) (outflux loss list; outflux loss ack)\n"), text);
+    assertTrue(text.contains("\nunaccounted metrics.lp.1.gz (1.0 KiB, left alone, not synced): a compressed copy\n"),
+        text);
+    assertTrue(!StatusFormat.format(status(), NOW).contains("unaccounted"), "nothing to say: no line");
+  }
 }

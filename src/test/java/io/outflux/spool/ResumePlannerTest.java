@@ -38,7 +38,8 @@ class ResumePlannerTest {
   }
 
   private ResumePlanner.ResumePoint plan(Path spool, Checkpoint c, List<LossLedger.Loss> losses, Set<FileId> done) {
-    return ResumePlanner.plan(new SpoolFiles(spool), c, new StampJournal(dir.resolve("stamps")), new Compactor(), done,
+    SpoolConfig config = SpoolConfig.defaults(spool);
+    return ResumePlanner.plan(new SpoolFiles(spool, SpoolFiles.ownNames(config)), c, new StampJournal(dir.resolve("stamps")), new Compactor(), done,
         losses);
   }
 
@@ -63,6 +64,61 @@ class ResumePlannerTest {
   }
 
   @Test
+  void aLogrotateCopytruncateToNameDotOneWhileStoppedResumesInTheCopy() throws Exception {
+    Path spool = dir.resolve("metrics.lp");
+    Files.write(spool, lines(0, 100));
+    long offset = lines(0, 60).length;
+    Checkpoint c = checkpointAt(spool, offset, Files.size(spool));
+    Path older = dir.resolve("metrics.lp.2"); // an earlier rotation's copy, wholly synced
+    Files.write(older, lines(-10, 0));
+    Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Path copy = dir.resolve("metrics.lp.1");
+    Files.copy(spool, copy);
+    Files.write(spool, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+    List<LossLedger.Loss> losses = new ArrayList<>();
+    Set<FileId> done = new HashSet<>();
+    ResumePlanner.ResumePoint r = plan(spool, c, losses, done);
+    assertEquals(copy, r.file().path());
+    assertEquals(offset, r.offset());
+    assertTrue(losses.isEmpty(), "" + losses);
+    assertTrue(Files.exists(copy));
+    assertTrue(!Files.exists(older), "the older copy came before the checkpoint's content: synced, deleted");
+  }
+
+  @Test
+  void aLogrotateCreateRotationToNameDotOneWhileStoppedIsFoundByItsInode() throws Exception {
+    Path spool = dir.resolve("metrics.lp");
+    Files.write(spool, lines(0, 100));
+    long offset = lines(0, 60).length;
+    Checkpoint c = checkpointAt(spool, offset, Files.size(spool));
+    Path rotated = dir.resolve("metrics.lp.1");
+    Files.move(spool, rotated);
+    Files.write(spool, lines(100, 110));
+    List<LossLedger.Loss> losses = new ArrayList<>();
+    ResumePlanner.ResumePoint r = plan(spool, c, losses, new HashSet<>());
+    assertEquals(rotated, r.file().path());
+    assertEquals(offset, r.offset());
+    assertTrue(losses.isEmpty(), "" + losses);
+  }
+
+  @Test
+  void aCompressedCopyWhileStoppedIsALossOfExactlyItsUnsyncedBytesAndLinesNamingTheCopy() throws Exception {
+    Path spool = dir.resolve("metrics.lp");
+    Files.write(spool, lines(0, 100));
+    long offset = lines(0, 60).length;
+    Checkpoint c = checkpointAt(spool, offset, offset + 5); // the client saw little of what came after
+    UnaccountedFilesTest.gzip(spool, dir.resolve("metrics.lp.1.gz"));
+    Files.write(spool, lines(100, 110), StandardOpenOption.TRUNCATE_EXISTING);
+    List<LossLedger.Loss> losses = new ArrayList<>();
+    assertNull(plan(spool, c, losses, new HashSet<>()));
+    assertEquals(1, losses.size());
+    assertEquals(lines(60, 100).length, losses.get(0).bytes(), "measured in the copy, not the size last seen");
+    assertEquals(40, losses.get(0).lines());
+    assertTrue(losses.get(0).cause().contains("metrics.lp.1.gz") && losses.get(0).cause().contains("zcat"),
+        losses.get(0).cause());
+  }
+
+  @Test
   void aFileRotatedAndDeletedBeforeItWasSyncedIsALossOfExactlyTheUnsyncedBytesSeen() throws Exception {
     Path spool = dir.resolve("metrics.lp");
     Files.write(spool, lines(0, 100));
@@ -76,6 +132,7 @@ class ResumePlannerTest {
     assertEquals(1, losses.size());
     assertEquals(size - offset, losses.get(0).bytes());
     assertTrue(losses.get(0).cause().contains("rotation_max_archives"), losses.get(0).cause());
+    assertEquals(-1, losses.get(0).lines(), "the bytes are gone: their lines are unknown, not guessed");
   }
 
   @Test

@@ -51,10 +51,33 @@ class SpoolTailTest {
     final List<String> lines = new CopyOnWriteArrayList<>();
     final AtomicLong seq = new AtomicLong();
     volatile boolean ack = true;
+    /** While set, chunks are taken but not accepted (the tail waits, as behind a full in-flight window). */
+    volatile boolean hold;
+    final List<io.vertx.core.eventbus.Message<SpoolChunk>> held = new CopyOnWriteArrayList<>();
+
+    /** Accepts the chunks held back, and the next ones at once. */
+    void release() {
+      context.runOnContext(v -> {
+        hold = false;
+        held.forEach(this::take);
+        held.clear();
+      });
+    }
 
     @Override
     public Future<?> start() {
       vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, msg -> {
+        if (hold) {
+          held.add(msg);
+        } else {
+          take(msg);
+        }
+      });
+      return Future.succeededFuture();
+    }
+
+    private void take(io.vertx.core.eventbus.Message<SpoolChunk> msg) {
+      {
         SpoolChunk chunk = msg.body();
         for (String l : chunk.lines().toString(StandardCharsets.UTF_8).split("\n")) {
           lines.add(l);
@@ -64,8 +87,7 @@ class SpoolTailTest {
         if (ack) {
           vertx.eventBus().publish(ClientBus.ACKED, new Checkpoint(chunk.end(), seq.incrementAndGet()));
         }
-      });
-      return Future.succeededFuture();
+      }
     }
   }
 
@@ -297,6 +319,71 @@ class SpoolTailTest {
       assertTrue(log.messages().stream().anyMatch(m -> m.contains("truncated")), log.messages().toString());
     }
     assertEquals(expected(0, 110), batcher.lines);
+  }
+
+  /** logrotate's copytruncate: copy under the name given, then truncate in place (what cp + truncate -s 0 do). */
+  private void copytruncate(Path copy) throws Exception {
+    Files.copy(spool, copy);
+    try (FileChannel ch = FileChannel.open(spool, StandardOpenOption.WRITE)) {
+      ch.truncate(0);
+    }
+  }
+
+  @Test
+  void aLogrotateCopytruncateToNameDotOneIsReadOnInTheCopyThenTheTruncatedFileFromItsStart() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    batcher.hold = true;
+    deploy(batcher);
+    append(spool, lines(0, 1000)); // about 24 KB: the tail reads the first 4 KiB and waits for the batcher
+    startTail(config(4096, 0));
+    Await.until(() -> batcher.held.size(), n -> n == 1, WAIT);
+    copytruncate(dir.resolve("metrics.lp.1"));
+    append(spool, lines(1000, 1010));
+    try (LogCapture log = new LogCapture(SpoolTailVerticle.class)) {
+      batcher.release();
+      assertEquals(1010, Await.value(() -> batcher.lines.size(), 1010, WAIT));
+      assertTrue(log.messages().stream().anyMatch(m -> m.contains("metrics.lp.1 holds its content (a copytruncate)")),
+          log.messages().toString());
+    }
+    assertEquals(expected(0, 1010), batcher.lines, "the rest from the copy, then the truncated file from its start");
+    assertEquals(0, Await.value(() -> Files.exists(dir.resolve("metrics.lp.1")) ? 1 : 0, 0, WAIT),
+        "the copy is deleted once all of it is acknowledged");
+    assertFalse(Files.exists(LossLedger.pathFor(Path.of(spool + ".checkpoint"))), "no loss");
+  }
+
+  @Test
+  void aCompressedCopytruncateIsALossOfExactlyTheUnreadLinesAndTheCopyIsReportedAndKept() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    batcher.hold = true;
+    deploy(batcher);
+    append(spool, lines(0, 1000));
+    SpoolTailVerticle tail = startTail(config(4096, 0));
+    Await.until(() -> batcher.held.size(), n -> n == 1, WAIT);
+    long read = tail.readOffset();
+    int readLines = batcher.held.get(0).body().lineCount();
+    long size = Files.size(spool);
+    Path gz = dir.resolve("metrics.lp.1.gz"); // compress without delaycompress: only the gzipped copy is left
+    UnaccountedFilesTest.gzip(spool, gz);
+    try (FileChannel ch = FileChannel.open(spool, StandardOpenOption.WRITE)) {
+      ch.truncate(0);
+    }
+    append(spool, lines(1000, 1010));
+    batcher.release();
+    assertEquals(readLines + 10, Await.value(() -> batcher.lines.size(), readLines + 10, WAIT));
+    LossLedger ledger = new LossLedger(LossLedger.pathFor(Path.of(spool + ".checkpoint")));
+    List<LossLedger.Loss> losses = Await.until(ledger::list, l -> !l.isEmpty(), WAIT);
+    assertEquals(size - read, losses.get(0).bytes());
+    assertEquals(1000 - readLines, losses.get(0).lines(), "counted in the gzipped copy");
+    assertTrue(losses.get(0).cause().contains("metrics.lp.1.gz"), losses.get(0).cause());
+    JsonObject status = Await.until(() -> vertx.eventBus().<JsonObject>request(ClientBus.STATUS_SPOOL, null)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body(),
+        s -> s.containsKey("unaccountedFiles"), WAIT);
+    assertEquals("metrics.lp.1.gz", status.getJsonArray("unaccountedFiles").getJsonObject(0).getString("file"));
+    assertEquals(1000L - readLines, status.getJsonObject("losses").getLong("lines"));
+    assertTrue(Files.exists(gz), "never deleted");
+    List<String> expected = new ArrayList<>(expected(0, readLines));
+    expected.addAll(expected(1000, 1010));
+    assertEquals(expected, batcher.lines);
   }
 
   @Test
