@@ -18,7 +18,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   anyone --FLUSH(JsonObject)--> tail          the one entry of a flush (admin, shutdown hook, server)
  *   tail --LINES(SpoolChunk)--> batch           reply: taken (the tail's backpressure)
  *   tail --CATCH_UP(Checkpoint.CatchUp)--> batch, before the first chunk of a newest-first catch-up
- *   tail --SPOOL_END(SpoolPosition)--> batch    publish: where the spool's complete lines end (backlog)
+ *   tail --SPOOL_END(SpoolPosition)--> batch    publish, once a second: where the complete lines end (backlog)
  *   tail --FLUSH_BATCHES(FlushOrder)--> batch   reply once the server acknowledged up to the order's target
  *   batch --BATCHES(Batch)--> transport         reply: taken over
  *   batch --FLUSH_SENDING(SendingFlush)--> transport  a flush runs (forced: windows ignored); reply when it
@@ -74,8 +74,8 @@ public final class ClientBus {
    */
   public static final String FLUSH_SENDING = "outflux.client.flush.sending";
   /**
-   * publish {@link io.outflux.spool.SpoolPosition}, tail to batcher, each time the tail measures the
-   * spool: where its complete lines end (for the backlog), so that no other stage reads spool files.
+   * publish {@link io.outflux.spool.SpoolPosition}, tail to batcher, about once a second: where the
+   * spool's complete lines end (for the backlog of lines not read yet), so that no other stage reads spool files.
    */
   public static final String SPOOL_END = "outflux.client.spool-end";
   /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */

@@ -48,6 +48,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private static final long BACKLOG_CHECK_MS = 2_000;
   /** How often the spool's size on disk is measured for the outflux_client_spool_bytes meter. */
   private static final long SPOOL_SIZE_EVERY_MS = 5_000;
+  /** How often the batcher learns where the spool's complete lines end (its backlog and lag meters). */
+  private static final long SPOOL_END_EVERY_MS = 1_000;
   /** Lines the batcher did not take (it is not there, or failed) are offered again this much later. */
   static final long HANDOVER_RETRY_MS = 1_000;
 
@@ -230,6 +232,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           deadLetterAtStart = n;
           meters.deadLetterRecords(n + deadLettered);
         });
+    vertx.setPeriodic(SPOOL_END_EVERY_MS, id -> publishSpoolEnd());
     vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> {
       measureSpool();
       checkpointWriter.refreshSeen();
@@ -336,12 +339,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
   }
 
-  /**
-   * Sums the spool files' sizes and looks at the free space on a worker, for the meters and the
-   * status, and tells the batcher where the complete lines end ({@link ClientBus#SPOOL_END}, its backlog).
-   */
+  /** Sums the spool files' sizes and looks at the free space on a worker, for the meters and the status. */
   private void measureSpool() {
-    SpoolPosition read = liveReadPosition();
     vertx.executeBlocking(() -> {
       long size = files.scan().stream().mapToLong(f -> {
         try {
@@ -353,8 +352,18 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
       meters.spoolBytes(size);
       checkDisk();
       unaccounted.report(unaccounted.scan());
-      return SpoolEnd.of(config.path(), read, SpoolEnd.ESTIMATE_LOOK_BACK);
-    }, false).onSuccess(end -> vertx.eventBus().publish(ClientBus.SPOOL_END, end, ClientBus.LOCAL));
+      return null;
+    }, false);
+  }
+
+  /**
+   * Tells the batcher where the complete lines end ({@link ClientBus#SPOOL_END}, for its backlog of
+   * lines not read yet), about once a second: a stat, and once caught up a read of the unfinished line only.
+   */
+  private void publishSpoolEnd() {
+    SpoolPosition read = liveReadPosition();
+    vertx.executeBlocking(() -> SpoolEnd.of(config.path(), read, SpoolEnd.ESTIMATE_LOOK_BACK), false)
+        .onSuccess(end -> vertx.eventBus().publish(ClientBus.SPOOL_END, end, ClientBus.LOCAL));
   }
 
   /** Where the live reader is (event loop); null between files. */
