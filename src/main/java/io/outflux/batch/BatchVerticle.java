@@ -1,6 +1,7 @@
 package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.client.ClientMeters;
 import io.outflux.protocol.LogSafe;
 import io.outflux.spool.Checkpoint;
@@ -104,6 +105,7 @@ public final class BatchVerticle extends VerticleBase {
       msg.reply(null);
       return;
     }
+    live.name = BatchSpan.HISTORY; // its batches from now on are the backlog's, however the lane began
     history = live;
     live = new Lane(msg.body().live());
     boundary = msg.body().boundary();
@@ -176,7 +178,7 @@ public final class BatchVerticle extends VerticleBase {
     long seq = nextSeq++;
     backlog.sent(seq, lane.pendingLines, lane.pending.length());
     Batch batch = new Batch(seq, lane.pending, lane.pendingLines, lane.pendingStart, lane.pendingEnd,
-        backlog.progress(0, 0, checkpointSynced()));
+        backlog.progress(0, 0, checkpointSynced()), lane.span.span(lane.name));
     lane.acks.sent(batch.seq(), batch.end(), batch.lines());
     laneOf.put(seq, lane);
     if (lane == live) {

@@ -33,9 +33,18 @@ final class Lane {
   SpoolChunk overflow;
   /** Everything of this segment up to here is acknowledged. */
   SpoolPosition synced;
+  /** The spool range of the pending lines: the next batch's identity. */
+  final PendingSpan span = new PendingSpan();
+  /** {@code live} or {@code history}, as the server's position ledger knows the lane. */
+  String name;
 
   Lane(SpoolPosition synced) {
+    this(synced, io.outflux.protocol.BatchSpan.LIVE);
+  }
+
+  Lane(SpoolPosition synced, String name) {
     this.synced = synced;
+    this.name = name;
   }
 
   boolean isFull(SyncConfig config) {
@@ -45,7 +54,7 @@ final class Lane {
   /** Whether {@code chunk} can join the pending lines without the batch going over a limit (an empty batch takes any). */
   boolean fits(SpoolChunk chunk, SyncConfig config) {
     return pendingLines == 0 || (pendingLines + (long) chunk.lineCount() <= config.maxBatchLines()
-        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize());
+        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize() && span.continues(chunk));
   }
 
   /**
@@ -84,9 +93,14 @@ final class Lane {
     if (chunk.lineCount() > config.maxBatchLines() || chunk.bytes() > config.maxBatchSize()) {
       LineCut.Cut cut = LineCut.head(chunk.lines(), config.maxBatchLines(), config.maxBatchSize());
       if (cut.bytes() < chunk.bytes()) {
-        overflow = new SpoolChunk(chunk.start(), chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
-            chunk.lineCount() - cut.lines(), chunk.history());
-        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history()));
+        // a verbatim chunk's bytes are the file's: the rest starts cut.bytes() further in the file
+        SpoolPosition restStart = chunk.verbatim() ? new SpoolPosition(chunk.start().file(), chunk.start().name(),
+            chunk.start().offset() + cut.bytes(), "") : chunk.start();
+        overflow = new SpoolChunk(restStart, chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
+            chunk.lineCount() - cut.lines(), chunk.history(), chunk.verbatim() ? chunk.fileKey() : null,
+            chunk.verbatim());
+        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history(),
+            chunk.fileKey(), chunk.verbatim()));
         return;
       }
     }
@@ -112,6 +126,9 @@ final class Lane {
     if (chunk.end() != null) {
       pendingFiles.add(chunk.end().file());
     }
+    long from = chunk.start().offset();
+    long to = chunk.end() != null ? chunk.end().offset() : chunk.verbatim() ? from + chunk.bytes() : -1;
+    span.add(chunk.fileKey(), from, to, chunk.verbatim());
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
     pendingEnd = chunk.end();
@@ -125,6 +142,7 @@ final class Lane {
   void clearPending() {
     pending = Buffer.buffer();
     pendingLines = 0;
+    span.clear();
     pendingFiles = new HashSet<>();
   }
 }

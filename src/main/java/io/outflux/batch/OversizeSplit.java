@@ -1,6 +1,7 @@
 package io.outflux.batch;
 
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.LogSafe;
 import io.outflux.transport.Delivery;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,13 @@ final class OversizeSplit {
         "too large for the server (HTTP 413: " + reason + "); sync.maxBatchSize is " + maxBatchSize + " bytes")));
   }
 
+  /** The halves at {@code cut}, numbered {@code first} and {@code second}; each names its own part of the spool range. */
   static Halves halves(Batch batch, LineCut.Cut cut, long first, long second) {
+    BatchSpan[] spans = batch.halves(cut.bytes());
     Batch a = new Batch(first, batch.payload().slice(0, cut.bytes()), cut.lines(), batch.start(), null,
-        batch.progress());
+        batch.progress(), spans[0]);
     Batch b = new Batch(second, batch.payload().slice(cut.bytes(), batch.bytes()), batch.lines() - cut.lines(),
-        batch.start(), batch.end(), batch.progress());
+        batch.start(), batch.end(), batch.progress(), spans[1]);
     return new Halves(a, b);
   }
 

@@ -25,6 +25,7 @@ final class ServerMeters implements Shareable {
   final Counter batchesStream;
   final Counter linesIn;
   final Counter linesWritten;
+  final Counter linesAlreadyStored;
   final Counter rejectedInvalid;
   final Counter rejectedByInfluxDb;
   final Counter rejectedSiteTag;
@@ -50,6 +51,9 @@ final class ServerMeters implements Shareable {
         .description("lines received").tags(tags).register(r);
     linesWritten = Counter.builder("outflux_server_lines_written")
         .description("lines InfluxDB stored").tags(tags).register(r);
+    linesAlreadyStored = Counter.builder("outflux_server_lines_already_stored")
+        .description("lines of resent batches acknowledged without writing: the spool range was stored before")
+        .tags(tags).register(r);
     rejectedInvalid = Counter.builder("outflux_server_lines_rejected").tag("reason", "invalid_line_protocol")
         .description("lines refused for good").tags(tags).register(r);
     rejectedByInfluxDb = Counter.builder("outflux_server_lines_rejected").tag("reason", "influxdb")
