@@ -31,6 +31,12 @@ final class Lane {
   SpoolChunk overflow;
   /** Everything of this segment up to here is acknowledged. */
   SpoolPosition synced;
+  /**
+   * Bytes of the last batch taken from this lane. The next batch's buffer starts that large (a
+   * backlog's batches are alike): appending its chunks then copies each byte once instead of
+   * regrowing the buffer several times per batch (the client's largest allocation otherwise).
+   */
+  private int sizeHint;
 
   Lane(SpoolPosition synced) {
     this.synced = synced;
@@ -82,6 +88,9 @@ final class Lane {
   private void add(SpoolChunk chunk) {
     if (pendingLines == 0) {
       pendingStart = chunk.start();
+      if (pending.length() == 0) {
+        pending = Buffer.buffer(Math.max(chunk.bytes(), sizeHint));
+      }
     }
     pendingFiles.add(chunk.start().file());
     if (chunk.end() != null) {
@@ -98,7 +107,8 @@ final class Lane {
   }
 
   void clearPending() {
-    pending = Buffer.buffer();
+    sizeHint = pending.length();
+    pending = Buffer.buffer(0);
     pendingLines = 0;
     pendingFiles = new HashSet<>();
   }
