@@ -64,6 +64,7 @@ public final class TransportVerticle extends VerticleBase {
   private final boolean streaming;
   private final String configSource;
   private WebClient httpClient;
+  private io.vertx.core.http.HttpClient probeClient;
   private WebSocketClient wsClient;
   private WebSocketBatchSender wsSender;
   private BatchSender sender;
@@ -139,8 +140,13 @@ public final class TransportVerticle extends VerticleBase {
           .setSendBufferSize(SEND_BUFFER)
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
       httpClient = WebClient.wrap(core);
-      sender = new HttpBatchSender(vertx, core, clientId, target, config.requestTimeout(), config.stallTimeout(),
-          config.compression());
+      // the health probes' own pool: with every batch connection busy uploading over a slow link, a
+      // probe in the same pool would wait for one and the server would look frozen
+      probeClient = vertx.createHttpClient(config.tls().apply(new WebClientOptions()
+          .setKeepAlive(true)
+          .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(2));
+      sender = new HttpBatchSender(vertx, core, probeClient, clientId, target, config.requestTimeout(),
+          config.stallTimeout(), config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
@@ -188,6 +194,7 @@ public final class TransportVerticle extends VerticleBase {
       return wsClient.close();
     }
     httpClient.close();
+    probeClient.close();
     return Future.succeededFuture();
   }
 
