@@ -31,15 +31,18 @@ final class Lane {
   SpoolChunk overflow;
   /** Everything of this segment up to here is acknowledged. */
   SpoolPosition synced;
-  /**
-   * Bytes of the last batch taken from this lane. The next batch's buffer starts that large (a
-   * backlog's batches are alike): appending its chunks then copies each byte once instead of
-   * regrowing the buffer several times per batch (the client's largest allocation otherwise).
-   */
-  private int sizeHint;
+  /** The spool range of the pending lines: the next batch's identity. */
+  final PendingSpan span = new PendingSpan();
+  /** {@code live} or {@code history}, as the server's position ledger knows the lane. */
+  String name;
 
   Lane(SpoolPosition synced) {
+    this(synced, io.outflux.protocol.BatchSpan.LIVE);
+  }
+
+  Lane(SpoolPosition synced, String name) {
     this.synced = synced;
+    this.name = name;
   }
 
   boolean isFull(SyncConfig config) {
@@ -49,7 +52,7 @@ final class Lane {
   /** Whether {@code chunk} can join the pending lines without the batch going over a limit (an empty batch takes any). */
   boolean fits(SpoolChunk chunk, SyncConfig config) {
     return pendingLines == 0 || (pendingLines + (long) chunk.lineCount() <= config.maxBatchLines()
-        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize());
+        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize() && span.continues(chunk));
   }
 
   /** The pending lines must leave now: a chunk waits behind them, or the rest of a split chunk. */
@@ -65,9 +68,14 @@ final class Lane {
     if (chunk.lineCount() > config.maxBatchLines() || chunk.bytes() > config.maxBatchSize()) {
       LineCut.Cut cut = LineCut.head(chunk.lines(), config.maxBatchLines(), config.maxBatchSize());
       if (cut.bytes() < chunk.bytes()) {
-        overflow = new SpoolChunk(chunk.start(), chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
-            chunk.lineCount() - cut.lines(), chunk.history());
-        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history()));
+        // a verbatim chunk's bytes are the file's: the rest starts cut.bytes() further in the file
+        SpoolPosition restStart = chunk.verbatim() ? new SpoolPosition(chunk.start().file(), chunk.start().name(),
+            chunk.start().offset() + cut.bytes(), "") : chunk.start();
+        overflow = new SpoolChunk(restStart, chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
+            chunk.lineCount() - cut.lines(), chunk.history(), chunk.verbatim() ? chunk.fileKey() : null,
+            chunk.verbatim());
+        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history(),
+            chunk.fileKey(), chunk.verbatim()));
         return;
       }
     }
@@ -88,14 +96,14 @@ final class Lane {
   private void add(SpoolChunk chunk) {
     if (pendingLines == 0) {
       pendingStart = chunk.start();
-      if (pending.length() == 0) {
-        pending = Buffer.buffer(Math.max(chunk.bytes(), sizeHint));
-      }
     }
     pendingFiles.add(chunk.start().file());
     if (chunk.end() != null) {
       pendingFiles.add(chunk.end().file());
     }
+    long from = chunk.start().offset();
+    long to = chunk.end() != null ? chunk.end().offset() : chunk.verbatim() ? from + chunk.bytes() : -1;
+    span.add(chunk.fileKey(), from, to, chunk.verbatim());
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
     pendingEnd = chunk.end();
@@ -107,9 +115,9 @@ final class Lane {
   }
 
   void clearPending() {
-    sizeHint = pending.length();
-    pending = Buffer.buffer(0);
+    pending = Buffer.buffer();
     pendingLines = 0;
+    span.clear();
     pendingFiles = new HashSet<>();
   }
 }
