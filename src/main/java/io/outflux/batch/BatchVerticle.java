@@ -1,6 +1,7 @@
 package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.LogSafe;
 import io.outflux.client.ClientMeters;
 import io.outflux.meter.LinkStatusJson;
@@ -161,6 +162,7 @@ public final class BatchVerticle extends VerticleBase {
    * lane, which keeps the checkpoint's synced position; a new live lane starts at the live position.
    */
   private void onCatchUp(Message<Checkpoint.CatchUp> msg) {
+    live.name = BatchSpan.HISTORY; // its batches from now on are the backlog's, however the lane began
     history = live;
     live = new Lane(msg.body().live());
     boundary = msg.body().boundary();
@@ -234,7 +236,7 @@ public final class BatchVerticle extends VerticleBase {
     long seq = nextSeq++;
     backlog.sent(seq, lane.pendingLines, lane.pending.length());
     Batch batch = new Batch(seq, lane.pending, lane.pendingLines, lane.pendingStart, lane.pendingEnd,
-        backlog.progress(0, 0, checkpointSynced()));
+        backlog.progress(0, 0, checkpointSynced()), lane.span.span(lane.name));
     lane.acks.sent(batch.seq(), batch.end(), batch.lines());
     laneOf.put(seq, lane);
     if (lane == live) {
@@ -338,10 +340,11 @@ public final class BatchVerticle extends VerticleBase {
       if (files != null) {
         filesInFlight.put(second, files);
       }
+      BatchSpan[] spans = batch.halves(cut.bytes());
       Batch a = new Batch(first, batch.payload().slice(0, cut.bytes()), cut.lines(), batch.start(), null,
-          batch.progress());
+          batch.progress(), spans[0]);
       Batch b = new Batch(second, batch.payload().slice(cut.bytes(), batch.bytes()), secondLines, batch.start(),
-          batch.end(), batch.progress());
+          batch.end(), batch.progress(), spans[1]);
       ClientMeters.INSTANCE.batchesSplit.increment();
       log.warn("batch {} ({} lines, {} bytes) is larger than the server accepts ({}): sending it as batches {} "
           + "({} lines) and {} ({} lines)", batch.seq(), batch.lines(), batch.bytes(), LogSafe.of(reason), first,

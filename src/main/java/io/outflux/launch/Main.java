@@ -201,7 +201,10 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   public void afterVertxStopped(HookContext context) {
     if (context.mainVerticle() != null && Roles.find(VerticleFactory.removePrefix(context.mainVerticle()))
         .filter(r -> r == Roles.SERVER).isPresent()) {
-      System.err.println("outflux: server stopped");
+      // the node's own count: InfluxDB overwrites a point written twice silently, only this shows it
+      double written = io.outflux.metrics.Metrics.registry().find("outflux_server_lines_written").counters().stream()
+          .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+      System.err.println("outflux: server stopped (" + (long) written + " lines written since it started)");
     }
   }
 

@@ -13,6 +13,7 @@ final class ServerMeters {
   final Counter batchesStream;
   final Counter linesIn;
   final Counter linesWritten;
+  final Counter linesAlreadyStored;
   final Counter rejectedInvalid;
   final Counter rejectedByInfluxDb;
   final Counter rejectedSiteTag;
@@ -27,6 +28,9 @@ final class ServerMeters {
         .description("batches received").register(r);
     linesIn = Counter.builder("outflux_server_lines_received").description("lines received").register(r);
     linesWritten = Counter.builder("outflux_server_lines_written").description("lines InfluxDB stored").register(r);
+    linesAlreadyStored = Counter.builder("outflux_server_lines_already_stored")
+        .description("lines of resent batches acknowledged without writing: the spool range was stored before")
+        .register(r);
     rejectedInvalid = Counter.builder("outflux_server_lines_rejected").tag("reason", "invalid_line_protocol")
         .description("lines refused for good").register(r);
     rejectedByInfluxDb = Counter.builder("outflux_server_lines_rejected").tag("reason", "influxdb")

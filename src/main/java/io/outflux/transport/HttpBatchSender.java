@@ -130,6 +130,9 @@ public final class HttpBatchSender implements BatchSender {
     if (encoding != Compression.NONE) {
       options.putHeader(HttpHeaders.CONTENT_ENCODING, encoding.contentEncoding());
     }
+    if (batch.span() != null) {
+      options.putHeader(WireProtocol.HEADER_SPAN, batch.span().encode()); // servers before version 2 ignore it
+    }
     ProgressDeadline deadline = new ProgressDeadline(stallTimeout, timeout, System::nanoTime);
     Promise<SendResult> result = Promise.promise();
     HttpClientRequest[] request = new HttpClientRequest[1];

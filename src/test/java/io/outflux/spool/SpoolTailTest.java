@@ -205,8 +205,14 @@ class SpoolTailTest {
     long size = Files.size(spool);
     startTail(config(64 * 1024, 256 * 1024));
     assertEquals(40_000, Await.value(() -> batcher.lines.size(), 40_000, WAIT));
-    assertEquals(1, Await.value(() -> firstBytesAreZero(spool, 256 * 1024) ? 1 : 0, 1, WAIT),
+    assertEquals(1, Await.value(() -> bytesAreZero(spool, SpoolFileKey.HEAD_BYTES, 256 * 1024) ? 1 : 0, 1, WAIT),
         "the synced prefix reads as zeros (deallocated)");
+    byte[] head = new byte[SpoolFileKey.HEAD_BYTES];
+    try (FileChannel ch = FileChannel.open(spool, StandardOpenOption.READ)) {
+      ch.read(java.nio.ByteBuffer.wrap(head), 0);
+    }
+    assertTrue(new String(head, java.nio.charset.StandardCharsets.UTF_8).startsWith(lines(0, 1)),
+        "the first block keeps the file's first line: it names the file to the server");
     assertTrue(allocatedBytes(spool) < size / 2, "disk use shrank: " + allocatedBytes(spool) + " of " + size);
     assertEquals(size, Files.size(spool), "the size and so every offset stays");
     append(spool, lines(40_000, 40_100));
@@ -415,10 +421,10 @@ class SpoolTailTest {
     return (BatchVerticle) constructor.newInstance(args);
   }
 
-  private static boolean firstBytesAreZero(Path file, int n) {
+  private static boolean bytesAreZero(Path file, int from, int n) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
-      ch.read(buf, 0);
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n - from);
+      ch.read(buf, from);
       for (byte b : buf.array()) {
         if (b != 0) {
           return false;
