@@ -24,6 +24,8 @@ final class Lane {
   /** Spool files of the pending lines (a flush checks which files acks moved past). */
   Set<FileId> pendingFiles = new HashSet<>();
   Message<SpoolChunk> held;
+  /** The last chunk taken: the tail may ask again with it when the answer crossed its timeout (taken once). */
+  SpoolChunk lastTaken;
   /**
    * The rest of a chunk too large for one batch: it becomes the pending lines once the head is sent.
    * Its end is the chunk's end; the parts before it carry none (see {@link AckTracker}).
@@ -55,6 +57,23 @@ final class Lane {
         && pending.length() + (long) chunk.bytes() <= config.maxBatchSize() && span.continues(chunk));
   }
 
+  /**
+   * The tail asked again with a chunk this lane holds (the newer request gets the answer) or took
+   * already (answered at once: the answer crossed the tail's asking again); false for a new chunk.
+   * The tail resends the very same chunk object, so identity tells a resend from new lines.
+   */
+  boolean askedAgain(Message<SpoolChunk> msg) {
+    if (held != null && held.body() == msg.body()) {
+      held = msg;
+      return true;
+    }
+    if (lastTaken == msg.body()) {
+      msg.reply(null);
+      return true;
+    }
+    return false;
+  }
+
   /** The pending lines must leave now: a chunk waits behind them, or the rest of a split chunk. */
   boolean mustSend() {
     return held != null || overflow != null;
@@ -64,6 +83,12 @@ final class Lane {
    * Adds a chunk that {@link #fits}. A chunk larger than a batch's limits (only an empty batch takes
    * one) is split: the head that fits is pending, the rest waits in {@link #overflow}.
    */
+  /** Takes a chunk the tail handed over ({@link #add}), remembering it in case the tail asks again. */
+  void take(SpoolChunk chunk, SyncConfig config) {
+    lastTaken = chunk;
+    add(chunk, config);
+  }
+
   void add(SpoolChunk chunk, SyncConfig config) {
     if (chunk.lineCount() > config.maxBatchLines() || chunk.bytes() > config.maxBatchSize()) {
       LineCut.Cut cut = LineCut.head(chunk.lines(), config.maxBatchLines(), config.maxBatchSize());

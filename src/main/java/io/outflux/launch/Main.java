@@ -211,7 +211,7 @@ public final class Main extends VertxApplication implements VertxApplicationHook
   /** Tells the server the client stops (the fleet view shows "stopped"), bounded by the sender's own timeout. */
   private static void goodbye(HookContext context) {
     try {
-      context.vertx().eventBus().request(ClientBus.GOODBYE, io.outflux.client.ClientMeters.INSTANCE.latestProgress(),
+      context.vertx().eventBus().request(ClientBus.GOODBYE, null,
               new DeliveryOptions().setLocalOnly(true).setSendTimeout(io.outflux.transport.HttpBatchSender.GOODBYE_TIMEOUT_MS
                   + 1000))
           .toCompletionStage().toCompletableFuture().get(io.outflux.transport.HttpBatchSender.GOODBYE_TIMEOUT_MS + 2000,

@@ -46,7 +46,7 @@ public final class BatchIngest {
   private final LineGate gate;
   private final NodeGuards guards;
   private final Admission admission;
-  private final ServerMeters meters = ServerMeters.INSTANCE;
+  private final ServerMeters meters;
   private final int maxInFlightPerClient;
   private final SiteConfig sites;
 
@@ -64,7 +64,8 @@ public final class BatchIngest {
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
     this.gate = new LineGate(config.maxLineSize());
     this.guards = NodeGuards.of(vertx, config);
-    this.admission = new Admission(vertx, guards, busTimeoutMs);
+    this.meters = ServerMeters.of(vertx, config);
+    this.admission = new Admission(vertx, guards, busTimeoutMs, meters);
     this.maxInFlightPerClient = config.maxInFlightPerClient();
     this.sites = config.sites();
   }

@@ -160,7 +160,7 @@ public final class HttpBatchSender implements BatchSender {
         case STALLED -> {
           if (result.tryComplete(new SendResult.Retryable("server " + server + " stopped answering: "
               + deadline.reason(), Optional.empty())) && request[0] != null) {
-            io.outflux.client.ClientMeters.INSTANCE.stalls.increment();
+            io.outflux.client.ClientMeters.of(clientId).stalls.increment();
             request[0].reset();
           }
         }

@@ -133,7 +133,7 @@ class SpoolTailTest {
 
   private SpoolTailVerticle startTail(SpoolConfig config) throws Exception {
     Checkpoint cp = new CheckpointStore(config.checkpoint()).load();
-    SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp);
+    SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp, io.outflux.client.ClientMeters.of("tail-test"));
     tailDeployment = deploy(tail);
     return tail;
   }
@@ -273,7 +273,8 @@ class SpoolTailTest {
     Path journal = Path.of(spool + ".checkpoint.stamps");
     assertTrue(Files.exists(journal), "the stamps are durable before the lines leave");
     vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Thread.sleep(20); // the clock moves on: a line stamped again at its second read would get another stamp
+    long stopped = System.currentTimeMillis(); // the clock moves on: a line stamped again would get another stamp
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> System.currentTimeMillis() > stopped + 20);
     batcher.lines.clear();
     batcher.ack = true;
     startTail(config(4096, 0));
@@ -409,16 +410,9 @@ class SpoolTailTest {
         + ", more than the window, a pending batch and a held chunk allow (" + bound + ")");
   }
 
-  /**
-   * The real batcher. Its constructor grows with the sync rules (issue 4 adds the spool-end source
-   * used by flush, which this test never calls), so extra arguments are left null.
-   */
-  private static BatchVerticle batcher(SyncConfig sync) throws Exception {
-    var constructor = BatchVerticle.class.getConstructors()[0];
-    Object[] args = new Object[constructor.getParameterCount()];
-    args[0] = sync;
-    args[1] = Checkpoint.EMPTY;
-    return (BatchVerticle) constructor.newInstance(args);
+  /** The real batcher. */
+  private static BatchVerticle batcher(SyncConfig sync) {
+    return new BatchVerticle(sync, Checkpoint.EMPTY, io.outflux.client.ClientMeters.of("tail-test"));
   }
 
   private static boolean bytesAreZero(Path file, int from, int n) {
