@@ -20,10 +20,13 @@ import java.util.concurrent.TimeUnit;
  *   tail --CATCH_UP(Checkpoint.CatchUp)--> batch, before the first chunk of a newest-first catch-up
  *                               batch <--TRANSPORT_PROBLEM-- transport
  *   anyone --FLUSH(JsonObject)--> batch, reply JsonObject once the server acknowledged everything
- *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
+ *   tail --DEAD_LETTER(DeadLetters)--> dead-letter owner: quarantined lines (reply: appended); DeadLetters.SYNC
+ *                                       before each checkpoint save (reply: fsynced)
+ *   batch --DEAD_LETTER(RejectedLines)--> dead-letter owner (lines InfluxDB refused for good, published)
  *   batch --LINK_OVERRIDE(Boolean)--> transport (a forced flush ignores the transfer windows)
  *   batch --RETRY_CREDENTIALS--> transport (a flush tries refused credentials again at once)
- *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each stage answers its part (JsonObject)
+ *   admin --STATUS_SPOOL / STATUS_DEAD_LETTER / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each stage
+ *                                       answers its part (JsonObject)
  *   batch --PROGRESS(Progress)--> transport (a streaming client reports it to the server)
  * </pre>
  */
@@ -51,8 +54,15 @@ public final class ClientBus {
   public static final String FLUSH = "outflux.client.flush";
   /** publish (no body): a flush is waiting, the tail should look for new lines now rather than at its next poll. */
   public static final String READ_NOW = "outflux.client.read-now";
-  /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */
+  /**
+   * The dead-letter file's owner ({@link io.outflux.deadletter.DeadLetterVerticle}), one consumer for
+   * everyone: publish {@link RejectedLines} (lines the server reported InfluxDB refused for good), or
+   * request {@link io.outflux.spool.DeadLetters} (append; with {@code sync} also fsync), answered once
+   * done. Handled in order: a sync answered means everything sent before it is on disk.
+   */
   public static final String DEAD_LETTER = "outflux.client.dead-letter";
+  /** request (no body), reply {@code JsonObject}: the dead-letter file, its records, those of this run. */
+  public static final String STATUS_DEAD_LETTER = "outflux.client.status.dead-letter";
   /**
    * request {@link io.outflux.spool.Checkpoint.CatchUp}: the tail split the spool for a newest-first
    * catch-up (sent before the first chunk of either segment); the reply says the batcher has set up
@@ -100,6 +110,11 @@ public final class ClientBus {
    * transport is not there (yet) or its event loop is stuck; the batcher tries again.
    */
   public static final DeliveryOptions HANDOVER = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
+  /**
+   * An append to or fsync of the dead-letter file: a local disk write. No answer in this time (a disk
+   * hanging, the owner gone): the read step is tried again, or the checkpoint save fails and is retried.
+   */
+  public static final DeliveryOptions DEAD_LETTER_WAIT = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
   /** One-way messages inside the client (no reply, so no wait). */
   public static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -113,6 +128,7 @@ public final class ClientBus {
     LocalCodec.register(vertx, Checkpoint.class);
     LocalCodec.register(vertx, Checkpoint.CatchUp.class);
     LocalCodec.register(vertx, RejectedLines.class);
+    LocalCodec.register(vertx, io.outflux.spool.DeadLetters.class);
     LocalCodec.register(vertx, TransportProblem.class);
     LocalCodec.register(vertx, Progress.class);
   }
