@@ -40,20 +40,25 @@ public final class DeadLetterVerticle extends VerticleBase {
   private final Path path;
   private final Supplier<Future<?>> writers;
   private final DeadLetterFile file;
+  private final ClientMeters meters;
   /** Records appended by this process; the event loop's count (the file's follows on the worker). */
   private long sinceStart;
   /** Records in the file when this process started; -1 until counted or when unreadable. */
   private volatile long atStart = -1;
 
-  /** @param writers deploys the stages that send to it (run in its start, so they are its children) */
-  public DeadLetterVerticle(Path path, Supplier<Future<?>> writers) {
+  /**
+   * @param writers deploys the stages that send to it (run in its start, so they are its children)
+   * @param meters the client deployment's meters ({@link ClientMeters#of})
+   */
+  public DeadLetterVerticle(Path path, ClientMeters meters, Supplier<Future<?>> writers) {
     this.path = path;
     this.writers = writers;
-    this.file = new DeadLetterFile(path);
+    this.meters = meters;
+    this.file = new DeadLetterFile(path, meters);
   }
 
-  public DeadLetterVerticle(Path path) {
-    this(path, Future::succeededFuture);
+  public DeadLetterVerticle(Path path, ClientMeters meters) {
+    this(path, meters, Future::succeededFuture);
   }
 
   @Override
@@ -63,7 +68,7 @@ public final class DeadLetterVerticle extends VerticleBase {
     // records left by earlier runs, counted once (off the event loop); this run's are added as they come
     vertx.executeBlocking(() -> countRecords(path), true).onSuccess(n -> {
       atStart = n;
-      ClientMeters.INSTANCE.deadLetterRecords(n < 0 ? 0 : n + sinceStart);
+      meters.deadLetterRecords(n < 0 ? 0 : n + sinceStart);
     });
     return writers.get();
   }

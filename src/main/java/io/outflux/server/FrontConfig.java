@@ -19,7 +19,10 @@ import java.util.Optional;
  * @param maxStreamsPerClient open streams of one client id; more get 429 (2 lets a reconnect in
  *     while the server has not yet noticed that the old connection is dead)
  * @param idleTimeout a connection silent this long is closed
- * @param bodyTimeout a request whose body has not fully arrived after this long gets 408 and is closed
+ * @param bodyTimeout the window of the body rate: a request whose body moved less than
+ *     {@code minBodyRate} on average over a whole window gets 408 and is closed (slow-loris clients;
+ *     a large body over a slow link is not cut off by its total time)
+ * @param minBodyRate bytes per second a request body must at least move, averaged over {@code bodyTimeout}
  * @param auth credential checks and the password throttle ({@code auth.*})
  * @param drainTimeout on a stop (SIGTERM), how long the node waits for batches it already received
  *     to be written and answered before it closes what is left and leaves the cluster
@@ -29,7 +32,7 @@ import java.util.Optional;
  */
 public record FrontConfig(String host, int port, Optional<ServerTls> tls, long maxBodySize, long maxLineSize,
                           int maxConnections, int maxInFlightPerClient, int maxStreams, int maxStreamsPerClient, Duration idleTimeout, Duration bodyTimeout,
-                          AuthConfig auth, Duration drainTimeout, int instances, SiteConfig sites) {
+                          long minBodyRate, AuthConfig auth, Duration drainTimeout, int instances, SiteConfig sites) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8070;
@@ -41,6 +44,8 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
   public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 2;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+  /** 512 B/s: a trickling attacker is cut off; 8 uploads sharing a 32 kbit/s link are not. */
+  public static final long DEFAULT_MIN_BODY_RATE = 512;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
   /** One front instance: two did not raise the throughput of bench/e2e-sync.sh on 2 cores (docs/performance.md). */
   public static final int DEFAULT_INSTANCES = 1;
@@ -61,6 +66,7 @@ public record FrontConfig(String host, int port, Optional<ServerTls> tls, long m
         http.integer("maxStreamsPerClient", DEFAULT_MAX_STREAMS_PER_CLIENT, 1, 1_000),
         http.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(24)),
         http.duration("bodyTimeout", DEFAULT_BODY_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
+        http.size("minBodyRate", DEFAULT_MIN_BODY_RATE, 1, 1L << 30),
         AuthConfig.from(auth),
         http.duration("drainTimeout", DEFAULT_DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10)),
         instances(http.integer("instances", DEFAULT_INSTANCES, 0, 256)),

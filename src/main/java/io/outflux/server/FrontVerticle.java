@@ -140,7 +140,8 @@ public final class FrontVerticle extends VerticleBase {
     // the cluster-wide flush is answered once per node, whatever the number of front instances
     ownsClusterFlush = guards.claim(ServerBus.FLUSH_ALL);
     return (ownsClusterFlush ? flush.start() : Future.<Void>succeededFuture())
-        .compose(v -> server.requestHandler(new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), router))
+        .compose(v -> server.requestHandler(
+                new SlowRequestGuard(vertx, config.bodyTimeout().toMillis(), config.minBodyRate(), router))
             .listen())
         .onSuccess(s -> log.info("outflux server listening on {}://{}:{}{}", scheme, config.host(), s.actualPort(),
             config.tls().flatMap(ServerTls::clientCaFile).isPresent() ? " (client certificates required)" : ""));

@@ -29,13 +29,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * when nothing moves for {@code transport.stallTimeout} ({@link ProgressDeadline}), not after a
  * total time: the body goes out in slices, each one the connection takes is progress, and a silent
  * answer is checked with a health probe, so a slow link is used and a frozen server is left.
+ *
+ * <p>On a slow link the uploads in flight share it: the health probe has a connection pool of its
+ * own (it never waits for one of the uploads' connections), the server's interim answers (100
+ * Continue while the body arrives) and the progress of the other uploads to the same server count
+ * as this body moving, and the answer timeout counts from the body's arrival, not from the moment
+ * the local kernel took its last byte.
  */
 public final class HttpBatchSender implements BatchSender {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpBatchSender.class);
-  private static final int SLICE = 64 * 1024;
+  /** Small enough that an upload sharing a slow link with seven others shows progress every second or two. */
+  private static final int SLICE = 16 * 1024;
 
   private final WebClient client;
+  private final WebClient probes;
   private final HttpClient http;
   private final String clientId;
   private final InfluxTarget target;
@@ -50,12 +58,19 @@ public final class HttpBatchSender implements BatchSender {
    * health probe queues behind the other uploads, and their progress is the server's sign of life.
    */
   private final java.util.Map<URI, Long> lastActivity = new java.util.HashMap<>();
+  /** When the link last took a slice of any upload to each server: a body's tail may queue behind it. */
+  private final java.util.Map<URI, Long> lastUpload = new java.util.HashMap<>();
 
-  public HttpBatchSender(Vertx vertx, HttpClient http, String clientId, InfluxTarget target, Duration timeout,
-                         Duration stallTimeout, Compression compression) {
+  /**
+   * @param http the connections of the batches
+   * @param probeHttp the health probes' own connections: a probe must not wait for a batch's
+   */
+  public HttpBatchSender(Vertx vertx, HttpClient http, HttpClient probeHttp, String clientId, InfluxTarget target,
+                         Duration timeout, Duration stallTimeout, Compression compression) {
     this.vertx = vertx;
     this.http = http;
     this.client = WebClient.wrap(http);
+    this.probes = WebClient.wrap(probeHttp);
     this.clientId = clientId;
     this.target = target;
     this.timeout = timeout;
@@ -115,6 +130,9 @@ public final class HttpBatchSender implements BatchSender {
     if (encoding != Compression.NONE) {
       options.putHeader(HttpHeaders.CONTENT_ENCODING, encoding.contentEncoding());
     }
+    if (batch.span() != null) {
+      options.putHeader(WireProtocol.HEADER_SPAN, batch.span().encode()); // servers before version 2 ignore it
+    }
     ProgressDeadline deadline = new ProgressDeadline(stallTimeout, timeout, System::nanoTime);
     Promise<SendResult> result = Promise.promise();
     HttpClientRequest[] request = new HttpClientRequest[1];
@@ -123,9 +141,15 @@ public final class HttpBatchSender implements BatchSender {
       deadline.progress();
       lastActivity.put(server, System.nanoTime());
     };
+    Runnable sliceTaken = () -> {
+      moved.run();
+      lastUpload.put(server, System.nanoTime());
+    };
     long timer = vertx.setPeriodic(check, id -> {
-      Long active = lastActivity.get(server);
-      if (active != null && System.nanoTime() - active < stallTimeout.toNanos() / 2) {
+      long recent = System.nanoTime() - stallTimeout.toNanos() / 2;
+      if (lastUpload.getOrDefault(server, Long.MIN_VALUE) - recent > 0) {
+        deadline.bodyMoving(); // the link still takes uploads to this server: this body's tail may queue behind them
+      } else if (lastActivity.getOrDefault(server, Long.MIN_VALUE) - recent > 0) {
         deadline.probeAnswered(); // other exchanges with this server move: it is alive, the link is busy
       }
       switch (deadline.check()) {
@@ -136,7 +160,7 @@ public final class HttpBatchSender implements BatchSender {
         case STALLED -> {
           if (result.tryComplete(new SendResult.Retryable("server " + server + " stopped answering: "
               + deadline.reason(), Optional.empty())) && request[0] != null) {
-            io.outflux.client.ClientMeters.INSTANCE.stalls.increment();
+            io.outflux.client.ClientMeters.of(clientId).stalls.increment();
             request[0].reset();
           }
         }
@@ -145,6 +169,11 @@ public final class HttpBatchSender implements BatchSender {
     });
     http.request(options).onSuccess(req -> {
       request[0] = req;
+      // the server's interim answer while the body arrives: it received more of it
+      req.continueHandler(v -> {
+        deadline.bodyMoving();
+        lastActivity.put(server, System.nanoTime());
+      });
       req.response().onSuccess(resp -> {
         moved.run();
         Buffer answer = Buffer.buffer();
@@ -156,7 +185,7 @@ public final class HttpBatchSender implements BatchSender {
         resp.endHandler(v -> result.tryComplete(classify(resp.statusCode(), resp.statusMessage(), resp::getHeader,
             answer)));
       }).onFailure(result::tryFail);
-      writeSlices(req, body, 0, moved)
+      writeSlices(req, body, 0, sliceTaken)
           .compose(v -> req.end())
           .onSuccess(v -> deadline.uploaded())
           .onFailure(result::tryFail);
@@ -178,7 +207,7 @@ public final class HttpBatchSender implements BatchSender {
 
   /** A health check on a connection of its own: does the server still answer at all? */
   private Future<Void> probe(URI server) {
-    return client.getAbs(stripSlash(server.toString()) + WireProtocol.HEALTH_PATH)
+    return probes.getAbs(stripSlash(server.toString()) + WireProtocol.HEALTH_PATH)
         .timeout(stallTimeout.toMillis())
         .send()
         .mapEmpty();

@@ -12,6 +12,12 @@ import java.util.function.LongSupplier;
  * answers it is alive and waited for (up to {@code answerTimeout}); one that answers neither for
  * {@code stallTimeout} has stopped (frozen, partitioned) and the batch goes elsewhere.
  *
+ * <p>"All sent" only means the local kernel took the last byte: on a slow link up to a send buffer
+ * of it (and whatever the link's own queue holds) is still on its way, for tens of seconds when
+ * several uploads share the link. So the answer timeout counts from the last sign that the body was
+ * still moving ({@link #bodyMoving}): the server's interim answer saying it received more of it, or
+ * another upload to the same server still being taken by the link.
+ *
  * <p>Pure and single-threaded; the clock is injected (nanoseconds).
  */
 public final class ProgressDeadline {
@@ -31,6 +37,8 @@ public final class ProgressDeadline {
   private final LongSupplier clock;
   private long lastProgress;
   private long uploadedAt = -1;
+  /** The answer timeout counts from here: the body was all sent, or last seen moving after that. */
+  private long answerFrom = -1;
   private long probeSentAt = -1;
   private String why = "";
 
@@ -50,7 +58,22 @@ public final class ProgressDeadline {
   public void uploaded() {
     long now = clock.getAsLong();
     uploadedAt = now;
+    answerFrom = now;
     lastProgress = now;
+  }
+
+  /**
+   * The body is still on its way: the server said it received more of it (an interim answer), or
+   * the link still takes other uploads to the same server (this body's tail may queue behind them).
+   * The server is alive and the link moves; the answer timeout starts again.
+   */
+  public void bodyMoving() {
+    long now = clock.getAsLong();
+    lastProgress = now;
+    probeSentAt = -1;
+    if (uploadedAt >= 0) {
+      answerFrom = now;
+    }
   }
 
   /** The health probe was answered: the server is alive, just busy. */
@@ -69,8 +92,9 @@ public final class ProgressDeadline {
       }
       return Verdict.WAIT;
     }
-    if (now - uploadedAt >= answerNanos) {
-      why = "no answer within " + Duration.ofNanos(answerNanos).toMillis() + " ms (transport.requestTimeout)";
+    if (now - answerFrom >= answerNanos) {
+      why = "no answer within " + Duration.ofNanos(answerNanos).toMillis()
+          + " ms (transport.requestTimeout) of the body's arrival";
       return Verdict.STALLED;
     }
     if (probeSentAt >= 0) {

@@ -63,7 +63,10 @@ public final class TransportVerticle extends VerticleBase {
   private final TransportConfig config;
   private final boolean streaming;
   private final String configSource;
+  /** This client's meters (tagged with its id). */
+  private final ClientMeters meters;
   private WebClient httpClient;
+  private io.vertx.core.http.HttpClient probeClient;
   private WebSocketClient wsClient;
   private WebSocketBatchSender wsSender;
   private BatchSender sender;
@@ -81,6 +84,8 @@ public final class TransportVerticle extends VerticleBase {
   /** True while a forced flush runs: transfer windows and the interface are ignored. */
   private boolean overrideWindows;
   private boolean quotaSaving;
+  /** The flushes the batcher handed down (forced ones open the windows; refused credentials fail them). */
+  private SendingFlushes flushes;
   private boolean quotaDirty;
 
   /** The outcome of the latest attempt, for {@code outflux status} and the connection meter. */
@@ -119,6 +124,7 @@ public final class TransportVerticle extends VerticleBase {
     this.config = config;
     this.streaming = streaming;
     this.configSource = configSource;
+    this.meters = ClientMeters.of(clientId);
   }
 
   @Override
@@ -139,14 +145,43 @@ public final class TransportVerticle extends VerticleBase {
           .setSendBufferSize(SEND_BUFFER)
           .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
       httpClient = WebClient.wrap(core);
-      sender = new HttpBatchSender(vertx, core, clientId, target, config.requestTimeout(), config.stallTimeout(),
-          config.compression());
+      // the health probes' own pool: with every batch connection busy uploading over a slow link, a
+      // probe in the same pool would wait for one and the server would look frozen
+      probeClient = vertx.createHttpClient(config.tls().apply(new WebClientOptions()
+          .setKeepAlive(true)
+          .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(2));
+      sender = new HttpBatchSender(vertx, core, probeClient, clientId, target, config.requestTimeout(),
+          config.stallTimeout(), config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
-    vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> override(Boolean.TRUE.equals(msg.body())));
+    flushes = new SendingFlushes(vertx, new SendingFlushes.Link() {
+      @Override
+      public Optional<String> closedBeyond(Duration timeout) {
+        return meter == null ? Optional.empty()
+            : LinkStatusJson.closedBeyond(LinkStatusJson.of(meter.status(), config.link(), overrideWindows),
+                Instant.now(), timeout);
+      }
+
+      @Override
+      public void override(boolean on) {
+        TransportVerticle.this.override(on);
+      }
+
+      @Override
+      public void retryCredentialsNow() {
+        TransportVerticle.this.retryCredentialsNow();
+      }
+
+      @Override
+      public String lastProblem() {
+        return meterWaiting ? "metered link: " + LinkStatusJson.closedReason(meter.status(), config.link())
+            .orElse("the daily quota (link.dailyQuota) or the rate (link.maxRate)")
+            : connection != ClientMeters.Connection.CONNECTED && lastError != null ? lastError : "";
+      }
+    });
+    vertx.eventBus().<SendingFlush>localConsumer(ClientBus.FLUSH_SENDING, flushes::on);
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
-    vertx.eventBus().localConsumer(ClientBus.RETRY_CREDENTIALS, msg -> retryCredentialsNow());
-    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body()).onComplete(ar -> msg.reply(null)));
+    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body() != null ? msg.body() : meters.latestProgress()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
@@ -188,6 +223,7 @@ public final class TransportVerticle extends VerticleBase {
       return wsClient.close();
     }
     httpClient.close();
+    probeClient.close();
     return Future.succeededFuture();
   }
 
@@ -236,8 +272,6 @@ public final class TransportVerticle extends VerticleBase {
               "the daily quota (link.dailyQuota) or the rate (link.maxRate)");
           log.info("metered link: sending pauses for {}: {}; quota left: {}", Human.duration(wait), why,
               meter.quotaLeft() < 0 ? "unlimited" : Human.bytes(meter.quotaLeft()));
-          vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem("metered link: " + why, false),
-              ClientBus.UNBOUNDED_WAIT);
         }
         long[] timer = new long[1];
         timer[0] = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
@@ -252,7 +286,7 @@ public final class TransportVerticle extends VerticleBase {
       saveQuota();
     }
     URI server = currentServer();
-    ClientMeters.INSTANCE.linesSent.increment(batch.lines());
+    meters.linesSent.increment(batch.lines());
     sender.send(server, batch).onSuccess(result -> {
       if (result instanceof SendResult.Acked acked) {
         linkState(ClientMeters.Connection.CONNECTED, server, true, null);
@@ -265,13 +299,13 @@ public final class TransportVerticle extends VerticleBase {
             .onSuccess(rejected -> a.delivered().complete(new Delivery(batch.seq(), reply.written(), rejected)));
       } else if (result instanceof SendResult.Retryable r) {
         linkState(ClientMeters.Connection.RETRYING, server, false, r.reason());
-        ClientMeters.INSTANCE.retriesUnavailable.increment();
+        meters.retriesUnavailable.increment();
         failOver(server);
         retry(a.failedOnce(), probe, r.retryAfter(), r.reason());
       } else if (result instanceof SendResult.AuthRejected rejected) {
         linkState(ClientMeters.Connection.AUTH_REFUSED, server, true,
             "credentials refused (HTTP " + rejected.status() + ": " + rejected.reason() + ")");
-        ClientMeters.INSTANCE.retriesAuth.increment();
+        meters.retriesAuth.increment();
         block(a.failedOnce(), rejected);
       } else if (result instanceof SendResult.Refused f && f.status() == 413) {
         // larger than the server's body limit: resending it as it is would fail forever
@@ -280,7 +314,7 @@ public final class TransportVerticle extends VerticleBase {
       } else if (result instanceof SendResult.Refused f) {
         String why = "the server refused the batch (HTTP " + f.status() + ": " + f.reason() + ")";
         linkState(ClientMeters.Connection.RETRYING, server, true, why);
-        ClientMeters.INSTANCE.retriesRefused.increment();
+        meters.retriesRefused.increment();
         retry(a.failedOnce(), probe, Optional.empty(), why);
       }
     });
@@ -294,7 +328,7 @@ public final class TransportVerticle extends VerticleBase {
    */
   private void linkState(ClientMeters.Connection state, URI server, boolean answered, String error) {
     connection = state;
-    ClientMeters.INSTANCE.connection(state, server.toString());
+    meters.connection(state, server.toString());
     if (answered) {
       lastContactAt = Instant.now();
     }
@@ -380,7 +414,6 @@ public final class TransportVerticle extends VerticleBase {
 
   private void retry(Attempt a, boolean probe, Optional<Duration> retryAfter, String reason) {
     Duration delay = backoff.delay(a.failures(), retryAfter);
-    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, false), ClientBus.UNBOUNDED_WAIT);
     // log the first failure and then sparsely, so an outage of hours does not flood the log
     if (a.failures() == 1 || Integer.bitCount(a.failures()) == 1) {
       log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {}",
@@ -397,7 +430,7 @@ public final class TransportVerticle extends VerticleBase {
     String reason = "the server refused the InfluxDB credentials of " + target.credentials().principal()
         + " (HTTP " + rejected.status() + ": " + rejected.reason() + "); check influx.username and influx.password in "
         + configSource + " and the user's permissions on database " + target.database() + " in the central InfluxDB";
-    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, true), ClientBus.UNBOUNDED_WAIT);
+    flushes.blocked(reason);
     if (!authBlocked) {
       log.error("stopped sending: {}. The spool keeps growing on disk; trying again every {} (or at once on "
           + "outflux flush)", reason, Human.duration(config.authRetryInterval()));
@@ -451,10 +484,13 @@ public final class TransportVerticle extends VerticleBase {
     resume.forEach(p -> attempt(p, false));
   }
 
+  /**
+   * The server asked for a flush over the stream: like any caller, the transport hands it to the
+   * pipeline's one entry (the tail), from where it comes down the stages again.
+   */
   private void flushRequestedByServer() {
     vertx.eventBus().request(ClientBus.FLUSH, FlushRequest.of(FlushRequest.DEFAULT_TIMEOUT),
-            new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)
-                .setSendTimeout(FlushRequest.DEFAULT_TIMEOUT.toMillis() + 5_000))
+            ClientBus.flushWait(FlushRequest.DEFAULT_TIMEOUT))
         .onSuccess(reply -> log.info("flush asked by the server done: {}", reply.body()))
         .onFailure(err -> log.warn("flush asked by the server failed: {}", err.getMessage()));
   }

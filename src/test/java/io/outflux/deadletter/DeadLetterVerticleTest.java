@@ -54,7 +54,7 @@ class DeadLetterVerticleTest {
   void quarantinedLinesAndInfluxDbRejectsAreAppendedInOrderAndASyncAnsweredMeansAllOfThemAreOnDisk()
       throws Exception {
     Files.writeString(file, "{\"earlier\":1}\n");
-    DeadLetterVerticle owner = new DeadLetterVerticle(file);
+    DeadLetterVerticle owner = new DeadLetterVerticle(file, io.outflux.client.ClientMeters.of("dl-test"));
     get(vertx.deployVerticle(owner));
     get(vertx.eventBus().request(ClientBus.DEAD_LETTER, new DeadLetters(List.of(letter("a")), false),
         ClientBus.DEAD_LETTER_WAIT));
@@ -95,7 +95,7 @@ class DeadLetterVerticleTest {
   @Test
   void theStagesThatWriteToItAreItsChildrenSoTheyStopBeforeIt() throws Exception {
     Writer writer = new Writer();
-    String id = get(vertx.deployVerticle(new DeadLetterVerticle(file, () -> vertx.deployVerticle(writer))));
+    String id = get(vertx.deployVerticle(new DeadLetterVerticle(file, io.outflux.client.ClientMeters.of("dl-test"), () -> vertx.deployVerticle(writer))));
     get(vertx.undeploy(id));
     assertEquals("ok", writer.syncAtStop.get(), "the owner was still there when the writer stopped");
     assertTrue(Files.readString(file).contains("\"line\":\"last\""));

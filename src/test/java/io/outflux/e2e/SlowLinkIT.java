@@ -23,14 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A backlog through a slow link (issue 14): 100,000 Telegraf-like lines (about 18 MB) behind a
+ * A backlog through a slow link (issue 14): 100,000 Telegraf-like lines (about 15 MB) behind a
  * 200 KB/s loopback link, a client JVM with the default settings. Everything arrives, no batch is
  * sent twice (the server side records every batch), and the log says "slow link", never "cannot reach".
  */
 @Tag("slow")
-@org.junit.jupiter.api.Disabled("fails so far (issue 14, slow links): after the first batches' bodies are written, their answers"
-    + " wait behind the link's queue and the health probe gets no answer within transport.stallTimeout, so they"
-    + " are given up and resent")
 class SlowLinkIT extends CentralTestBase {
 
   private static final Path JAR = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));

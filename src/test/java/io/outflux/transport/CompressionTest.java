@@ -93,7 +93,7 @@ class CompressionTest {
     }));
     int port = old.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
     URI server = URI.create("http://127.0.0.1:" + port);
-    HttpBatchSender sender = new HttpBatchSender(vertx, vertx.createHttpClient(), "site",
+    HttpBatchSender sender = new HttpBatchSender(vertx, vertx.createHttpClient(), vertx.createHttpClient(), "site",
         new InfluxTarget(new Credentials.Basic("edge", "pw"), "telegraf", "", Precision.NS), Duration.ofSeconds(5),
         Duration.ofSeconds(4), Compression.ZSTD);
     assertEquals(Compression.ZSTD, sender.encodingFor(server));

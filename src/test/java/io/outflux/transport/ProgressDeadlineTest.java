@@ -75,4 +75,37 @@ class ProgressDeadlineTest {
       assertEquals(Verdict.WAIT, deadline.check());
     }
   }
+
+  @Test
+  void aBodyStillMovingAfterItWasAllSentRestartsTheAnswerTimeout() {
+    deadline.uploaded(); // the kernel took the last byte; the link still carries the tail
+    for (int s = 0; s < 90; s++) { // 90 s of a tail draining, the server saying it received more
+      advance(1_000);
+      deadline.bodyMoving();
+      assertEquals(Verdict.WAIT, deadline.check(), "second " + s);
+    }
+    // then the server has it all and writes it: probes answered, up to the answer timeout from there
+    for (int s = 0; s < 59; s++) {
+      advance(1_000);
+      Verdict v = deadline.check();
+      if (v == Verdict.PROBE) {
+        deadline.probeAnswered();
+      }
+      assertTrue(v != Verdict.STALLED, "second " + s);
+    }
+    advance(1_000);
+    assertEquals(Verdict.STALLED, deadline.check());
+    assertTrue(deadline.reason().contains("requestTimeout"), deadline.reason());
+  }
+
+  @Test
+  void aFrozenServerStillStallsWhenNothingMoves() {
+    deadline.uploaded();
+    advance(1_000);
+    deadline.bodyMoving();
+    advance(2_000);
+    assertEquals(Verdict.PROBE, deadline.check());
+    advance(4_000);
+    assertEquals(Verdict.STALLED, deadline.check());
+  }
 }
