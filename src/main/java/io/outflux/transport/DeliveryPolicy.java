@@ -84,11 +84,20 @@ public final class DeliveryPolicy {
 
   private final Backoff backoff;
   private final LongSupplier clock;
+  private final int quarantineAttempts;
+  private final long quarantineAfterNanos;
 
   /** @param clock nanoseconds (e.g. {@code System::nanoTime}) */
   public DeliveryPolicy(Backoff backoff, LongSupplier clock) {
+    this(backoff, clock, QUARANTINE_ATTEMPTS, QUARANTINE_AFTER);
+  }
+
+  /** With other quarantine thresholds than {@link #QUARANTINE_ATTEMPTS} and {@link #QUARANTINE_AFTER} (tests). */
+  DeliveryPolicy(Backoff backoff, LongSupplier clock, int quarantineAttempts, Duration quarantineAfter) {
     this.backoff = backoff;
     this.clock = clock;
+    this.quarantineAttempts = quarantineAttempts;
+    this.quarantineAfterNanos = quarantineAfter.toNanos();
   }
 
   public Decision decide(SendResult result, Tries tries) {
@@ -113,7 +122,7 @@ public final class DeliveryPolicy {
     }
     long now = clock.getAsLong();
     Tries next = tries.refused(now);
-    if (next.refusals() >= QUARANTINE_ATTEMPTS && now - next.refusedSince() >= QUARANTINE_AFTER.toNanos()) {
+    if (next.refusals() >= quarantineAttempts && now - next.refusedSince() >= quarantineAfterNanos) {
       return new Decision(new Action.Quarantine(why + ", " + next.refusals() + " times in a row over "
           + io.outflux.metrics.Human.duration(Duration.ofNanos(now - next.refusedSince()))), next);
     }

@@ -61,6 +61,8 @@ public final class TransportVerticle extends VerticleBase {
   private WebSocketBatchSender wsSender;
   private BatchSender sender;
   private DeliveryPolicy policy;
+  private int quarantineAttempts = DeliveryPolicy.QUARANTINE_ATTEMPTS;
+  private java.time.Duration quarantineAfter = DeliveryPolicy.QUARANTINE_AFTER;
   private ServerChoice servers;
   private boolean stopped;
   private final Clock clock;
@@ -74,6 +76,8 @@ public final class TransportVerticle extends VerticleBase {
   private String lastError;
   private Instant lastErrorAt;
   private Instant lastContactAt;
+  /** The latest batch refused for good (quarantined), for the status: it stays visible after sending goes on. */
+  private String lastRefusedForGood;
 
   public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
                            String configSource) {
@@ -102,6 +106,13 @@ public final class TransportVerticle extends VerticleBase {
     this.configSource = configSource;
   }
 
+  /** Other quarantine thresholds than the policy's (tests); before deployment. */
+  TransportVerticle quarantine(int attempts, java.time.Duration after) {
+    this.quarantineAttempts = attempts;
+    this.quarantineAfter = after;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     servers = new ServerChoice(config.servers(), config.failbackAfter(), System::nanoTime);
@@ -109,7 +120,7 @@ public final class TransportVerticle extends VerticleBase {
     credentials = new CredentialsGate<>(vertx, config.authRetryInterval(), target.credentials().principal(),
         this::attempt);
     policy = new DeliveryPolicy(new Backoff(config.retryInitialDelay(), config.retryMaxDelay(),
-        ThreadLocalRandom.current()::nextDouble), System::nanoTime);
+        ThreadLocalRandom.current()::nextDouble), System::nanoTime, quarantineAttempts, quarantineAfter);
     if (streaming) {
       wsClient = vertx.createWebSocketClient(config.tls().apply(new WebSocketClientOptions()
           .setTcpNoDelay(true)
@@ -238,7 +249,9 @@ public final class TransportVerticle extends VerticleBase {
       linkState(ClientMeters.Connection.CONNECTED, server, true, null);
       a.delivered().complete(Delivery.tooLarge(batch.seq(), s.reason()));
     } else if (action instanceof DeliveryPolicy.Action.Quarantine q) {
-      linkState(ClientMeters.Connection.CONNECTED, server, true, "batch " + batch.seq() + " refused for good: " + q.reason());
+      linkState(ClientMeters.Connection.CONNECTED, server, true, null);
+      lastRefusedForGood = Instant.now() + ": batch " + batch.seq() + " (" + batch.lines() + " lines) refused for good: "
+          + q.reason() + "; its lines are in the dead-letter file";
       log.error("batch {} ({} lines) refused for good: {}; its lines go to the dead-letter file with that reason "
           + "and sending goes on", batch.seq(), batch.lines(), q.reason());
       vertx.executeBlocking(() -> everyLine(batch, "refused for good: " + q.reason()), false)
@@ -283,6 +296,9 @@ public final class TransportVerticle extends VerticleBase {
         .put("streaming", streaming);
     if (lastError != null && connection != ClientMeters.Connection.CONNECTED) {
       json.put("lastError", lastError).put("lastErrorAt", lastErrorAt.toString());
+    }
+    if (lastRefusedForGood != null) {
+      json.put("lastRefusedForGood", lastRefusedForGood);
     }
     if (lastContactAt != null) {
       json.put("lastContactAt", lastContactAt.toString());
