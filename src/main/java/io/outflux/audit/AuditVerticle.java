@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outflux.backfill.Backfill;
 import io.outflux.backfill.InfluxQuery;
 import io.outflux.backfill.InfluxSource;
+import io.outflux.batch.Progress;
 import io.outflux.client.ClientBus;
 import io.outflux.metrics.Metrics;
 import io.outflux.protocol.WireProtocol;
@@ -13,7 +14,6 @@ import io.outflux.transport.InfluxTarget;
 import io.outflux.transport.TransportConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(AuditVerticle.class);
-  private static final long BUS_TIMEOUT_MS = 5_000;
+  /** The batcher's latest figures ({@link ClientBus#PROGRESS}, about once a second); null before the first. */
+  private Progress progress;
 
   private final String clientId;
   private final AuditConfig config;
@@ -95,12 +96,14 @@ public final class AuditVerticle extends VerticleBase {
     counters = new Counter[results.length];
     for (int i = 0; i < results.length; i++) {
       counters[i] = Counter.builder("outflux_client_audit_windows").tag("result", results[i])
-          .description("audit windows (measurement x window) by outcome").register(r);
+          .tag(io.outflux.client.ClientMeters.CLIENT_TAG, clientId).description("audit windows (measurement x window) by outcome").register(r);
     }
     Gauge.builder("outflux_client_audit_verified_up_to_seconds", this,
             a -> a.planner.verifiedUpTo().map(t -> (double) t.getEpochSecond()).orElse(0.0))
-        .description("every audit window before this time (s since the epoch) matches the centre").register(r);
+        .description("every audit window before this time (s since the epoch) matches the centre")
+        .tag(io.outflux.client.ClientMeters.CLIENT_TAG, clientId).register(r);
     vertx.eventBus().<Object>localConsumer(ClientBus.STATUS_AUDIT, msg -> msg.reply(status()));
+    vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> progress = msg.body());
     return vertx.executeBlocking(this::readState).onSuccess(state -> {
       state.ifPresent(planner::restore);
       long first = Math.min(config.interval().toMillis(), 2_000);
@@ -136,16 +139,15 @@ public final class AuditVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     running = true;
-    return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_BATCH, null,
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(BUS_TIMEOUT_MS))
-        .map(msg -> msg.body())
-        .otherwise(new JsonObject())
-        .compose(batch -> {
+    // the batcher's latest published figures (PROGRESS), not its status: no stage decides from another's status
+    Progress batch = progress;
+    return Future.succeededFuture(batch)
+        .compose(p -> {
           Instant now = clock.instant();
           Optional<String> wait = planner.mayRun(now, transport.link().zone(), transport.link().windows(),
-              batch.getDouble("lagSeconds", 0.0));
+              p == null ? 0.0 : p.lagSeconds());
           waiting = wait.orElse(null);
-          boolean drained = batch.getLong("backlogBytes", -1L) == 0;
+          boolean drained = p != null && p.backlogBytes() == 0;
           return wait.isPresent() ? Future.<Void>succeededFuture() : run(now, drained);
         })
         .onSuccess(v -> lastError = null)

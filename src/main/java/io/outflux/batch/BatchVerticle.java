@@ -1,27 +1,19 @@
 package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
-import io.outflux.protocol.LogSafe;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.client.ClientMeters;
-import io.outflux.meter.LinkStatusJson;
+import io.outflux.protocol.LogSafe;
 import io.outflux.spool.Checkpoint;
-import io.outflux.spool.FileId;
 import io.outflux.spool.SpoolChunk;
 import io.outflux.spool.SpoolPosition;
 import io.outflux.transport.Delivery;
-import io.outflux.transport.TransportProblem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,61 +21,51 @@ import org.slf4j.LoggerFactory;
  * Turns chunks of spool lines into numbered batches as the sync policy says, keeps at most
  * {@code sync.maxInFlight} of them at the transport, and moves the checkpoint over the contiguous
  * acknowledged prefix. Memory is bounded: while a full batch is waiting for a window slot, the
- * tail's next chunk is not accepted, so the tail stops reading.
+ * tail's next chunk is not taken, so the tail stops reading.
  *
- * <p>A flush ({@link ClientBus#FLUSH}) aims at the end of the complete lines in the spool at the
- * moment it arrives (including lines the tail has not handed over yet): until the acknowledged
- * prefix reaches it, every line is sent as soon as it is read, whatever the policy.
+ * <p>A flush ({@link ClientBus#FLUSH_BATCHES}, handed down by the tail) aims at the end of the
+ * complete lines in the spool when it arrived: until the acknowledged prefix reaches it, every line
+ * is sent as soon as it is read, whatever the policy ({@link PendingFlushes}).
  */
 public final class BatchVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(BatchVerticle.class);
-  private static final int MAX_ACKED_FILES = 64;
 
-  private final SyncConfig config;
+  final SyncConfig config;
   private final BatchPolicy policy;
-  private final SpoolEndSource spoolEnd;
-  private final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
+  private final ClientMeters meters;
+  final BacklogTracker backlog = new BacklogTracker(System::nanoTime);
   /** How many batches may be in flight now (AIMD on the time to acknowledgement, up to sync.maxInFlight). */
-  private final InFlightWindow window;
-  private PendingFlushes flushes;
+  final InFlightWindow window;
+  PendingFlushes flushes;
+  private HandOver handOver;
   private long nextSeq;
-  private long lastAckedSeq;
+  long lastAckedSeq;
 
   /** The lines read from the spool's end on; during a catch-up, from the boundary on. */
-  private Lane live;
+  Lane live;
   /** During a newest-first catch-up: the backlog up to the boundary; null otherwise. */
-  private Lane history;
-  private SpoolPosition boundary;
+  Lane history;
+  SpoolPosition boundary;
   /** The history reader reached the boundary: once its lane is idle, the two segments merge. */
   private boolean historyRead;
   private final Map<Long, Lane> laneOf = new HashMap<>();
   private boolean tickDue;
-  private long ackedLines;
-  private long linesRead;
-  private long bytesAcked;
-  private Instant lastAckAt;
-  private TransportProblem lastProblem;
+  long ackedLines;
+  long linesRead;
+  long bytesAcked;
+  Instant lastAckAt;
   private final CatchUpLog catchUp = new CatchUpLog(System::nanoTime, log::info);
-  /** Spool files of each live batch in flight: to know which files acks moved past. */
-  private final Map<Long, Set<FileId>> filesInFlight = new HashMap<>();
-  private final Set<FileId> ackedFiles = new LinkedHashSet<>();
+  private final AckedFiles ackedFiles = new AckedFiles();
   /** Every batch handed to the transport and not yet acknowledged: to hand over again, or split on a 413. */
   private final Map<Long, Batch> unacked = new HashMap<>();
-  /** A hand-over that was not answered is tried again this much later. */
-  static final long HANDOVER_RETRY_MS = 1_000;
 
-  /** Where the spool's complete lines end now; a seam so tests and rotation-aware tails can supply it. */
-  @FunctionalInterface
-  public interface SpoolEndSource {
-    Future<SpoolPosition> completeLinesEnd();
-  }
-
-  public BatchVerticle(SyncConfig config, Checkpoint start, SpoolEndSource spoolEnd) {
+  /** @param meters the client deployment's meters ({@link ClientMeters#of}) */
+  public BatchVerticle(SyncConfig config, Checkpoint start, ClientMeters meters) {
+    this.meters = meters;
     this.config = config;
     this.policy = BatchPolicy.of(config);
     this.window = new InFlightWindow(config.maxInFlight(), InFlightWindow.DEFAULT_TARGET, System::nanoTime);
-    this.spoolEnd = spoolEnd;
     this.nextSeq = start.lastAckedSeq() + 1;
     this.lastAckedSeq = start.lastAckedSeq();
     this.live = new Lane(start.synced());
@@ -91,81 +73,44 @@ public final class BatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    flushes = new PendingFlushes(vertx, new PendingFlushes.Acked() {
-      @Override
-      public long lines() {
-        return ackedLines;
-      }
-
-      @Override
-      public long batches() {
-        return lastAckedSeq;
-      }
-
-      @Override
-      public long syncedOffset() {
-        return live.synced.offset();
-      }
-    }, this::reached, () -> lastProblem == null ? "" : "; last problem: " + lastProblem.reason());
+    flushes = new PendingFlushes(vertx, () -> ackedLines, () -> lastAckedSeq, () -> live.synced.offset(),
+        this::reached);
+    handOver = new HandOver(vertx, meters, batch -> unacked.get(batch.seq()) == batch);
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
     vertx.eventBus().<Delivery>localConsumer(ClientBus.DELIVERED, msg -> onDelivered(msg.body()));
     vertx.eventBus().<Checkpoint.CatchUp>localConsumer(ClientBus.CATCH_UP, this::onCatchUp);
-    vertx.eventBus().localConsumer(ClientBus.FLUSH, this::onFlush);
-    vertx.eventBus().<TransportProblem>localConsumer(ClientBus.TRANSPORT_PROBLEM, msg -> onProblem(msg.body()));
+    vertx.eventBus().<FlushOrder>localConsumer(ClientBus.FLUSH_BATCHES, msg -> {
+      flushes.add(msg);
+      schedule();
+    });
+    vertx.eventBus().<SpoolPosition>localConsumer(ClientBus.SPOOL_END, msg -> backlog.spoolEnd(msg.body()));
     policy.tick().ifPresent(period -> vertx.setPeriodic(period.toMillis(), id -> onTick()));
-    vertx.eventBus().localConsumer(ClientBus.STATUS_BATCH, msg -> msg.reply(status()));
-    vertx.setPeriodic(1000, id -> spoolEnd.completeLinesEnd().onSuccess(end -> {
-      backlog.spoolEnd(end);
+    vertx.eventBus().localConsumer(ClientBus.STATUS_BATCH, msg -> msg.reply(BatchStatus.of(this)));
+    vertx.setPeriodic(1000, id -> {
       Progress progress = progress();
-      ClientMeters.INSTANCE.progress(progress);
+      meters.progress(progress);
       catchUp.update(progress, readBytes(), ackedLines, bytesAcked);
-      vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.UNBOUNDED_WAIT);
-    }));
+      vertx.eventBus().publish(ClientBus.PROGRESS, progress, ClientBus.LOCAL);
+    });
     return Future.succeededFuture();
-  }
-
-  private JsonObject status() {
-    Progress p = progress();
-    JsonObject rule = new JsonObject().put("rule", config.rule().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-        .put("interval", config.interval().toMillis() + "ms")
-        .put("sizeLines", config.sizeLines()).put("sizeBytes", config.sizeBytes())
-        .put("maxBatchLines", config.maxBatchLines()).put("maxBatchSize", config.maxBatchSize())
-        .put("maxInFlight", config.maxInFlight());
-    JsonObject json = new JsonObject()
-        .put("sync", rule)
-        .put("backlogLines", p.backlogLines())
-        .put("backlogBytes", p.backlogBytes())
-        .put("lagSeconds", p.lagSeconds())
-        .put("linesRead", linesRead)
-        .put("linesAcked", ackedLines)
-        .put("bytesAcked", bytesAcked)
-        .put("backlogReadBytes", readBytes())
-        .put("batchesInFlight", live.acks.size() + (history == null ? 0 : history.acks.size()))
-        .put("window", window.limit())
-        .put("lastAckedSeq", lastAckedSeq)
-        .put("syncedOffset", live.synced.offset())
-        .put("flushesWaiting", flushes.size());
-    if (lastAckAt != null) {
-      json.put("lastAckAt", lastAckAt.toString());
-    }
-    if (history != null) {
-      json.put("catchUp", new JsonObject().put("order", "newest-first")
-          .put("boundary", boundary.name() + " offset " + boundary.offset())
-          .put("historySynced", history.synced.name() + " offset " + history.synced.offset()));
-    }
-    return json;
   }
 
   /**
    * The tail split the spool: what this lane holds so far (nothing at start) becomes the history
    * lane, which keeps the checkpoint's synced position; a new live lane starts at the live position.
+   * The same split again (the tail asked twice) changes nothing.
    */
   private void onCatchUp(Message<Checkpoint.CatchUp> msg) {
+    if (history != null && msg.body().boundary().equals(boundary)) {
+      msg.reply(null);
+      return;
+    }
+    live.name = BatchSpan.HISTORY; // its batches from now on are the backlog's, however the lane began
     history = live;
     live = new Lane(msg.body().live());
     boundary = msg.body().boundary();
     historyRead = false;
-    ClientMeters.INSTANCE.catchingUp(true);
+    meters.catchingUp(true);
     log.info("newest-first catch-up: live lines from {} offset {} go first, the backlog up to there fills in",
         boundary.name(), boundary.offset());
     msg.reply(null);
@@ -174,6 +119,9 @@ public final class BatchVerticle extends VerticleBase {
   private void onChunk(Message<SpoolChunk> msg) {
     SpoolChunk chunk = msg.body();
     Lane lane = chunk.history() && history != null ? history : live;
+    if (lane.askedAgain(msg)) {
+      return;
+    }
     if (chunk.history() && chunk.lineCount() == 0) {
       historyRead = true;
       msg.reply(null);
@@ -191,9 +139,9 @@ public final class BatchVerticle extends VerticleBase {
 
   private void accept(Lane lane, Message<SpoolChunk> msg) {
     backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
-    lane.add(msg.body(), config);
+    lane.take(msg.body(), config);
     linesRead += msg.body().lineCount();
-    ClientMeters.INSTANCE.linesRead.increment(msg.body().lineCount());
+    meters.linesRead.increment(msg.body().lineCount());
     msg.reply(null);
     schedule();
   }
@@ -203,12 +151,8 @@ public final class BatchVerticle extends VerticleBase {
     schedule();
   }
 
-  private boolean flushing() {
-    return flushes.any();
-  }
-
   private boolean liveDue() {
-    return live.pendingLines > 0 && (tickDue || live.mustSend() || flushing()
+    return live.pendingLines > 0 && (tickDue || live.mustSend() || flushes.any()
         || policy.isDue(live.pendingLines, live.pending.length()));
   }
 
@@ -234,17 +178,17 @@ public final class BatchVerticle extends VerticleBase {
     long seq = nextSeq++;
     backlog.sent(seq, lane.pendingLines, lane.pending.length());
     Batch batch = new Batch(seq, lane.pending, lane.pendingLines, lane.pendingStart, lane.pendingEnd,
-        backlog.progress(0, 0, checkpointSynced()));
+        backlog.progress(0, 0, checkpointSynced()), lane.span.span(lane.name));
     lane.acks.sent(batch.seq(), batch.end(), batch.lines());
     laneOf.put(seq, lane);
     if (lane == live) {
       tickDue = false;
-      filesInFlight.put(seq, lane.pendingFiles);
+      ackedFiles.sent(seq, lane.pendingFiles);
     }
     lane.clearPending();
     unacked.put(seq, batch);
-    window.sent(seq, live.acks.size() + (history == null ? 0 : history.acks.size()));
-    handOver(batch, 0);
+    window.sent(seq, inFlight());
+    handOver.send(batch);
     if (!lane.takeOverflow(config) && lane.held != null) {
       Message<SpoolChunk> next = lane.held;
       lane.held = null;
@@ -252,28 +196,8 @@ public final class BatchVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * Hands a batch to the transport. The transport answers at once; without an answer (it is not
-   * deployed yet, or stuck) the batch keeps its window slot and is handed over again, with a log
-   * line, until it is taken: a batch is never left in the window with nobody sending it.
-   */
-  private void handOver(Batch batch, int failures) {
-    vertx.eventBus().request(ClientBus.BATCHES, batch, ClientBus.HANDOVER).onFailure(err -> {
-      if (unacked.get(batch.seq()) != batch) {
-        return; // acknowledged (or split) meanwhile: the transport had it after all
-      }
-      int failed = failures + 1;
-      if (failed == 1 || Integer.bitCount(failed) == 1) {
-        log.warn("batch {} ({} lines) not handed to the transport (attempt {}: {}); trying again in {} ms",
-            batch.seq(), batch.lines(), failed, err.getMessage(), HANDOVER_RETRY_MS);
-      }
-      ClientMeters.INSTANCE.handoverFailures.increment();
-      vertx.setTimer(HANDOVER_RETRY_MS, id -> {
-        if (unacked.get(batch.seq()) == batch) {
-          handOver(batch, failed);
-        }
-      });
-    });
+  int inFlight() {
+    return live.acks.size() + (history == null ? 0 : history.acks.size());
   }
 
   private void onDelivered(Delivery delivery) {
@@ -289,14 +213,14 @@ public final class BatchVerticle extends VerticleBase {
     window.acked(batch.seq(), batch.bytes()).ifPresent(log::warn);
     bytesAcked += backlog.acked(delivery.seq());
     lastAckAt = Instant.now();
-    ClientMeters.INSTANCE.acked(lastAckAt);
-    ClientMeters.INSTANCE.batchesAcked.increment();
+    meters.acked(lastAckAt);
+    meters.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
       delivery.rejected().forEach(r ->
           log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), LogSafe.of(r.reason()),
               LogSafe.of(r.line())));
       vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected()),
-          ClientBus.UNBOUNDED_WAIT);
+          ClientBus.LOCAL);
     }
     Lane lane = laneOf.remove(delivery.seq());
     if (lane != null) {
@@ -308,71 +232,47 @@ public final class BatchVerticle extends VerticleBase {
 
   /**
    * The server refused the batch as larger than its body limit: it is split in two halves by lines,
-   * which take its place in the window under new numbers; a single line goes to the dead-letter
-   * file with the reason (it can never be stored) and counts as synced.
+   * which take its place in the window under new numbers ({@link OversizeSplit}); a single line goes
+   * to the dead-letter file with the reason (it can never be stored) and counts as synced.
    */
   private void tooLarge(Batch batch, String reason) {
     if (batch.lines() <= 1) {
-      log.error("batch {}: a single line of {} bytes is larger than the server accepts ({}); it goes to the "
-          + "dead-letter file", batch.seq(), batch.bytes(), LogSafe.of(reason));
-      String line = batch.payload().toString(java.nio.charset.StandardCharsets.UTF_8);
       unacked.put(batch.seq(), batch);
-      onDelivered(new Delivery(batch.seq(), 0, java.util.List.of(new io.outflux.protocol.BatchReply.RejectedLine(
-          line.endsWith("\n") ? line.substring(0, line.length() - 1) : line,
-          "too large for the server (HTTP 413: " + reason + "); sync.maxBatchSize is " + config.maxBatchSize()
-              + " bytes"))));
+      onDelivered(OversizeSplit.deadLetter(batch, reason, config.maxBatchSize()));
       return;
     }
     vertx.executeBlocking(() -> LineCut.half(batch.payload(), batch.lines())).onSuccess(cut -> {
       Lane lane = laneOf.remove(batch.seq());
       long first = nextSeq++;
       long second = nextSeq++;
-      int secondLines = batch.lines() - cut.lines();
-      if (lane == null || !lane.acks.split(batch.seq(), first, cut.lines(), second, secondLines)) {
+      OversizeSplit.Halves halves = OversizeSplit.halves(batch, cut, first, second);
+      if (lane == null || !lane.acks.split(batch.seq(), first, cut.lines(), second, halves.b().lines())) {
         return;
       }
-      backlog.split(batch.seq(), first, cut.lines(), cut.bytes(), second, secondLines, batch.bytes() - cut.bytes());
+      backlog.split(batch.seq(), first, cut.lines(), cut.bytes(), second, halves.b().lines(),
+          batch.bytes() - cut.bytes());
       laneOf.put(first, lane);
       laneOf.put(second, lane);
-      Set<FileId> files = filesInFlight.remove(batch.seq());
-      if (files != null) {
-        filesInFlight.put(second, files);
-      }
-      Batch a = new Batch(first, batch.payload().slice(0, cut.bytes()), cut.lines(), batch.start(), null,
-          batch.progress());
-      Batch b = new Batch(second, batch.payload().slice(cut.bytes(), batch.bytes()), secondLines, batch.start(),
-          batch.end(), batch.progress());
-      ClientMeters.INSTANCE.batchesSplit.increment();
-      log.warn("batch {} ({} lines, {} bytes) is larger than the server accepts ({}): sending it as batches {} "
-          + "({} lines) and {} ({} lines)", batch.seq(), batch.lines(), batch.bytes(), LogSafe.of(reason), first,
-          cut.lines(), second, secondLines);
-      unacked.put(first, a);
-      unacked.put(second, b);
-      handOver(a, 0);
-      handOver(b, 0);
+      ackedFiles.split(batch.seq(), second);
+      meters.batchesSplit.increment();
+      OversizeSplit.logSplit(batch, reason, halves);
+      unacked.put(first, halves.a());
+      unacked.put(second, halves.b());
+      handOver.send(halves.a());
+      handOver.send(halves.b());
     });
   }
 
   private void advanced(Lane lane, AckTracker.Advance advance) {
     if (lane == live) {
-      filesInFlight.keySet().removeIf(seq -> {
-        if (seq > advance.seq()) {
-          return false;
-        }
-        ackedFiles.addAll(filesInFlight.get(seq));
-        return true;
-      });
-      while (ackedFiles.size() > MAX_ACKED_FILES) {
-        ackedFiles.remove(ackedFiles.iterator().next());
-      }
+      ackedFiles.advancedTo(advance.seq());
     }
     if (advance.end() != null) {
       lane.synced = advance.end();
     }
     lastAckedSeq = Math.max(lastAckedSeq, advance.seq());
     ackedLines += advance.lines();
-    ClientMeters.INSTANCE.linesAcked.increment(advance.lines());
-    lastProblem = null;
+    meters.linesAcked.increment(advance.lines());
     publishCheckpoint();
     flushes.completeReached();
   }
@@ -384,7 +284,7 @@ public final class BatchVerticle extends VerticleBase {
     }
     history = null;
     historyRead = false;
-    ClientMeters.INSTANCE.catchingUp(false);
+    meters.catchingUp(false);
     log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", boundary.name(),
         boundary.offset());
     publishCheckpoint();
@@ -398,90 +298,25 @@ public final class BatchVerticle extends VerticleBase {
   private void publishCheckpoint() {
     Checkpoint checkpoint = history == null ? new Checkpoint(live.synced, lastAckedSeq)
         : new Checkpoint(history.synced, lastAckedSeq, new Checkpoint.CatchUp(boundary, live.synced));
-    vertx.eventBus().publish(ClientBus.ACKED, checkpoint, ClientBus.UNBOUNDED_WAIT);
+    vertx.eventBus().publish(ClientBus.ACKED, checkpoint, ClientBus.LOCAL);
   }
 
   private SpoolPosition checkpointSynced() {
     return history == null ? live.synced : history.synced;
   }
 
-  private long readBytes() {
+  long readBytes() {
     return backlog.readBytes(live.pending.length() + (history == null ? 0 : history.pending.length()));
   }
 
-  private Progress progress() {
+  Progress progress() {
     int lines = live.pendingLines + (history == null ? 0 : history.pendingLines);
     int bytes = live.pending.length() + (history == null ? 0 : history.pending.length());
     return backlog.progress(lines, bytes, checkpointSynced());
   }
 
-  private void onFlush(Message<Object> request) {
-    boolean force = FlushRequest.forceOf(request.body());
-    Duration timeout = FlushRequest.timeoutOf(request.body());
-    spoolEnd.completeLinesEnd().onComplete(ar -> {
-      if (ar.failed()) {
-        request.fail(FlushRequest.FAILED_BLOCKED, "cannot read the spool's size: " + ar.cause().getMessage());
-        return;
-      }
-      SpoolPosition end = ar.result();
-      Future<Optional<String>> closed = force || reached(end) ? Future.succeededFuture(Optional.empty())
-          : linkClosedFor(timeout);
-      closed.onSuccess(why -> {
-        if (why.isPresent()) {
-          request.fail(FlushRequest.FAILED_LINK_CLOSED, "not flushed: " + why.get()
-              + "; outflux flush --force (POST /flush?force=true) sends outside the windows");
-        } else {
-          startFlush(request, end, timeout, force);
-        }
-      });
-    });
-  }
-
-  private void startFlush(Message<Object> request, SpoolPosition target, Duration timeout, boolean force) {
-    flushes.add(request, target, timeout.toMillis(), force);
-    if (lastProblem != null && lastProblem.blocked()) {
-      // the transport probes the credentials now; a refusal again fails this flush with the reason (onProblem)
-      vertx.eventBus().publish(ClientBus.RETRY_CREDENTIALS, null, ClientBus.UNBOUNDED_WAIT);
-    }
-    if (flushing()) {
-      vertx.eventBus().publish(ClientBus.READ_NOW, null, ClientBus.UNBOUNDED_WAIT);
-    }
-    schedule();
-  }
-
-  /** Why the metered link will stay closed longer than {@code timeout} (window or interface), if it will. */
-  private Future<Optional<String>> linkClosedFor(Duration timeout) {
-    return vertx.eventBus().<JsonObject>request(ClientBus.STATUS_TRANSPORT, null,
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
-        .map(reply -> LinkStatusJson.closedBeyond(reply.body().getJsonObject("link"), Instant.now(), timeout))
-        .otherwise(Optional.empty());
-  }
-
-  /**
-   * Whether the acknowledged prefix covers {@code target}. Offsets compare only within one file:
-   * after a rotation the target's file may be an archive behind the file the acks are in now. The
-   * tail finishes each file before the next, so acks that reached the target's file and then moved
-   * on have covered it to its end. During a catch-up the backlog before the boundary counts too.
-   */
+  /** Whether the acknowledged prefix covers {@code target}; during a catch-up the backlog before the boundary counts too. */
   private boolean reached(SpoolPosition target) {
-    if (history != null) {
-      return false;
-    }
-    if (target.offset() == 0) {
-      return true;
-    }
-    SpoolPosition synced = live.synced;
-    if (target.file().equals(FileId.UNKNOWN) || synced.file().equals(FileId.UNKNOWN)
-        || synced.file().equals(target.file())) {
-      return synced.offset() >= target.offset();
-    }
-    return ackedFiles.contains(target.file());
-  }
-
-  private void onProblem(TransportProblem problem) {
-    lastProblem = problem;
-    if (problem.blocked() && flushing()) {
-      flushes.failAll(problem.reason());
-    }
+    return history == null && ackedFiles.covers(live.synced, target);
   }
 }

@@ -41,11 +41,11 @@ public final class FlushRequest {
     return of(timeout).put(FORCE, force);
   }
 
-  static boolean forceOf(Object body) {
+  public static boolean forceOf(Object body) {
     return body instanceof JsonObject json && Boolean.TRUE.equals(json.getValue(FORCE));
   }
 
-  static Duration timeoutOf(Object body) {
+  public static Duration timeoutOf(Object body) {
     if (body instanceof JsonObject json && json.getValue(TIMEOUT_MS) instanceof Number n && n.longValue() > 0) {
       return Duration.ofMillis(n.longValue());
     }

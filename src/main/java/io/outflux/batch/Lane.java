@@ -24,6 +24,8 @@ final class Lane {
   /** Spool files of the pending lines (a flush checks which files acks moved past). */
   Set<FileId> pendingFiles = new HashSet<>();
   Message<SpoolChunk> held;
+  /** The last chunk taken: the tail may ask again with it when the answer crossed its timeout (taken once). */
+  SpoolChunk lastTaken;
   /**
    * The rest of a chunk too large for one batch: it becomes the pending lines once the head is sent.
    * Its end is the chunk's end; the parts before it carry none (see {@link AckTracker}).
@@ -31,9 +33,18 @@ final class Lane {
   SpoolChunk overflow;
   /** Everything of this segment up to here is acknowledged. */
   SpoolPosition synced;
+  /** The spool range of the pending lines: the next batch's identity. */
+  final PendingSpan span = new PendingSpan();
+  /** {@code live} or {@code history}, as the server's position ledger knows the lane. */
+  String name;
 
   Lane(SpoolPosition synced) {
+    this(synced, io.outflux.protocol.BatchSpan.LIVE);
+  }
+
+  Lane(SpoolPosition synced, String name) {
     this.synced = synced;
+    this.name = name;
   }
 
   boolean isFull(SyncConfig config) {
@@ -43,7 +54,24 @@ final class Lane {
   /** Whether {@code chunk} can join the pending lines without the batch going over a limit (an empty batch takes any). */
   boolean fits(SpoolChunk chunk, SyncConfig config) {
     return pendingLines == 0 || (pendingLines + (long) chunk.lineCount() <= config.maxBatchLines()
-        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize());
+        && pending.length() + (long) chunk.bytes() <= config.maxBatchSize() && span.continues(chunk));
+  }
+
+  /**
+   * The tail asked again with a chunk this lane holds (the newer request gets the answer) or took
+   * already (answered at once: the answer crossed the tail's asking again); false for a new chunk.
+   * The tail resends the very same chunk object, so identity tells a resend from new lines.
+   */
+  boolean askedAgain(Message<SpoolChunk> msg) {
+    if (held != null && held.body() == msg.body()) {
+      held = msg;
+      return true;
+    }
+    if (lastTaken == msg.body()) {
+      msg.reply(null);
+      return true;
+    }
+    return false;
   }
 
   /** The pending lines must leave now: a chunk waits behind them, or the rest of a split chunk. */
@@ -55,13 +83,24 @@ final class Lane {
    * Adds a chunk that {@link #fits}. A chunk larger than a batch's limits (only an empty batch takes
    * one) is split: the head that fits is pending, the rest waits in {@link #overflow}.
    */
+  /** Takes a chunk the tail handed over ({@link #add}), remembering it in case the tail asks again. */
+  void take(SpoolChunk chunk, SyncConfig config) {
+    lastTaken = chunk;
+    add(chunk, config);
+  }
+
   void add(SpoolChunk chunk, SyncConfig config) {
     if (chunk.lineCount() > config.maxBatchLines() || chunk.bytes() > config.maxBatchSize()) {
       LineCut.Cut cut = LineCut.head(chunk.lines(), config.maxBatchLines(), config.maxBatchSize());
       if (cut.bytes() < chunk.bytes()) {
-        overflow = new SpoolChunk(chunk.start(), chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
-            chunk.lineCount() - cut.lines(), chunk.history());
-        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history()));
+        // a verbatim chunk's bytes are the file's: the rest starts cut.bytes() further in the file
+        SpoolPosition restStart = chunk.verbatim() ? new SpoolPosition(chunk.start().file(), chunk.start().name(),
+            chunk.start().offset() + cut.bytes(), "") : chunk.start();
+        overflow = new SpoolChunk(restStart, chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
+            chunk.lineCount() - cut.lines(), chunk.history(), chunk.verbatim() ? chunk.fileKey() : null,
+            chunk.verbatim());
+        add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history(),
+            chunk.fileKey(), chunk.verbatim()));
         return;
       }
     }
@@ -87,6 +126,9 @@ final class Lane {
     if (chunk.end() != null) {
       pendingFiles.add(chunk.end().file());
     }
+    long from = chunk.start().offset();
+    long to = chunk.end() != null ? chunk.end().offset() : chunk.verbatim() ? from + chunk.bytes() : -1;
+    span.add(chunk.fileKey(), from, to, chunk.verbatim());
     pending.appendBuffer(chunk.lines());
     pendingLines += chunk.lineCount();
     pendingEnd = chunk.end();
@@ -100,6 +142,7 @@ final class Lane {
   void clearPending() {
     pending = Buffer.buffer();
     pendingLines = 0;
+    span.clear();
     pendingFiles = new HashSet<>();
   }
 }

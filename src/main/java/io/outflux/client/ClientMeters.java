@@ -3,21 +3,33 @@ package io.outflux.client;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.outflux.batch.Progress;
 import io.outflux.metrics.BuildInfo;
 import io.outflux.metrics.Metrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The client's own meters, in {@link Metrics#registry()}. One client per process is the deployment
- * model; in a test JVM with several clients the counters add up and the gauges show the first one.
+ * One client deployment's meters, in the process registry {@link Metrics#registry()}: every meter
+ * carries the tag {@code client=<client.id>}, so several clients in one JVM (tests, a demo) are
+ * counted apart while the names operators and dashboards use stay the same. The client deployment
+ * binds them ({@link #of}) and hands them to its stages; a stage never reaches for a process-wide one.
  */
 public final class ClientMeters {
 
-  public static final ClientMeters INSTANCE = new ClientMeters(Metrics.registry());
+  /** The tag that tells one client's meters from another's in the same registry. */
+  public static final String CLIENT_TAG = "client";
+  /**
+   * One set per client id and process: a client redeployed in the same JVM continues its counters
+   * (a Micrometer gauge stays bound to the first object it was registered with, so a second set
+   * under the same tags would never show).
+   */
+  private static final Map<String, ClientMeters> BOUND = new ConcurrentHashMap<>();
 
   public final Counter linesRead;
   public final Counter linesSent;
@@ -52,6 +64,8 @@ public final class ClientMeters {
   private final AtomicReference<Progress> progress = new AtomicReference<>(Progress.NONE);
   private final AtomicReference<Link> link = new AtomicReference<>(new Link(Connection.IDLE, ""));
   private final MeterRegistry registry;
+  private final String clientId;
+  private final Tags tags;
   private final AtomicBoolean catchingUp = new AtomicBoolean();
 
   /** The link to the servers, as the transport last saw it. */
@@ -74,55 +88,73 @@ public final class ClientMeters {
   private record Link(Connection state, String server) {
   }
 
-  private ClientMeters(MeterRegistry r) {
+  /** The meters of client {@code clientId} in the process registry, bound on first use. */
+  public static ClientMeters of(String clientId) {
+    return BOUND.computeIfAbsent(clientId, id -> new ClientMeters(Metrics.registry(), id));
+  }
+
+  /** The client id these meters are tagged with. */
+  public String clientId() {
+    return clientId;
+  }
+
+  private ClientMeters(MeterRegistry r, String clientId) {
     registry = r;
-    linesRead = Counter.builder("outflux_client_lines_read").description("valid lines read from the spool").register(r);
+    this.clientId = clientId;
+    this.tags = Tags.of(CLIENT_TAG, clientId);
+    linesRead = Counter.builder("outflux_client_lines_read")
+        .description("valid lines read from the spool").tags(tags).register(r);
     linesSent = Counter.builder("outflux_client_lines_sent")
-        .description("lines sent to a server, every attempt counted").register(r);
+        .description("lines sent to a server, every attempt counted").tags(tags).register(r);
     linesDeadLettered = Counter.builder("outflux_client_lines_dead_lettered")
-        .description("lines quarantined in the dead-letter file").register(r);
+        .description("lines quarantined in the dead-letter file").tags(tags).register(r);
     Gauge.builder("outflux_client_catching_up", catchingUp, b -> b.get() ? 1 : 0)
-        .description("1 while a newest-first catch-up sends new lines first and the backlog behind them").register(r);
+        .description("1 while a newest-first catch-up sends new lines first and the backlog behind them")
+        .tags(tags).register(r);
     for (Connection c : Connection.values()) {
       Gauge.builder("outflux_client_connection", link, ref -> ref.get().state() == c ? 1 : 0).tag("state", c.label())
-          .description("1 for the link's current state").register(r);
+          .description("1 for the link's current state").tags(tags).register(r);
     }
-    linesAcked = Counter.builder("outflux_client_lines_acked").description("lines stored centrally").register(r);
-    batchesAcked = Counter.builder("outflux_client_batches_acked").description("batches acknowledged").register(r);
+    linesAcked = Counter.builder("outflux_client_lines_acked")
+        .description("lines stored centrally").tags(tags).register(r);
+    batchesAcked = Counter.builder("outflux_client_batches_acked")
+        .description("batches acknowledged").tags(tags).register(r);
     batchesSplit = Counter.builder("outflux_client_batches_split")
-        .description("batches split in two after the server refused them as too large (413)").register(r);
+        .description("batches split in two after the server refused them as too large (413)").tags(tags).register(r);
     handoverFailures = Counter.builder("outflux_client_handover_failures")
-        .description("hand-overs of a batch to the transport that got no answer (tried again)").register(r);
+        .description("hand-overs of a batch to the transport that got no answer (tried again)").tags(tags).register(r);
     stalls = Counter.builder("outflux_client_stalls")
-        .description("attempts abandoned because nothing moved for transport.stallTimeout").register(r);
+        .description("attempts abandoned because nothing moved for transport.stallTimeout").tags(tags).register(r);
     retriesUnavailable = retries(r, "unavailable");
     retriesAuth = retries(r, "auth");
     retriesRefused = retries(r, "refused");
     checkpointWriteFailures = Counter.builder("outflux_client_checkpoint_write_failures")
-        .description("checkpoint writes that failed (nothing is removed from the spool until one succeeds)").register(r);
+        .description("checkpoint writes that failed (nothing is removed from the spool until one succeeds)")
+        .tags(tags).register(r);
     lostBytes = Counter.builder("outflux_client_lost_bytes")
-        .description("spool bytes lost before they were synced (counted, never silent)").register(r);
+        .description("spool bytes lost before they were synced (counted, never silent)").tags(tags).register(r);
     lostLines = Counter.builder("outflux_client_lost_lines")
         .description("lines of the lost spool bytes, where they could be counted (lost bytes still readable in a "
-            + "copy outflux does not read)").register(r);
+            + "copy outflux does not read)").tags(tags).register(r);
     Gauge.builder("outflux_client_spool_unaccounted_files", unaccountedFiles, AtomicLong::get)
         .description("files in the spool directory the client cannot account for (compressed copies, unknown "
-            + "names): left alone, not synced").register(r);
+            + "names): left alone, not synced").tags(tags).register(r);
     diskFullEvents = Counter.builder("outflux_client_spool_disk_full_events")
-        .description("times the spool's file system was found full (writers get No space left on device)").register(r);
+        .description("times the spool's file system was found full (writers get No space left on device)")
+        .tags(tags).register(r);
     Gauge.builder("outflux_client_spool_disk_full", diskFull, b -> b.get() ? 1 : 0)
-        .description("1 while the spool's file system is full (No space left on device)").register(r);
+        .description("1 while the spool's file system is full (No space left on device)").tags(tags).register(r);
     Gauge.builder("outflux_client_spool_free_bytes", spoolFreeBytes, AtomicLong::get)
-        .description("bytes free for the spool's writer on its file system (-1 until measured)").register(r);
+        .description("bytes free for the spool's writer on its file system (-1 until measured)").tags(tags).register(r);
     Gauge.builder("outflux_client_checkpoint_failing", checkpointFailing, b -> b.get() ? 1 : 0)
-        .description("1 while checkpoint writes fail (nothing is compacted meanwhile)").register(r);
+        .description("1 while checkpoint writes fail (nothing is compacted meanwhile)").tags(tags).register(r);
     Gauge.builder("outflux_client_last_ack_timestamp_seconds", lastAckMillis, t -> t.get() / 1000.0)
         .description("when the server last acknowledged a batch (unix seconds; the client's start before the first)")
-        .register(r);
+        .tags(tags).register(r);
     Gauge.builder("outflux_client_dead_letter_records", deadLetterRecords, AtomicLong::get)
-        .description("records in the dead-letter file on disk").register(r);
+        .description("records in the dead-letter file on disk").tags(tags).register(r);
     Gauge.builder("outflux_client_spool_bytes", spoolBytes, AtomicLong::get)
-        .description("size of the spool files (active file and rotated archives)").register(r);
+        .description("size of the spool files (active file and rotated archives)").tags(tags).register(r);
     BuildInfo.register(r, "client");
     gauge(r, "outflux_client_backlog_bytes", "spool bytes not yet acknowledged", p -> p.backlogBytes());
     gauge(r, "outflux_client_backlog_lines", "lines read and not yet acknowledged", p -> p.backlogLines());
@@ -137,7 +169,8 @@ public final class ClientMeters {
     Link previous = link.getAndSet(new Link(state, server));
     if (!previous.server().equals(server)) {
       Gauge.builder("outflux_client_server", link, ref -> ref.get().server().equals(server) ? 1 : 0)
-          .tag("url", server).description("1 for the server the client currently sends to").register(registry);
+          .tag("url", server)
+          .description("1 for the server the client currently sends to").tags(tags).register(registry);
     }
   }
 
@@ -196,12 +229,13 @@ public final class ClientMeters {
     progress.set(latest);
   }
 
-  private static Counter retries(MeterRegistry r, String cause) {
+  private Counter retries(MeterRegistry r, String cause) {
     return Counter.builder("outflux_client_retries").tag("cause", cause)
-        .description("failed send attempts that will be retried").register(r);
+        .description("failed send attempts that will be retried").tags(tags).register(r);
   }
 
   private void gauge(MeterRegistry r, String name, String description, ToDoubleFunction<Progress> value) {
-    Gauge.builder(name, progress, ref -> value.applyAsDouble(ref.get())).description(description).register(r);
+    Gauge.builder(name, progress, ref -> value.applyAsDouble(ref.get()))
+        .description(description).tags(tags).register(r);
   }
 }

@@ -3,7 +3,6 @@ package io.outflux.client;
 import io.outflux.admin.AdminConfig;
 import io.outflux.admin.AdminVerticle;
 import io.outflux.batch.BatchVerticle;
-import io.outflux.batch.SpoolEnd;
 import io.outflux.batch.SyncRule;
 import io.outflux.meter.InterfaceState;
 import io.outflux.meter.QuotaStore;
@@ -69,13 +68,13 @@ public final class ClientVerticle extends VerticleBase {
           checkpoint.synced().file(), checkpoint.lastAckedSeq());
     }
     boolean streaming = config.sync().rule() == SyncRule.STREAMING;
+    ClientMeters meters = ClientMeters.of(config.clientId());
     Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
             streaming, config.source(), Clock.systemDefaultZone(), interfaces, quota))
-        .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint,
-            new SpoolEnd(vertx, config.spool().path()))))
+        .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint, meters)))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
-            config.sync().catchUp(), config.sync().catchUpThreshold())))
+            config.sync().catchUp(), config.sync().catchUpThreshold(), meters)))
         // last of the pipeline: a flush the server asks for over it needs the batcher and the tail
         .compose(id -> vertx.deployVerticle(new io.outflux.transport.ControlChannel(config.clientId(), config.influx(),
             config.transport())))

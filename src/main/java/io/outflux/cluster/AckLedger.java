@@ -2,6 +2,7 @@ package io.outflux.cluster;
 
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.Credentials;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
@@ -47,6 +48,10 @@ import java.util.Optional;
  * from one numbering, and a batch of one lane whose reply was lost and whose retry arrives after
  * {@code SLOTS} newer batches (mostly of the other lane) is written again, which InfluxDB turns into an overwrite of the same points (as below).
  *
+ * <p>Wire version 2 batches ({@link BatchSpan}) are not recorded here per batch: the map holds one
+ * entry per client, scope and lane with the spool ranges stored ({@link StoredSpans}), and a resent
+ * batch is written only beyond what is stored, however the restarted client cut it.
+ *
  * <p>Node death: the entry is put only after InfluxDB answered 2xx. A node dying between the write
  * and the put makes the retry write the lines again, which InfluxDB turns into an overwrite of the
  * same points (series + timestamp), not a duplicate. Hazelcast keeps a backup of every map entry on
@@ -64,12 +69,21 @@ public final class AckLedger {
 
     /** The slot of this batch in its client's ring: {@code clientId/scope hash/(seq mod SLOTS)}. */
     String key(byte[] salt) {
+      return clientId + "/" + scopeHash(salt) + "/" + Math.floorMod(seq, SLOTS);
+    }
+
+    /** The entry of this client's stored positions in a lane: {@code clientId/scope hash/@lane}. */
+    String positionsKey(byte[] salt, String lane) {
+      return clientId + "/" + scopeHash(salt) + "/@" + lane;
+    }
+
+    private String scopeHash(byte[] salt) {
       try {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         sha.update(credentials.principalHash(salt).getBytes(StandardCharsets.UTF_8));
         sha.update(("\u0000" + database + "\u0000" + retentionPolicy + "\u0000" + precision.name())
             .getBytes(StandardCharsets.UTF_8));
-        return clientId + "/" + HexFormat.of().formatHex(sha.digest(), 0, 16) + "/" + Math.floorMod(seq, SLOTS);
+        return HexFormat.of().formatHex(sha.digest(), 0, 16);
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is part of every JVM", e);
       }
@@ -87,6 +101,8 @@ public final class AckLedger {
   private final long ttlMs;
   private Future<AsyncMap<String, String>> map;
   private Future<byte[]> salt;
+  /** The last update of each positions entry this node is making: the next one waits for it. */
+  private final java.util.Map<String, Future<Void>> spanUpdates = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AckLedger(Vertx vertx, Duration ttl) {
     this.vertx = vertx;
@@ -127,6 +143,35 @@ public final class AckLedger {
         return Optional.<BatchReply>empty();
       }
       return Optional.of(BatchReply.fromJson(entry.getJsonObject("reply")));
+    });
+  }
+
+  /**
+   * Wire version 2: what this client stored in the span's lane and scope, by spool position (one entry
+   * per client, lane and scope, whatever the sequence number; see {@link StoredSpans}).
+   */
+  public Future<StoredSpans> storedSpans(Scope scope, BatchSpan span) {
+    return salt().map(s -> scope.positionsKey(s, span.lane())).compose(key -> map().compose(m -> m.get(key)))
+        .map(value -> value == null ? StoredSpans.EMPTY : StoredSpans.fromJson(new JsonObject(value)));
+  }
+
+  /**
+   * Records that the span's lines are stored; call only after InfluxDB answered 2xx for all of them.
+   * Updates of one entry are made one after the other on this node (a client's batches in flight are
+   * stored in any order); two nodes recording at once may lose one of the two ranges, which only
+   * means a resend of it is written again.
+   */
+  public Future<Void> storedSpan(Scope scope, BatchSpan span) {
+    return salt().map(s -> scope.positionsKey(s, span.lane())).compose(key -> {
+      Future<Void> previous = spanUpdates.getOrDefault(key, Future.succeededFuture());
+      Future<Void> next = previous.otherwiseEmpty().compose(v -> map().compose(m -> m.get(key)
+          .compose(value -> {
+            StoredSpans spans = value == null ? StoredSpans.EMPTY : StoredSpans.fromJson(new JsonObject(value));
+            return m.put(key, spans.stored(span).toJson().encode(), ttlMs);
+          })));
+      spanUpdates.put(key, next);
+      next.onComplete(ar -> spanUpdates.remove(key, next));
+      return next;
     });
   }
 

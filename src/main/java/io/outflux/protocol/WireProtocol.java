@@ -17,6 +17,12 @@ public final class WireProtocol {
   public static final String HEADER_CLIENT_ID = "Outflux-Client-Id";
   public static final String HEADER_SEQ = "Outflux-Seq";
   /**
+   * Wire version 2, client to server: the batch's identity by spool position ({@link BatchSpan}). A
+   * server that knows it skips what it stored of that range already; without it (a version 1 client)
+   * batches are identified by {@link #HEADER_SEQ} and their content. Servers before version 2 ignore it.
+   */
+  public static final String HEADER_SPAN = "Outflux-Span";
+  /**
    * The most batches a client keeps between its oldest unacknowledged one and its newest
    * ({@code sync.maxInFlight} is validated against it); the server's dedupe window is sized on it.
    */

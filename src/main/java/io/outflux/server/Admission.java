@@ -28,11 +28,12 @@ final class Admission {
   private final Vertx vertx;
   private final NodeGuards guards;
   private final long busTimeoutMs;
-  private final ServerMeters meters = ServerMeters.INSTANCE;
+  private final ServerMeters meters;
   /** Checks in flight from this front instance, by credential and target (event-loop confined). */
   private final Map<String, Future<AuthResult>> pending = new HashMap<>();
 
-  Admission(Vertx vertx, NodeGuards guards, long busTimeoutMs) {
+  Admission(Vertx vertx, NodeGuards guards, long busTimeoutMs, ServerMeters meters) {
+    this.meters = meters;
     this.vertx = vertx;
     this.guards = guards;
     this.busTimeoutMs = busTimeoutMs;

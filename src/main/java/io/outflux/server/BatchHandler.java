@@ -1,5 +1,6 @@
 package io.outflux.server;
 
+import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.Credentials;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.WireProtocol;
@@ -95,7 +96,8 @@ final class BatchHandler implements Handler<RoutingContext> {
     IncomingBatch batch = new IncomingBatch(
         Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
         parseSeq(req.getHeader(WireProtocol.HEADER_SEQ)), credentials, db,
-        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines, CertificateName.of(req));
+        Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""), precision, lines, CertificateName.of(req),
+        BatchSpan.parse(req.getHeader(WireProtocol.HEADER_SPAN)));
     String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
     ingest.ingest(batch, remote, ClientReport.fromHeaders(req.headers()), "http").onSuccess(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {

@@ -4,10 +4,12 @@ import io.outflux.cluster.AckLedger;
 import io.outflux.cluster.BatchFingerprint;
 import io.outflux.cluster.ClusterConfig;
 import io.outflux.cluster.FleetView;
+import io.outflux.cluster.StoredSpans;
 import io.outflux.ingest.AuthRequest;
 import io.outflux.ingest.WriteRequest;
 import io.outflux.ingest.WriteResult;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.ClientId;
 import io.outflux.protocol.Credentials;
 import io.outflux.protocol.RejectList;
@@ -44,7 +46,7 @@ public final class BatchIngest {
   private final LineGate gate;
   private final NodeGuards guards;
   private final Admission admission;
-  private final ServerMeters meters = ServerMeters.INSTANCE;
+  private final ServerMeters meters;
   private final int maxInFlightPerClient;
   private final SiteConfig sites;
 
@@ -62,7 +64,8 @@ public final class BatchIngest {
     this.busTimeoutMs = backendTimeout.multipliedBy(4).toMillis() + 10_000;
     this.gate = new LineGate(config.maxLineSize());
     this.guards = NodeGuards.of(vertx, config);
-    this.admission = new Admission(vertx, guards, busTimeoutMs);
+    this.meters = ServerMeters.of(vertx, config);
+    this.admission = new Admission(vertx, guards, busTimeoutMs, meters);
     this.maxInFlightPerClient = config.maxInFlightPerClient();
     this.sites = config.sites();
   }
@@ -197,6 +200,9 @@ public final class BatchIngest {
   }
 
   private Future<IngestOutcome> writeOnce(IncomingBatch batch) {
+    if (batch.span().isPresent() && batch.lines().length() > 0) {
+      return writeBeyondStored(batch, batch.span().get());
+    }
     if (batch.seq() <= 0) {
       return write(batch);
     }
@@ -219,6 +225,51 @@ public final class BatchIngest {
           }
           return write(batch).compose(outcome -> remember(scope, fingerprint, outcome));
         });
+  }
+
+  /**
+   * Wire version 2: the batch is named by the spool range it covers, so whatever of that range this
+   * client stored already (in this lane and scope, through any node) is acknowledged without being
+   * written again, and only the lines beyond it are written ({@link SpanCut}). The ranges are recorded
+   * once InfluxDB took every line of the batch; a batch with refused lines is not recorded, so that a
+   * resend of it names them again for the client's dead-letter file.
+   */
+  private Future<IngestOutcome> writeBeyondStored(IncomingBatch batch, BatchSpan span) {
+    AckLedger.Scope scope = new AckLedger.Scope(batch.clientId(), batch.seq(), batch.credentials(), batch.database(),
+        batch.retentionPolicy(), batch.precision());
+    return ledger.storedSpans(scope, span)
+        .otherwise(err -> {
+          log.warn("cannot consult the stored-positions map ({}); writing batch {} of client {} whole", err.toString(),
+              batch.seq(), batch.clientId());
+          return StoredSpans.EMPTY;
+        })
+        .compose(stored -> {
+          int skip = SpanCut.skip(span, stored.storedPrefix(span), batch.lines());
+          if (skip > 0) {
+            long lines = SpanCut.lines(batch.lines(), skip);
+            meters.linesAlreadyStored.increment(lines);
+            deduplicated.incrementAndGet();
+            log.debug("batch {} of client {}: {} lines of {} already stored; {} bytes of {} left to write", batch.seq(),
+                batch.clientId(), lines, span.encode(), batch.lines().length() - skip, batch.lines().length());
+          }
+          if (skip == batch.lines().length()) {
+            return Future.succeededFuture(acked(batch.seq(), 0, new RejectList()));
+          }
+          return write(skip == 0 ? batch : batch.from(skip)).compose(outcome -> rememberSpan(scope, span, outcome));
+        });
+  }
+
+  private Future<IngestOutcome> rememberSpan(AckLedger.Scope scope, BatchSpan span, IngestOutcome outcome) {
+    if (!(outcome instanceof IngestOutcome.Acked acked) || acked.reply().rejectedCount() > 0) {
+      return Future.succeededFuture(outcome);
+    }
+    return ledger.storedSpan(scope, span)
+        .otherwise(err -> {
+          log.warn("batch {} of client {} is stored but its position not recorded cluster-wide ({}); a resend would "
+              + "write it again", scope.seq(), scope.clientId(), err.toString());
+          return null;
+        })
+        .map(outcome);
   }
 
   private Future<IngestOutcome> remember(AckLedger.Scope scope, String fingerprint, IngestOutcome outcome) {

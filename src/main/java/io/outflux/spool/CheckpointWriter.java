@@ -28,7 +28,10 @@ final class CheckpointWriter {
   private java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave = (c, safe) -> { };
   private java.util.function.UnaryOperator<Checkpoint> stamp = c -> c;
 
-  CheckpointWriter(CheckpointStore store, Checkpoint initial) {
+  private final io.outflux.client.ClientMeters meters;
+
+  CheckpointWriter(CheckpointStore store, Checkpoint initial, io.outflux.client.ClientMeters meters) {
+    this.meters = meters;
     this.store = store;
     this.written = initial;
   }
@@ -104,8 +107,8 @@ final class CheckpointWriter {
     String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     problem = "checkpoints cannot be written: " + reason;
     failures++;
-    io.outflux.client.ClientMeters.INSTANCE.checkpointWriteFailures.increment();
-    io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(true);
+    meters.checkpointWriteFailures.increment();
+    meters.checkpointFailing(true);
     long held = warnings.admit("write");
     if (held >= 0) {
       log.error("could not write checkpoint {}: {}; nothing is removed from the spool until a write succeeds, and "
@@ -132,7 +135,7 @@ final class CheckpointWriter {
           problem = null;
           failures = 0;
           warnings.clear("write");
-          io.outflux.client.ClientMeters.INSTANCE.checkpointFailing(false);
+          meters.checkpointFailing(false);
         }
         afterSave.accept(next, safe);
         if (pending == null && drained == null && !samePosition(safe, next)) {

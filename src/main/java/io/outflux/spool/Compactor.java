@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *       kernel serialises with the writer's appends (both take the inode lock) and which never
  *       touches bytes past the hole: a line Telegraf appends meanwhile cannot be lost. The hole
  *       ends on a 4 KiB boundary and stops {@link SpoolPosition#TAIL_BYTES} before the synced
- *       offset, so the bytes that identify the checkpoint stay readable.</li>
+ *       offset, so the bytes that identify the checkpoint stay readable. The first
+ *       {@link SpoolFileKey#HEAD_BYTES} are never punched: they name the file to the server.</li>
  * </ul>
  */
 final class Compactor {
@@ -62,10 +63,11 @@ final class Compactor {
    */
   long punch(Path path, SpoolPosition synced, long from) {
     long to = holeEnd(synced.offset());
-    if (to <= from || !synced.file().equals(FileId.ofOrNull(path)) || !tailMatches(path, synced)) {
+    long start = Math.max(from, SpoolFileKey.HEAD_BYTES); // the file's first line names it to the server
+    if (to <= start || !synced.file().equals(FileId.ofOrNull(path)) || !tailMatches(path, synced)) {
       return from;
     }
-    if (!runFallocate(path, synced.file(), from, to - from)) {
+    if (!runFallocate(path, synced.file(), start, to - start)) {
       return from; // Telegraf rotated the file between the checks and the punch: nothing was done
     }
     return to;

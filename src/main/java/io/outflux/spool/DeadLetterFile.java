@@ -21,7 +21,10 @@ final class DeadLetterFile implements AutoCloseable {
   private boolean dirty;
   private long count;
 
-  DeadLetterFile(Path path) {
+  private final io.outflux.client.ClientMeters meters;
+
+  DeadLetterFile(Path path, io.outflux.client.ClientMeters meters) {
+    this.meters = meters;
     this.path = path;
   }
 
@@ -52,8 +55,8 @@ final class DeadLetterFile implements AutoCloseable {
       }
       dirty = true;
       count += letters.size();
-      io.outflux.client.ClientMeters.INSTANCE.linesDeadLettered.increment(letters.size());
-      io.outflux.client.ClientMeters.INSTANCE.deadLettered(letters.size());
+      meters.linesDeadLettered.increment(letters.size());
+      meters.deadLettered(letters.size());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the dead-letter file " + path, e);
     }

@@ -50,6 +50,8 @@ final class LineFilter {
   final List<DeadLetter> dead = new ArrayList<>();
   /** Blank and comment lines dropped, NUL bytes of compacted regions skipped (for logs and tests). */
   int skippedLines;
+  /** {@link #out} is the consumed bytes themselves: no line was rewritten or left out. */
+  boolean verbatim;
   long holeBytes;
 
   LineFilter(Precision precision, int maxLines) {
@@ -128,6 +130,7 @@ final class LineFilter {
       pos = nl + 1;
       consumed = pos - base;
     }
+    verbatim = rewritten == null;
     if (rewritten == null) {
       out = buf.slice(0, consumed);
     } else {

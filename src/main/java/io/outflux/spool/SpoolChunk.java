@@ -9,11 +9,19 @@ import io.vertx.core.buffer.Buffer;
  *
  * @param history read by the history segment of a newest-first catch-up; a history chunk without
  *     lines says that the history segment reached its boundary
+ * @param fileKey the file's identity for the server ({@link SpoolFileKey}: device, inode, first line);
+ *     null when unknown (the batch then carries no span)
+ * @param verbatim {@code lines} are the file's bytes from {@code start} to {@code end} unchanged
  */
-public record SpoolChunk(SpoolPosition start, SpoolPosition end, Buffer lines, int lineCount, boolean history) {
+public record SpoolChunk(SpoolPosition start, SpoolPosition end, Buffer lines, int lineCount, boolean history,
+                         String fileKey, boolean verbatim) {
 
   public SpoolChunk(SpoolPosition start, SpoolPosition end, Buffer lines, int lineCount) {
     this(start, end, lines, lineCount, false);
+  }
+
+  public SpoolChunk(SpoolPosition start, SpoolPosition end, Buffer lines, int lineCount, boolean history) {
+    this(start, end, lines, lineCount, history, null, false);
   }
 
   public int bytes() {

@@ -55,21 +55,6 @@ public final class SpoolEndPosition {
 
   /** The offset just after the file's last newline (0 when there is none). */
   private static long lastNewline(FileChannel ch) throws IOException {
-    long size = ch.size();
-    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-    for (long pos = size; pos > 0; ) {
-      long from = Math.max(0, pos - buf.capacity());
-      buf.clear().limit((int) (pos - from));
-      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
-        // fill
-      }
-      for (int i = buf.position() - 1; i >= 0; i--) {
-        if (buf.get(i) == '\n') {
-          return from + i + 1;
-        }
-      }
-      pos = from;
-    }
-    return 0;
+    return Math.max(0, SpoolEnd.lastNewline(ch, ch.size(), 0));
   }
 }

@@ -69,6 +69,8 @@ final class SpoolReader {
     long seenSize;
     /** Up to {@link SpoolPosition#TAIL_BYTES} bytes just before {@link #readPos}: finds a copytruncate's copy. */
     byte[] tail = new byte[0];
+    /** The file's identity for the server ({@link SpoolFileKey}); null until its first line is known. */
+    String key;
 
     Reading(SpoolFile file, AsyncFile handle, long readPos) {
       this.file = file;
@@ -334,6 +336,7 @@ final class SpoolReader {
       r.skippingOversized = false;
       r.seenSize = fileSize;
       r.tail = new byte[0];
+      r.key = null; // other lines now: another file for the server
       readOffset = 0;
       return Future.succeededFuture(true);
     });
@@ -399,7 +402,21 @@ final class SpoolReader {
     return r.handle.close().map(v -> true);
   }
 
+  /** Learns the file's key (one read of its first bytes per file opened), then hands the lines on. */
   private Future<Boolean> handOn(Reading r, Buffer buf) {
+    if (r.key != null) {
+      return filterAndHandOn(r, buf);
+    }
+    return r.handle.read(Buffer.buffer(SpoolFileKey.HEAD_BYTES), 0, 0, SpoolFileKey.HEAD_BYTES)
+        .map(head -> SpoolFileKey.of(r.file.id(), head))
+        .otherwise(err -> null) // the batches then carry no span: the server identifies them by content
+        .compose(key -> {
+          r.key = key;
+          return filterAndHandOn(r, buf);
+        });
+  }
+
+  private Future<Boolean> filterAndHandOn(Reading r, Buffer buf) {
     int length = buf.length();
     if (r.skippingOversized) {
       return skipOversized(r, buf, length);
@@ -427,7 +444,7 @@ final class SpoolReader {
       return host.quarantine(dead).map(true);
     }
     SpoolChunk chunk = new SpoolChunk(position(r, from, null, 0), position(r, r.readPos, buf, filter.consumed),
-        filter.out, filter.lines, limit != null);
+        filter.out, filter.lines, limit != null, r.key, filter.verbatim);
     Future<Void> journaled = freshStamps.firstFresh < 0 ? Future.succeededFuture()
         : host.journal(new StampJournal.Entry(r.file.id(), freshStamps.firstFresh, r.readPos, freshStamps.fresh));
     return host.quarantine(dead).compose(v -> journaled).compose(v -> host.send(chunk)).map(true);

@@ -2,11 +2,15 @@ package io.outflux.spool;
 
 import io.outflux.batch.RejectedLines;
 import io.outflux.client.ClientBus;
+import io.outflux.client.ClientMeters;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.spool.ResumePlanner.ResumePoint;
 import io.outflux.spool.SpoolFiles.SpoolFile;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,6 +48,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private static final long BACKLOG_CHECK_MS = 2_000;
   /** How often the spool's size on disk is measured for the outflux_client_spool_bytes meter. */
   private static final long SPOOL_SIZE_EVERY_MS = 5_000;
+  /** How often the batcher learns where the spool's complete lines end (its backlog and lag meters). */
+  private static final long SPOOL_END_EVERY_MS = 1_000;
+  /** Lines the batcher did not take (it is not there, or failed) are offered again this much later. */
+  static final long HANDOVER_RETRY_MS = 1_000;
 
   private final SpoolConfig config;
   private final Precision precision;
@@ -72,22 +80,25 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Why the spool's file system is full, while it is; null otherwise. */
   private volatile String diskProblem;
   private final RateLimitedLog warnings = RateLimitedLog.systemClock();
+  private final ClientMeters meters;
 
-  public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start) {
-    this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE);
+  public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start, ClientMeters meters) {
+    this(config, precision, start, CatchUpOrder.OLDEST_FIRST, Long.MAX_VALUE, meters);
   }
 
+  /** @param meters the client deployment's meters ({@link ClientMeters#of}) */
   public SpoolTailVerticle(SpoolConfig config, Precision precision, Checkpoint start, CatchUpOrder catchUpOrder,
-      long catchUpThreshold) {
+      long catchUpThreshold, ClientMeters meters) {
+    this.meters = meters;
     this.config = config;
     this.precision = precision;
     this.start = start;
     this.catchUpOrder = catchUpOrder;
     this.catchUpThreshold = catchUpThreshold;
     this.files = new SpoolFiles(config.path(), SpoolFiles.ownNames(config));
-    this.unaccounted = new UnaccountedFiles(files);
-    this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start);
-    this.deadLetters = new DeadLetterFile(config.deadLetter());
+    this.unaccounted = new UnaccountedFiles(files, meters);
+    this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start, meters);
+    this.deadLetters = new DeadLetterFile(config.deadLetter(), meters);
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
     this.losses = new LossLedger(LossLedger.pathFor(config.checkpoint()));
   }
@@ -143,10 +154,10 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Blocking or not: records a loss (log, metric, the ledger). */
   private void recordLoss(LossLedger.Loss loss) {
     if (loss.bytes() > 0) {
-      io.outflux.client.ClientMeters.INSTANCE.lostBytes.increment(loss.bytes());
+      meters.lostBytes.increment(loss.bytes());
     }
     if (loss.lines() > 0) {
-      io.outflux.client.ClientMeters.INSTANCE.lostLines.increment(loss.lines());
+      meters.lostLines.increment(loss.lines());
     }
     try {
       losses.record(loss);
@@ -207,7 +218,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
         c -> c.seen(Math.max(seenSize(c.synced().file()), c.synced().offset())));
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
     vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
-    vertx.eventBus().localConsumer(ClientBus.READ_NOW, msg -> readNow());
+    new FlushEntry(vertx, config.path(), this::liveReadPosition, this::readNow).register();
     vertx.eventBus().localConsumer(ClientBus.STATUS_SPOOL, msg -> status().onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
@@ -219,8 +230,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     vertx.executeBlocking(() -> SpoolHealth.countRecords(config.deadLetter()), true)
         .onSuccess(n -> {
           deadLetterAtStart = n;
-          io.outflux.client.ClientMeters.INSTANCE.deadLetterRecords(n + deadLettered);
+          meters.deadLetterRecords(n + deadLettered);
         });
+    vertx.setPeriodic(SPOOL_END_EVERY_MS, id -> publishSpoolEnd());
     vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> {
       measureSpool();
       checkpointWriter.refreshSeen();
@@ -258,7 +270,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     live.finished.addAll(s.liveFinished());
     // the batcher learns the segments before the first chunk of either
     return vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
-            ClientBus.UNBOUNDED_WAIT)
+            ClientBus.CATCH_UP_WAIT)
         .onSuccess(reply -> {
           pump(live);
           pump(history);
@@ -337,11 +349,27 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           return 0L; // rotated away meanwhile
         }
       }).sum();
-      io.outflux.client.ClientMeters.INSTANCE.spoolBytes(size);
+      meters.spoolBytes(size);
       checkDisk();
       unaccounted.report(unaccounted.scan());
       return null;
     }, false);
+  }
+
+  /**
+   * Tells the batcher where the complete lines end ({@link ClientBus#SPOOL_END}, for its backlog of
+   * lines not read yet), about once a second: a stat, and once caught up a read of the unfinished line only.
+   */
+  private void publishSpoolEnd() {
+    SpoolPosition read = liveReadPosition();
+    vertx.executeBlocking(() -> SpoolEnd.of(config.path(), read, SpoolEnd.ESTIMATE_LOOK_BACK), false)
+        .onSuccess(end -> vertx.eventBus().publish(ClientBus.SPOOL_END, end, ClientBus.LOCAL));
+  }
+
+  /** Where the live reader is (event loop); null between files. */
+  private SpoolPosition liveReadPosition() {
+    SpoolReader r = live;
+    return r == null ? null : r.readPosition();
   }
 
   /**
@@ -353,7 +381,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (free == null) {
       return;
     }
-    io.outflux.client.ClientMeters.INSTANCE.spoolFree(free.usable(), free.full());
+    meters.spoolFree(free.usable(), free.full());
     if (free.full()) {
       diskProblem = "the spool's file system is full (No space left on device): " + free.describe()
           + "; the writer cannot append until synced data is freed (the client frees it after each acknowledgement)";
@@ -398,7 +426,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     vertx.executeBlocking(() -> CatchUpPlan.splitWhileRunning(files, read, catchUpThreshold), true)
         .compose(s -> s == null ? Future.<CatchUpPlan.Segments>succeededFuture(null)
             : vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
-                ClientBus.UNBOUNDED_WAIT).map(s))
+                ClientBus.CATCH_UP_WAIT).map(s))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("could not start a newest-first catch-up, reading on in order: {}", ar.cause().toString());
@@ -425,7 +453,33 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
 
   @Override
   public Future<Void> send(SpoolChunk chunk) {
-    return vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.UNBOUNDED_WAIT).mapEmpty();
+    Promise<Void> taken = Promise.promise();
+    offer(chunk, taken);
+    return taken.future();
+  }
+
+  /**
+   * Hands a chunk to the batcher, asking again each {@link ClientBus#LINES_WAIT} while it holds the
+   * chunk (its window is full) or when nobody took it: the same chunk is taken once.
+   */
+  private void offer(SpoolChunk chunk, Promise<Void> taken) {
+    vertx.eventBus().request(ClientBus.LINES, chunk, ClientBus.LINES_WAIT).onComplete(ar -> {
+      if (ar.succeeded()) {
+        warnings.clear("hand-over");
+        taken.complete();
+      } else if (stopped) {
+        taken.fail(ar.cause());
+      } else if (ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+        offer(chunk, taken); // still held: the batcher waits for a window slot (the server's acks)
+      } else {
+        long held = warnings.admit("hand-over");
+        if (held >= 0) {
+          log.warn("lines not handed to the batcher ({}: {}); trying again in {} ms{}", ClientBus.LINES,
+              ar.cause().getMessage(), HANDOVER_RETRY_MS, warnings.suffix(held));
+        }
+        vertx.setTimer(HANDOVER_RETRY_MS, t -> offer(chunk, taken));
+      }
+    });
   }
 
   @Override

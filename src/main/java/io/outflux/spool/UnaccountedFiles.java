@@ -38,7 +38,10 @@ final class UnaccountedFiles {
   private final Set<String> warned = new HashSet<>();
   private volatile JsonArray current = new JsonArray();
 
-  UnaccountedFiles(SpoolFiles files) {
+  private final io.outflux.client.ClientMeters meters;
+
+  UnaccountedFiles(SpoolFiles files, io.outflux.client.ClientMeters meters) {
+    this.meters = meters;
     this.files = files;
   }
 
@@ -100,7 +103,7 @@ final class UnaccountedFiles {
     JsonArray json = new JsonArray();
     now.forEach(u -> json.add(u.toJson()));
     current = json;
-    io.outflux.client.ClientMeters.INSTANCE.unaccountedFiles(now.size());
+    meters.unaccountedFiles(now.size());
   }
 
   /** The files last found, for the status. */

@@ -1,12 +1,12 @@
 package io.outflux.transport;
 
-import io.outflux.client.ClientBus;
 import io.outflux.metrics.Human;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +29,15 @@ final class CredentialsGate<A> {
   private final String principal;
   /** Sends a held batch again: {@code true} for the probe, {@code false} for the others once accepted. */
   private final BiConsumer<A, Boolean> resend;
+  /** Told each time sending stops or stays stopped, with the reason (the held flushes fail with it). */
+  private final Consumer<String> onBlocked;
   private final List<A> parked = new ArrayList<>();
   private boolean blocked;
   private long probeTimer = -1;
 
-  CredentialsGate(Vertx vertx, Duration interval, String principal, BiConsumer<A, Boolean> resend) {
+  CredentialsGate(Vertx vertx, Duration interval, String principal, BiConsumer<A, Boolean> resend,
+                  Consumer<String> onBlocked) {
+    this.onBlocked = onBlocked;
     this.vertx = vertx;
     this.interval = interval;
     this.principal = principal;
@@ -55,7 +59,7 @@ final class CredentialsGate<A> {
     if (probeTimer >= 0) {
       return; // a probe is scheduled already
     }
-    vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(reason, true), ClientBus.UNBOUNDED_WAIT);
+    onBlocked.accept(reason);
     if (!blocked) {
       log.error("stopped sending: {}. The spool keeps growing on disk; trying again every {} (or at once on "
           + "outflux flush)", reason, Human.duration(interval));

@@ -130,6 +130,9 @@ public final class HttpBatchSender implements BatchSender {
     if (encoding != Compression.NONE) {
       options.putHeader(HttpHeaders.CONTENT_ENCODING, encoding.contentEncoding());
     }
+    if (batch.span() != null) {
+      options.putHeader(WireProtocol.HEADER_SPAN, batch.span().encode()); // servers before version 2 ignore it
+    }
     ProgressDeadline deadline = new ProgressDeadline(stallTimeout, timeout, System::nanoTime);
     Promise<SendResult> result = Promise.promise();
     HttpClientRequest[] request = new HttpClientRequest[1];
@@ -157,7 +160,7 @@ public final class HttpBatchSender implements BatchSender {
         case STALLED -> {
           if (result.tryComplete(new SendResult.Retryable("server " + server + " stopped answering: "
               + deadline.reason(), Optional.empty())) && request[0] != null) {
-            io.outflux.client.ClientMeters.INSTANCE.stalls.increment();
+            io.outflux.client.ClientMeters.of(clientId).stalls.increment();
             request[0].reset();
           }
         }

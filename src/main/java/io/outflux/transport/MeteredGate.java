@@ -1,7 +1,6 @@
 package io.outflux.transport;
 
 import io.outflux.batch.Batch;
-import io.outflux.client.ClientBus;
 import io.outflux.meter.InterfaceState;
 import io.outflux.meter.LinkConfig;
 import io.outflux.meter.LinkMeter;
@@ -13,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,8 +107,6 @@ final class MeteredGate {
             "the daily quota (link.dailyQuota) or the rate (link.maxRate)");
         log.info("metered link: sending pauses for {}: {}; quota left: {}", Human.duration(wait), why,
             meter.quotaLeft() < 0 ? "unlimited" : Human.bytes(meter.quotaLeft()));
-        vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem("metered link: " + why, false),
-            ClientBus.UNBOUNDED_WAIT);
       }
       long[] timer = new long[1];
       timer[0] = vertx.setTimer(Math.max(1, wait.toMillis()), t -> {
@@ -134,6 +132,17 @@ final class MeteredGate {
       parked.clear();
       now.forEach(Runnable::run);
     }
+  }
+
+  /** Why batches wait for the link now, if they do. */
+  Optional<String> waitingReason() {
+    return waiting ? Optional.of(LinkStatusJson.closedReason(meter.status(), link)
+        .orElse("the daily quota (link.dailyQuota) or the rate (link.maxRate)")) : Optional.empty();
+  }
+
+  /** Why the link stays closed longer than {@code timeout} (a window or the interface), if it does. */
+  Optional<String> closedBeyond(Duration timeout) {
+    return meter == null ? Optional.empty() : LinkStatusJson.closedBeyond(status(), Instant.now(), timeout);
   }
 
   /** The link's part of {@code outflux status}. */

@@ -55,6 +55,8 @@ public final class TransportVerticle extends VerticleBase {
   private final TransportConfig config;
   private final boolean streaming;
   private final String configSource;
+  /** This client's meters (tagged with its id). */
+  private final ClientMeters meters;
   private WebClient httpClient;
   private io.vertx.core.http.HttpClient probeClient;
   private WebSocketClient wsClient;
@@ -70,6 +72,8 @@ public final class TransportVerticle extends VerticleBase {
   private final Optional<QuotaStore> quotaStore;
   private MeteredGate link;
   private CredentialsGate<Attempt> credentials;
+  /** The flushes the batcher handed down (forced ones open the windows; refused credentials fail them). */
+  private SendingFlushes flushes;
 
   /** The outcome of the latest attempt, for {@code outflux status} and the connection meter. */
   private ClientMeters.Connection connection = ClientMeters.Connection.IDLE;
@@ -104,6 +108,7 @@ public final class TransportVerticle extends VerticleBase {
     this.config = config;
     this.streaming = streaming;
     this.configSource = configSource;
+    this.meters = ClientMeters.of(clientId);
   }
 
   /** Other quarantine thresholds than the policy's (tests); before deployment. */
@@ -118,7 +123,7 @@ public final class TransportVerticle extends VerticleBase {
     servers = new ServerChoice(config.servers(), config.failbackAfter(), System::nanoTime);
     link = new MeteredGate(vertx, config.link(), clock, interfaces, quotaStore);
     credentials = new CredentialsGate<>(vertx, config.authRetryInterval(), target.credentials().principal(),
-        this::attempt);
+        this::attempt, reason -> flushes.blocked(reason));
     policy = new DeliveryPolicy(new Backoff(config.retryInitialDelay(), config.retryMaxDelay(),
         ThreadLocalRandom.current()::nextDouble), System::nanoTime, quarantineAttempts, quarantineAfter);
     if (streaming) {
@@ -144,10 +149,32 @@ public final class TransportVerticle extends VerticleBase {
           config.stallTimeout(), config.compression());
     }
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
-    vertx.eventBus().<Boolean>localConsumer(ClientBus.LINK_OVERRIDE, msg -> link.override(Boolean.TRUE.equals(msg.body())));
+    flushes = new SendingFlushes(vertx, new SendingFlushes.Link() {
+      @Override
+      public Optional<String> closedBeyond(java.time.Duration timeout) {
+        return link.closedBeyond(timeout);
+      }
+
+      @Override
+      public void override(boolean on) {
+        link.override(on);
+      }
+
+      @Override
+      public void retryCredentialsNow() {
+        credentials.probeNow();
+      }
+
+      @Override
+      public String lastProblem() {
+        return link.waitingReason().map(why -> "metered link: " + why)
+            .orElse(connection != ClientMeters.Connection.CONNECTED && lastError != null ? lastError : "");
+      }
+    });
+    vertx.eventBus().<SendingFlush>localConsumer(ClientBus.FLUSH_SENDING, flushes::on);
     vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
-    vertx.eventBus().localConsumer(ClientBus.RETRY_CREDENTIALS, msg -> credentials.probeNow());
-    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body()).onComplete(ar -> msg.reply(null)));
+    vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body() != null ? msg.body()
+        : meters.latestProgress()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
@@ -203,7 +230,7 @@ public final class TransportVerticle extends VerticleBase {
       return;
     }
     URI server = servers.next();
-    ClientMeters.INSTANCE.linesSent.increment(a.batch().lines());
+    meters.linesSent.increment(a.batch().lines());
     sender.send(server, a.batch()).onSuccess(result -> {
       DeliveryPolicy.Decision d = policy.decide(result, a.tries());
       carryOut(d.action(), a.with(d.tries()), probe, server);
@@ -225,13 +252,11 @@ public final class TransportVerticle extends VerticleBase {
     } else if (action instanceof DeliveryPolicy.Action.Retry r) {
       linkState(ClientMeters.Connection.RETRYING, server, !r.failOver(), r.reason());
       if (r.failOver()) {
-        ClientMeters.INSTANCE.retriesUnavailable.increment();
+        meters.retriesUnavailable.increment();
         servers.failed(server);
       } else {
-        ClientMeters.INSTANCE.retriesRefused.increment();
+        meters.retriesRefused.increment();
       }
-      vertx.eventBus().publish(ClientBus.TRANSPORT_PROBLEM, new TransportProblem(r.reason(), false),
-          ClientBus.UNBOUNDED_WAIT);
       if (r.log()) {
         log.warn("batch {} ({} lines) not delivered, attempt {}: {}; retrying in {}",
             batch.seq(), batch.lines(), a.tries().failures(), r.reason(), Human.duration(r.delay()));
@@ -240,7 +265,7 @@ public final class TransportVerticle extends VerticleBase {
     } else if (action instanceof DeliveryPolicy.Action.Park p) {
       linkState(ClientMeters.Connection.AUTH_REFUSED, server, true,
           "credentials refused (HTTP " + p.status() + ": " + p.reason() + ")");
-      ClientMeters.INSTANCE.retriesAuth.increment();
+      meters.retriesAuth.increment();
       credentials.refused(a, "the server refused the InfluxDB credentials of " + target.credentials().principal()
           + " (HTTP " + p.status() + ": " + p.reason() + "); check influx.username and influx.password in "
           + configSource + " and the user's permissions on database " + target.database() + " in the central InfluxDB");
@@ -278,7 +303,7 @@ public final class TransportVerticle extends VerticleBase {
    */
   private void linkState(ClientMeters.Connection state, URI server, boolean answered, String error) {
     connection = state;
-    ClientMeters.INSTANCE.connection(state, server.toString());
+    meters.connection(state, server.toString());
     if (answered) {
       lastContactAt = Instant.now();
     }
@@ -317,10 +342,13 @@ public final class TransportVerticle extends VerticleBase {
     return ((HttpBatchSender) sender).goodbye(servers.next(), p).recover(err -> Future.succeededFuture());
   }
 
+  /**
+   * The server asked for a flush over the stream: like any caller, the transport hands it to the
+   * pipeline's one entry (the tail), from where it comes down the stages again.
+   */
   private void flushRequestedByServer() {
     vertx.eventBus().request(ClientBus.FLUSH, FlushRequest.of(FlushRequest.DEFAULT_TIMEOUT),
-            new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)
-                .setSendTimeout(FlushRequest.DEFAULT_TIMEOUT.toMillis() + 5_000))
+            ClientBus.flushWait(FlushRequest.DEFAULT_TIMEOUT))
         .onSuccess(reply -> log.info("flush asked by the server done: {}", reply.body()))
         .onFailure(err -> log.warn("flush asked by the server failed: {}", err.getMessage()));
   }

@@ -230,7 +230,7 @@ public final class WebSocketBatchSender implements BatchSender {
       if (!waiting.isEmpty() && pendingWrites == 0 && silentMs >= stallMs) {
         log.warn("server {} stopped answering: no ack, pong or message for {} ms while {} batches wait; "
             + "reconnecting", server, silentMs, waiting.size());
-        io.outflux.client.ClientMeters.INSTANCE.stalls.increment();
+        io.outflux.client.ClientMeters.of(clientId).stalls.increment();
         disconnectedNow(ws, "server " + server + " stopped answering for " + silentMs + " ms (transport.stallTimeout)");
         return;
       }

@@ -78,7 +78,7 @@ class BatchVerticleTest {
 
   private void deploy(SyncConfig config) throws Exception {
     BatchVerticle batcher = new BatchVerticle(config, new Checkpoint(new SpoolPosition(0), 0),
-        () -> Future.succeededFuture(new SpoolPosition(0)));
+        io.outflux.client.ClientMeters.of("batch-test"));
     vertx.deployVerticle(batcher).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
@@ -170,6 +170,53 @@ class BatchVerticleTest {
     assertEquals(5, received.size(), "each batch taken once: " + received.stream().map(Batch::seq).toList());
     assertEquals(0, status().getInteger("batchesInFlight"), "no slot leaked");
     assertEquals(50, status().getLong("linesAcked"));
+  }
+
+  /**
+   * A hand-over nobody answers (the transport's event loop stuck past {@link ClientBus#HANDOVER})
+   * is tried again; the batch keeps its one window slot meanwhile and frees it on its outcome, so the
+   * batches behind it still go (maxInFlight 1: a leaked slot would stop everything).
+   */
+  @Test
+  void aHandOverThatTimesOutIsTriedAgainAndFreesItsSlotOnItsOutcome() throws Exception {
+    AtomicInteger handovers = new AtomicInteger();
+    vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, msg -> {
+      if (handovers.incrementAndGet() == 1) {
+        return; // no answer: the batcher's request times out
+      }
+      msg.reply(null);
+      received.add(msg.body());
+      vertx.eventBus().send(ClientBus.DELIVERED, new Delivery(msg.body().seq(), msg.body().lines(), List.of()),
+          ClientBus.LOCAL);
+    });
+    io.outflux.client.ClientMeters meters = io.outflux.client.ClientMeters.of("batch-test");
+    double failuresBefore = meters.handoverFailures.count();
+    deploy(sync(new JsonObject().put("rule", "size").put("sizeLines", 10).put("maxBatchLines", 10)
+        .put("maxInFlight", 1)));
+    String text = lines(0, 30, 3);
+    chunk(text, 30, 0);
+    Await.value(() -> checkpoint.get() == null ? -1 : checkpoint.get().synced().offset(), text.length(), WAIT);
+    assertEquals(List.of(10, 10, 10), received.stream().map(Batch::lines).toList(), "each batch taken once");
+    assertEquals(1, meters.handoverFailures.count() - failuresBefore, "the timed-out hand-over is counted");
+    assertEquals(0, status().getInteger("batchesInFlight"), "no slot leaked");
+    assertEquals(30, status().getLong("linesAcked"));
+  }
+
+  /** The tail asks again with the same chunk when the answer crossed its timeout: its lines are taken once. */
+  @Test
+  void aChunkOfferedAgainIsTakenOnce() throws Exception {
+    transport(0, b -> false);
+    deploy(sync(new JsonObject().put("rule", "interval").put("interval", "100ms")));
+    String text = lines(0, 20, 3);
+    SpoolChunk once = new SpoolChunk(new SpoolPosition(FILE, "metrics.lp", 0, ""),
+        new SpoolPosition(FILE, "metrics.lp", text.length(), ""), Buffer.buffer(text), 20);
+    for (int i = 0; i < 2; i++) {
+      vertx.eventBus().request(ClientBus.LINES, once, ClientBus.LINES_WAIT)
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    Await.value(() -> checkpoint.get() == null ? -1 : checkpoint.get().synced().offset(), text.length(), WAIT);
+    assertEquals(20, received.stream().mapToInt(Batch::lines).sum(), "sent once");
+    assertEquals(20, status().getLong("linesRead"));
   }
 
   private JsonObject status() throws Exception {

@@ -54,8 +54,16 @@ public final class E2eSyncBenchmark {
   }
 
   private record Cost(double rate, double clientCpu, double serverCpu, double influxCpu, double clientRss,
-                      double serverRss, double influxRss, double lines) {
+                      double serverRss, double influxRss, double lines, String clientThreads, String serverThreads,
+                      double clientJit, double serverJit) {
   }
+
+  /**
+   * The share of the spool synced before the measurement starts (BENCH_WARMUP, default 0.2): a fresh
+   * JVM spends its first seconds compiling the hot paths (the JIT's threads were a third of each
+   * JVM's CPU over a whole 1,000,000-line run), a one-time cost of a process that runs for months.
+   */
+  private static final double WARMUP = Double.parseDouble(System.getenv().getOrDefault("BENCH_WARMUP", "0.2"));
 
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -83,8 +91,8 @@ public final class E2eSyncBenchmark {
           all.write(gen.block(from, Math.min(total, from + 5_000)));
         }
       }
-      System.out.printf("%,d lines, %.1f MB; %d run(s); influxd pid %d%n", total, Files.size(spoolTemplate) / 1e6,
-          runs, influxd.pid());
+      System.out.printf("%,d lines, %.1f MB; %d run(s); influxd pid %d; outflux measured after the first %.0f%% synced"
+          + " (BENCH_WARMUP)%n", total, Files.size(spoolTemplate) / 1e6, runs, influxd.pid(), 100 * WARMUP);
       Map<Integer, List<byte[]>> plain = Map.of(5_000, blocks(gen, total, 5_000), 10_000, blocks(gen, total, 10_000));
       Map<Integer, List<byte[]>> gzipped = Map.of(5_000, gzip(plain.get(5_000)), 10_000, gzip(plain.get(10_000)));
 
@@ -143,7 +151,9 @@ public final class E2eSyncBenchmark {
           median(costs.stream().mapToDouble(Cost::influxCpu).toArray()),
           median(costs.stream().mapToDouble(Cost::clientRss).toArray()),
           median(costs.stream().mapToDouble(Cost::serverRss).toArray()),
-          median(costs.stream().mapToDouble(Cost::influxRss).toArray()), total);
+          median(costs.stream().mapToDouble(Cost::influxRss).toArray()), total, null, null,
+          median(costs.stream().mapToDouble(Cost::clientJit).toArray()),
+          median(costs.stream().mapToDouble(Cost::serverJit).toArray()));
       printCost(med);
       System.out.printf("influxd alone (best direct): %.2f CPU s per M lines%n", median(directInfluxCpu));
     } finally {
@@ -156,6 +166,14 @@ public final class E2eSyncBenchmark {
             + " peak RSS MB: client %.0f, server %.0f, influxd %.0f%n",
         c.clientCpu, 100 * c.clientCpu / c.influxCpu, c.serverCpu, 100 * c.serverCpu / c.influxCpu, c.influxCpu,
         c.clientRss, c.serverRss, c.influxRss);
+    System.out.printf("  without the JIT's compile threads (a fresh JVM's one-time cost): client %.2f (%.0f%% of influxd's),"
+            + " server %.2f (%.0f%%); targets 25%% and 15%%%n", c.clientCpu - c.clientJit,
+        100 * (c.clientCpu - c.clientJit) / c.influxCpu, c.serverCpu - c.serverJit,
+        100 * (c.serverCpu - c.serverJit) / c.influxCpu);
+    if (c.clientThreads != null) {
+      System.out.println("  client CPU by thread: " + c.clientThreads);
+      System.out.println("  server CPU by thread: " + c.serverThreads);
+    }
   }
 
   private static String load() {
@@ -262,10 +280,12 @@ public final class E2eSyncBenchmark {
       ClientConfig cc = ClientConfig.parse(clientJson.copy(), Map.of());
       System.out.println("  client sync " + cc.sync());
       System.out.println("  client transport " + cc.transport());
+      System.out.println("  client JVM " + productJvmOptions("client") + " (conf/outflux.defaults unless BENCH_CLIENT_JAVA_OPTS)");
       System.out.println("  server config " + serverJson.encode());
       ServerConfig sc = ServerConfig.parse(serverJson.copy(), Map.of());
       System.out.println("  server http " + sc.front());
       System.out.println("  server influx " + sc.influx().toString().replaceAll("password=[^,)]*", "password=***"));
+      System.out.println("  server JVM " + productJvmOptions("server") + " (conf/outflux.defaults unless BENCH_SERVER_JAVA_OPTS)");
     }
     Path serverConf = dir.resolve("server.json");
     Files.writeString(serverConf, serverJson.encodePrettily());
@@ -282,25 +302,38 @@ public final class E2eSyncBenchmark {
       long firstOffset = 0;
       long firstAt = 0;
       double[] cpu0 = new double[3];
+      double[] sys0 = new double[2];
+      Map<Long, ProcStat.ThreadCpu> clientThreads0 = Map.of();
+      Map<Long, ProcStat.ThreadCpu> serverThreads0 = Map.of();
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (System.nanoTime() < deadline) {
         long offset = syncedOffset(checkpoint, cpFile);
-        if (firstAt == 0 && offset > 0) {
+        if (firstAt == 0 && offset > 0 && offset >= WARMUP * size) {
           firstAt = System.nanoTime();
           firstOffset = offset;
           cpu0 = new double[] {ProcStat.cpuSeconds(client.pid()), ProcStat.cpuSeconds(server.pid()),
               ProcStat.cpuSeconds(influxd.pid())};
+          sys0 = new double[] {ProcStat.sysSeconds(client.pid()), ProcStat.sysSeconds(server.pid())};
+          clientThreads0 = ProcStat.threads(client.pid());
+          serverThreads0 = ProcStat.threads(server.pid());
         }
         if (offset >= size) {
           double seconds = (System.nanoTime() - firstAt) / 1e9;
           double lines = total * (double) (size - firstOffset) / size;
           double perM = 1e6 / lines;
-          return new Cost(lines / seconds,
-              (ProcStat.cpuSeconds(client.pid()) - cpu0[0]) * perM,
-              (ProcStat.cpuSeconds(server.pid()) - cpu0[1]) * perM,
+          double clientCpu = ProcStat.cpuSeconds(client.pid()) - cpu0[0];
+          double serverCpu = ProcStat.cpuSeconds(server.pid()) - cpu0[1];
+          var clientThreads = ProcStat.threads(client.pid());
+          var serverThreads = ProcStat.threads(server.pid());
+          return new Cost(lines / seconds, clientCpu * perM, serverCpu * perM,
               (ProcStat.cpuSeconds(influxd.pid()) - cpu0[2]) * perM,
               ProcStat.peakRssMb(client.pid()), ProcStat.peakRssMb(server.pid()), ProcStat.peakRssMb(influxd.pid()),
-              lines);
+              lines, kernel(ProcStat.sysSeconds(client.pid()) - sys0[0], clientCpu)
+                  + ProcStat.breakdown(clientThreads0, clientThreads, clientCpu),
+              kernel(ProcStat.sysSeconds(server.pid()) - sys0[1], serverCpu)
+                  + ProcStat.breakdown(serverThreads0, serverThreads, serverCpu),
+              ProcStat.seconds(clientThreads0, clientThreads, "CompilerThre") * perM,
+              ProcStat.seconds(serverThreads0, serverThreads, "CompilerThre") * perM);
         }
         Thread.sleep(10);
       }
@@ -316,6 +349,10 @@ public final class E2eSyncBenchmark {
     }
   }
 
+  private static String kernel(double sys, double total) {
+    return String.format("(%.0f%% in the kernel) ", 100 * sys / Math.max(total, 0.01));
+  }
+
   /** The client's synced offset; 0 before its first save (the file may be preallocated but empty). */
   static long syncedOffset(CheckpointStore checkpoint, Path file) {
     try {
@@ -325,16 +362,38 @@ public final class E2eSyncBenchmark {
     }
   }
 
+  /**
+   * The JVM options bin/outflux gives a role ({@code CLIENT_JAVA_OPTS} / {@code SERVER_JAVA_OPTS} of
+   * conf/outflux.defaults), so the benchmark measures the product as installed; {@code BENCH_CLIENT_JAVA_OPTS}
+   * / {@code BENCH_SERVER_JAVA_OPTS} replace them.
+   */
+  static List<String> productJvmOptions(String role) throws IOException {
+    String override = System.getenv("BENCH_" + role.toUpperCase(java.util.Locale.ROOT) + "_JAVA_OPTS");
+    String opts = override;
+    if (opts == null) {
+      String key = role.toUpperCase(java.util.Locale.ROOT) + "_JAVA_OPTS=";
+      opts = "";
+      for (String line : Files.readAllLines(Path.of("conf/outflux.defaults"))) {
+        if (line.startsWith(key)) {
+          opts = line.substring(key.length()).replace("\"", "").trim();
+        }
+      }
+    }
+    return opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
+  }
+
   private static Process jvm(Path jar, Path log, String jfr, String name, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m"));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(productJvmOptions(args[0]));
     if (jfr != null && !jfr.isBlank()) {
       Files.createDirectories(Path.of(jfr));
       cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, name + ".jfr").toAbsolutePath());
     }
     cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as bin/outflux exports it
+    return pb.start();
   }
 
   private static void awaitPort(int port, Process p) throws Exception {

@@ -107,9 +107,13 @@ public final class FanInBenchmark {
         Path conf = dir.resolve("server-" + n + ".json");
         Files.writeString(conf, new JsonObject().put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
             .put("influx", new JsonObject().put("url", influxd.url())).encode());
-        servers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-            "-jar", jar.toString(), "server", "-conf", conf.toString()).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server-" + n + ".log").toFile()).start());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(E2eSyncBenchmark.productJvmOptions("server")); // as bin/outflux starts a server
+        cmd.addAll(List.of("-jar", jar.toString(), "server", "-conf", conf.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("server-" + n + ".log").toFile());
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        servers.add(pb.start());
         ports.add(port);
       }
       for (int n = 0; n < nodes; n++) {

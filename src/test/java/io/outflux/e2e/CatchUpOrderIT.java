@@ -87,10 +87,10 @@ class CatchUpOrderIT {
       long oldSynced = countHost(db, "old");
       assertTrue(oldSynced < backlog, "every new line is in InfluxDB while the backlog is not yet: " + oldSynced
           + " of " + backlog + " old points");
-      assertEquals(1.0, catchingUpGauge(), "outflux_client_catching_up shows the catch-up");
+      assertEquals(1.0, catchingUpGauge(db), "outflux_client_catching_up shows the catch-up");
       assertEquals(backlog + fresh, Await.value(() -> countAll(db), backlog + fresh, Duration.ofSeconds(120)));
       assertCatchUpMergedAndNothingSyncedLeft(dir, spool);
-      assertEquals(0.0, catchingUpGauge(), "and its end");
+      assertEquals(0.0, catchingUpGauge(db), "and its end");
     } finally {
       undeploy(deployment);
     }
@@ -190,14 +190,16 @@ class CatchUpOrderIT {
       for (int i = 100; i < backlog; i += 20_000) {
         Files.write(spool, old.block(i, Math.min(backlog, i + 20_000)), StandardOpenOption.APPEND);
       }
-      // the outage itself: the server stays away for longer than the client's backlog check (every 2 s)
-      Thread.sleep(3_000);
+      // the outage itself: the server stays away for longer than the client's backlog check (every 2 s),
+      // and no catch-up starts without it
+      await("the outage").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .until(() -> catchingUpGauge(db) == 0.0);
       server = vertx.deployVerticle(new ServerVerticle(), new DeploymentOptions().setConfig(new JsonObject()
               .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
               .put("influx", new JsonObject().put("url", central.influxd.url()))))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       // reconnected, the reader takes its next step and splits the backlog at the spool's end
-      await("the catch-up starts").atMost(Duration.ofSeconds(30)).until(() -> catchingUpGauge() == 1.0);
+      await("the catch-up starts").atMost(Duration.ofSeconds(30)).until(() -> catchingUpGauge(db) == 1.0);
       int fresh = 1_000;
       TelegrafLikeLines newLines = new TelegrafLikeLines("new", NEW_START);
       for (int i = 0; i < fresh; i += 100) {
@@ -344,8 +346,10 @@ class CatchUpOrderIT {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  private static double catchingUpGauge() {
-    return io.outflux.metrics.Metrics.registry().get("outflux_client_catching_up").gauge().value();
+  /** This test client's gauge (each client's meters carry its id). */
+  private static double catchingUpGauge(String db) {
+    return io.outflux.metrics.Metrics.registry().get("outflux_client_catching_up")
+        .tag(io.outflux.client.ClientMeters.CLIENT_TAG, "edge-" + db).gauge().value();
   }
 
   private static void undeploy(String deployment) throws Exception {

@@ -1,5 +1,6 @@
 package io.outflux.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,8 +39,10 @@ class FailoverIT extends CentralTestBase {
       Edge.deploy(firstVertx, new ServerVerticle(), new JsonObject()
           .put("http", new JsonObject().put("host", "127.0.0.1").put("port", first))
           .put("influx", new JsonObject().put("url", central.influxd.url())));
-      // the scenario: transport.failbackAfter (1 s) passes, a clock and nothing else; the next batch tries the first
-      Thread.sleep(1_200);
+      // the scenario: transport.failbackAfter (1 s) passes, a clock and nothing else (nothing is sent
+      // meanwhile); the next batch tries the first
+      await("transport.failbackAfter passes").during(Duration.ofMillis(1_200)).atMost(Duration.ofSeconds(10))
+          .until(edge::count, n -> n == 200);
       edge.append(100);
       assertEquals(300, Await.value(edge::count, 300, Duration.ofSeconds(20)));
       assertTrue(log.messages().stream().anyMatch(m -> m.startsWith("trying the first server http://127.0.0.1:" + first)),

@@ -83,7 +83,10 @@ class FirstSyncIT {
       // a chunk that ends mid-line: the client must wait for the rest of the line
       int split = block.length - 17;
       Files.write(spool, java.util.Arrays.copyOfRange(block, 0, split), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      Thread.sleep(150); // the scenario: the tail (polling every 20 ms) gets to see the half line first
+      // the scenario: the tail sees the half line first; it syncs the complete lines before it and waits
+      int complete = end - 1;
+      assertEquals(complete, Await.value(() -> countAll("sync_all"), complete, Duration.ofSeconds(30)),
+          "the complete lines before a half-written one are synced");
       Files.write(spool, java.util.Arrays.copyOfRange(block, split, block.length), StandardOpenOption.APPEND);
       written = end;
       Thread.sleep(100); // Telegraf's pace between flushes

@@ -86,7 +86,8 @@ class SpoolPathsIT {
         assertEquals(1, status.exit(), status.out());
         assertTrue(status.out().contains("checkpoints cannot be written"), status.out());
         String metrics = Await.until(() -> metrics(adminPort), m -> failures(m) >= 3, Duration.ofSeconds(30));
-        assertTrue(metrics.contains("outflux_client_checkpoint_failing 1.0"), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("outflux_client_checkpoint_failing{") && l.endsWith(" 1.0")),
+            metrics);
         assertEquals(1, Files.readString(client.log()).lines().filter(l -> l.contains("could not write checkpoint"))
             .count(), "logged once, not once a second");
 

@@ -136,6 +136,37 @@ class MetricsIT {
   }
 
 
+  /**
+   * Two clients in one JVM (each on its own Vert.x, as the event-bus addresses are per client) are
+   * counted apart: each client's meters carry its id, in the one process registry.
+   */
+  @Test
+  @Order(3)
+  void twoClientsInOneJvmAreCountedApart(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
+    Vertx second = Vertx.vertx();
+    try {
+      String before = scrape(port);
+      Path spoolA = dir.resolve("a.lp");
+      Path spoolB = dir.resolve("b.lp");
+      ClientFixture.deploy(vertx, ClientFixture.config("http://127.0.0.1:" + port, spoolA, CentralInflux.DB,
+          CentralInflux.WRITER, CentralInflux.WRITER_PASSWORD).put("clientId", "edge-apart-a"));
+      ClientFixture.deploy(second, ClientFixture.config("http://127.0.0.1:" + port, spoolB, CentralInflux.DB,
+          CentralInflux.WRITER, CentralInflux.WRITER_PASSWORD).put("clientId", "edge-apart-b"));
+      Files.write(spoolA, new TelegrafLikeLines("apart_a", 1_710_000_000_000_000_000L).block(0, 300));
+      Files.write(spoolB, new TelegrafLikeLines("apart_b", 1_720_000_000_000_000_000L).block(0, 900));
+      String after = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> scrape(port), text -> delta(before, text, "outflux_client_lines_acked_total") >= 1200);
+      assertEquals(300, delta(before, after, "outflux_client_lines_acked_total{client=\"edge-apart-a\""), after);
+      assertEquals(900, delta(before, after, "outflux_client_lines_acked_total{client=\"edge-apart-b\""), after);
+      assertEquals(300, delta(before, after, "outflux_client_lines_read_total{client=\"edge-apart-a\""));
+      assertEquals(900, delta(before, after, "outflux_client_lines_read_total{client=\"edge-apart-b\""));
+    } finally {
+      ClientFixture.undeployAll(second);
+      second.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private String scrape(int port) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -148,12 +179,23 @@ class MetricsIT {
     return value(after, prefix) - value(before, prefix);
   }
 
-  /** Sum of the samples whose line starts with {@code prefix} (a name, optionally with the start of its labels). */
-  private static double value(String text, String prefix) {
+  /**
+   * Sum of the samples of a meter: {@code name}, or {@code name{k="v"} with labels the sample must
+   * carry, in any order (every meter also carries its deployment's tag, {@code client} or {@code server}).
+   */
+  private static double value(String text, String selector) {
+    int brace = selector.indexOf('{');
+    String name = brace < 0 ? selector : selector.substring(0, brace);
+    List<String> labels = brace < 0 ? List.of()
+        : List.of(selector.substring(brace + 1).replaceAll("}$", "").split(","));
     double sum = 0;
     for (String line : text.split("\n")) {
-      if (line.startsWith(prefix) && (line.charAt(prefix.length()) == ' ' || line.charAt(prefix.length()) == '{'
-          || prefix.endsWith("\""))) {
+      if (!line.startsWith(name) || line.length() == name.length()
+          || (line.charAt(name.length()) != ' ' && line.charAt(name.length()) != '{')) {
+        continue;
+      }
+      String labelPart = line.charAt(name.length()) == '{' ? line.substring(name.length(), line.lastIndexOf('}') + 1) : "";
+      if (labels.stream().allMatch(l -> labelPart.contains("{" + l) || labelPart.contains("," + l))) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }

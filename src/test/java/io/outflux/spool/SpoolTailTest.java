@@ -133,7 +133,7 @@ class SpoolTailTest {
 
   private SpoolTailVerticle startTail(SpoolConfig config) throws Exception {
     Checkpoint cp = new CheckpointStore(config.checkpoint()).load();
-    SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp);
+    SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp, io.outflux.client.ClientMeters.of("tail-test"));
     tailDeployment = deploy(tail);
     return tail;
   }
@@ -205,8 +205,14 @@ class SpoolTailTest {
     long size = Files.size(spool);
     startTail(config(64 * 1024, 256 * 1024));
     assertEquals(40_000, Await.value(() -> batcher.lines.size(), 40_000, WAIT));
-    assertEquals(1, Await.value(() -> firstBytesAreZero(spool, 256 * 1024) ? 1 : 0, 1, WAIT),
+    assertEquals(1, Await.value(() -> bytesAreZero(spool, SpoolFileKey.HEAD_BYTES, 256 * 1024) ? 1 : 0, 1, WAIT),
         "the synced prefix reads as zeros (deallocated)");
+    byte[] head = new byte[SpoolFileKey.HEAD_BYTES];
+    try (FileChannel ch = FileChannel.open(spool, StandardOpenOption.READ)) {
+      ch.read(java.nio.ByteBuffer.wrap(head), 0);
+    }
+    assertTrue(new String(head, java.nio.charset.StandardCharsets.UTF_8).startsWith(lines(0, 1)),
+        "the first block keeps the file's first line: it names the file to the server");
     assertTrue(allocatedBytes(spool) < size / 2, "disk use shrank: " + allocatedBytes(spool) + " of " + size);
     assertEquals(size, Files.size(spool), "the size and so every offset stays");
     append(spool, lines(40_000, 40_100));
@@ -267,7 +273,8 @@ class SpoolTailTest {
     Path journal = Path.of(spool + ".checkpoint.stamps");
     assertTrue(Files.exists(journal), "the stamps are durable before the lines leave");
     vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Thread.sleep(20); // the clock moves on: a line stamped again at its second read would get another stamp
+    long stopped = System.currentTimeMillis(); // the clock moves on: a line stamped again would get another stamp
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> System.currentTimeMillis() > stopped + 20);
     batcher.lines.clear();
     batcher.ack = true;
     startTail(config(4096, 0));
@@ -403,22 +410,15 @@ class SpoolTailTest {
         + ", more than the window, a pending batch and a held chunk allow (" + bound + ")");
   }
 
-  /**
-   * The real batcher. Its constructor grows with the sync rules (issue 4 adds the spool-end source
-   * used by flush, which this test never calls), so extra arguments are left null.
-   */
-  private static BatchVerticle batcher(SyncConfig sync) throws Exception {
-    var constructor = BatchVerticle.class.getConstructors()[0];
-    Object[] args = new Object[constructor.getParameterCount()];
-    args[0] = sync;
-    args[1] = Checkpoint.EMPTY;
-    return (BatchVerticle) constructor.newInstance(args);
+  /** The real batcher. */
+  private static BatchVerticle batcher(SyncConfig sync) {
+    return new BatchVerticle(sync, Checkpoint.EMPTY, io.outflux.client.ClientMeters.of("tail-test"));
   }
 
-  private static boolean firstBytesAreZero(Path file, int n) {
+  private static boolean bytesAreZero(Path file, int from, int n) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
-      ch.read(buf, 0);
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n - from);
+      ch.read(buf, from);
       for (byte b : buf.array()) {
         if (b != 0) {
           return false;

@@ -49,7 +49,7 @@ class UnaccountedFilesTest {
     Files.writeString(dir.resolve("telegraf.conf"), "x"); // not the spool's
     gzip(dir.resolve("metrics.lp.1"), dir.resolve("metrics.lp.2.gz"));
     Files.writeString(dir.resolve("metrics.lp.bak"), lines(0, 3));
-    UnaccountedFiles u = new UnaccountedFiles(files());
+    UnaccountedFiles u = new UnaccountedFiles(files(), io.outflux.client.ClientMeters.of("unaccounted-test"));
     List<UnaccountedFiles.Unaccounted> found = u.scan();
     assertEquals(List.of("metrics.lp.2.gz", "metrics.lp.bak"), found.stream().map(UnaccountedFiles.Unaccounted::file)
         .toList());
@@ -68,7 +68,8 @@ class UnaccountedFilesTest {
     }
     assertEquals(2, u.status().size());
     assertEquals("metrics.lp.bak", u.status().getJsonObject(1).getString("file"));
-    assertEquals(2.0, io.outflux.metrics.Metrics.registry().get("outflux_client_spool_unaccounted_files").gauge().value());
+    assertEquals(2.0, io.outflux.metrics.Metrics.registry().get("outflux_client_spool_unaccounted_files")
+        .tag(io.outflux.client.ClientMeters.CLIENT_TAG, "unaccounted-test").gauge().value());
     Files.delete(dir.resolve("metrics.lp.bak"));
     u.report(u.scan());
     assertEquals(1, u.status().size(), "a file gone is no longer listed");
@@ -79,7 +80,7 @@ class UnaccountedFilesTest {
     for (int i = 0; i < 8; i++) {
       Files.writeString(dir.resolve("metrics.lp.old" + i), "x\n");
     }
-    UnaccountedFiles u = new UnaccountedFiles(files());
+    UnaccountedFiles u = new UnaccountedFiles(files(), io.outflux.client.ClientMeters.of("unaccounted-test"));
     try (LogCapture log = new LogCapture(SpoolTailVerticle.class)) {
       u.report(u.scan());
       assertEquals(UnaccountedFiles.WARN_PER_SCAN + 1, log.messages().size(), log.messages().toString());

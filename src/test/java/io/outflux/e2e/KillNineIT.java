@@ -1,0 +1,171 @@
+package io.outflux.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Counter;
+import io.outflux.cluster.AckLedger;
+import io.outflux.demo.ChildJvm;
+import io.outflux.demo.TelegrafLikeLines;
+import io.outflux.influxd.Privilege;
+import io.outflux.metrics.Metrics;
+import io.outflux.server.ServerVerticle;
+import io.outflux.testing.Await;
+import io.outflux.testing.CentralInflux;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batch identity by spool position, measured: a client JVM syncing a Telegraf-like spool (rotated
+ * every 20,000 lines) is killed with SIGKILL again and again at random moments of its progress; each
+ * time it restarts from its checkpoint and cuts its batches anew. The central InfluxDB must end with
+ * exactly every point, and the server must have written at most 0.1% more lines than there are:
+ * InfluxDB overwrites a point written twice silently, so the server's own written-lines counter is
+ * what is compared. The stored-positions ledger holds one entry for the client (its lane), not one per batch.
+ *
+ * <p>100,000 lines and 5 kills in the suite; {@code bench/kill-nine.sh} runs 1,000,000 lines and 20
+ * kills ({@code -Dkillnine.lines}, {@code -Dkillnine.kills}).
+ */
+class KillNineIT {
+
+  @RegisterExtension
+  static final CentralInflux central = CentralInflux.perTestClass();
+  private static Vertx vertx;
+  private static int serverPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    ServerVerticle server = new ServerVerticle();
+    vertx.deployVerticle(server, new DeploymentOptions().setConfig(new JsonObject()
+            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+            .put("influx", new JsonObject().put("url", central.influxd.url()))))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    serverPort = server.actualPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void killNineAgainAndAgainWhileSyncingARotatingSpoolWritesAtMostOneLineInAThousandTwice(@TempDir Path dir)
+      throws Exception {
+    int total = Integer.getInteger("killnine.lines", 100_000);
+    int kills = Integer.getInteger("killnine.kills", 5);
+    String db = "killnine";
+    central.influxd.createDatabase(db);
+    central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
+    Path spool = dir.resolve("metrics.lp");
+    String clientId = "edge-killnine";
+    Path conf = Files.writeString(dir.resolve("client.json"), clientConfig(clientId, spool, db).encodePrettily());
+    Path jar = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));
+    long seed = Long.getLong("killnine.seed", System.nanoTime());
+    Random random = new Random(seed);
+    double writtenBefore = counter("outflux_server_lines_written");
+    double skippedBefore = counter("outflux_server_lines_already_stored");
+    SpoolDurabilityIT.SpoolWriter writer = new SpoolDurabilityIT.SpoolWriter(spool,
+        new TelegrafLikeLines("edge-killnine", 1_700_000_000_000_000_000L), 20_000);
+    AtomicReference<Exception> writeFailure = new AtomicReference<>();
+    Thread writing = new Thread(() -> {
+      try {
+        writer.write(0, total, 2_000, Duration.ofMillis(100)); // about 20,000 lines/s, Telegraf's flushes
+      } catch (Exception e) {
+        writeFailure.set(e);
+      }
+    }, "spool-writer");
+
+    ChildJvm client = ChildJvm.start("client", jar, dir.resolve("client-0.log"), "client", "-conf", conf.toString());
+    writing.start();
+    long started = System.nanoTime();
+    try {
+      for (int kill = 1; kill <= kills; kill++) {
+        // a random moment of the sync's progress in this kill's share of it: the restarted client always
+        // made progress first, and every kill finds batches cut, sent and not all acknowledged
+        double share = (double) total / (kills + 1);
+        long at = (long) (writtenBefore + share * kill + random.nextDouble() * share * 0.8);
+        await("the sync reaches " + (long) (at - writtenBefore) + " lines before kill " + kill)
+            .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5))
+            .until(() -> counter("outflux_server_lines_written") >= at);
+        client.kill9();
+        client = ChildJvm.start("client", jar, dir.resolve("client-" + kill + ".log"), "client", "-conf",
+            conf.toString());
+      }
+      writing.join(600_000);
+      assertEquals(null, writeFailure.get());
+      long synced = Await.value(() -> countAll(db), total, Duration.ofMinutes(5));
+      assertEquals(total, synced, "exactly every point, after " + kills + " kill -9 (seed " + seed + ", logs in " + dir
+          + ")");
+      double written = counter("outflux_server_lines_written") - writtenBefore;
+      double skipped = counter("outflux_server_lines_already_stored") - skippedBefore;
+      double twice = written - total;
+      System.out.printf("kill -9 x%d, %d lines: %.0f lines written (%.3f%% twice), %.0f resent lines not written again, "
+              + "%.1f s, load %s (seed %d)%n", kills, total, written, 100 * twice / total, skipped,
+          (System.nanoTime() - started) / 1e9, Files.readString(Path.of("/proc/loadavg")).trim(), seed);
+      assertTrue(twice >= 0, "the server wrote " + written + " lines for " + total);
+      assertTrue(twice <= total / 1000.0, twice + " lines written twice for " + total + " lines (" + kills
+          + " kill -9): more than 0.1% (seed " + seed + ", logs in " + dir + ")");
+      assertEquals(Set.of(clientId + "/@live"), ledgerEntriesOf(clientId),
+          "the server holds the client's positions, one entry for its lane, none per batch");
+    } finally {
+      client.close();
+    }
+  }
+
+  /** The client's entries in the ledger map, their scope hash left out. */
+  private static Set<String> ledgerEntriesOf(String clientId) throws Exception {
+    Set<String> keys = vertx.sharedData().<String, String>getAsyncMap(AckLedger.MAP_NAME)
+        .compose(m -> m.keys()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    java.util.Set<String> mine = new java.util.TreeSet<>();
+    for (String key : keys) {
+      if (key.startsWith(clientId + "/")) {
+        mine.add(clientId + key.substring(key.lastIndexOf('/')));
+      }
+    }
+    return mine;
+  }
+
+  /** A server counter, summed over its tags (every server deployment of this JVM). */
+  private static double counter(String name) {
+    return Metrics.registry().find(name).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  private static long countAll(String db) {
+    long sum = 0;
+    for (String[] m : TelegrafLikeLines.MEASUREMENTS) {
+      sum += central.influxd.count(db, m[0]);
+    }
+    return sum;
+  }
+
+  private static JsonObject clientConfig(String clientId, Path spool, String db) {
+    return new JsonObject()
+        .put("clientId", clientId)
+        .put("servers", new JsonArray().add("http://127.0.0.1:" + serverPort))
+        .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
+            .put("password", CentralInflux.WRITER_PASSWORD).put("database", db))
+        .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms")
+            .put("compactEvery", "64KiB"))
+        .put("sync", new JsonObject().put("rule", "interval").put("interval", "200ms").put("maxBatchLines", 5000)
+            .put("maxInFlight", 4))
+        .put("transport", new JsonObject().put("retryInitialDelay", "100ms").put("retryMaxDelay", "1s"));
+  }
+}
