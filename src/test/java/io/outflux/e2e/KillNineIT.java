@@ -19,10 +19,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly every point, and the server must have written at most 0.1% more lines than there are:
  * InfluxDB overwrites a point written twice silently, so the server's own written-lines counter is
  * what is compared. The stored-positions ledger holds one entry for the client (its lane), not one per batch.
+ *
+ * <p>Each kill comes once the client follows the writer (its batches cut by {@code sync.interval}),
+ * so the restarted client, which cuts its backlog by size, cuts the same lines differently: a batch
+ * identified by number and content (wire version 1) is then written again.
  *
  * <p>100,000 lines and 5 kills in the suite; {@code bench/kill-nine.sh} runs 1,000,000 lines and 20
  * kills ({@code -Dkillnine.lines}, {@code -Dkillnine.kills}).
@@ -82,12 +88,23 @@ class KillNineIT {
     Random random = new Random(seed);
     double writtenBefore = counter("outflux_server_lines_written");
     double skippedBefore = counter("outflux_server_lines_already_stored");
-    SpoolDurabilityIT.SpoolWriter writer = new SpoolDurabilityIT.SpoolWriter(spool,
-        new TelegrafLikeLines("edge-killnine", 1_700_000_000_000_000_000L), 20_000);
+    TelegrafLikeLines telegraf = new TelegrafLikeLines("edge-killnine", 1_700_000_000_000_000_000L);
+    AtomicLong appended = new AtomicLong();
     AtomicReference<Exception> writeFailure = new AtomicReference<>();
     Thread writing = new Thread(() -> {
       try {
-        writer.write(0, total, 2_000, Duration.ofMillis(100)); // about 20,000 lines/s, Telegraf's flushes
+        // Telegraf's file output: a flush of 2,000 lines every 200 ms (10,000 lines/s), renamed to an archive
+        // every 20,000 lines
+        long second = 1_764_400_000L;
+        for (long i = 0; i < total; i += 2_000) {
+          long end = Math.min(total, i + 2_000);
+          Files.write(spool, telegraf.block(i, end), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          if (end % 20_000 == 0) {
+            Files.move(spool, spool.resolveSibling("metrics.2026-11-29-" + second++ + ".lp"));
+          }
+          appended.set(end);
+          Thread.sleep(200); // Telegraf's pace between flushes, not a wait for anything
+        }
       } catch (Exception e) {
         writeFailure.set(e);
       }
@@ -102,9 +119,19 @@ class KillNineIT {
         // made progress first, and every kill finds batches cut, sent and not all acknowledged
         double share = (double) total / (kills + 1);
         long at = (long) (writtenBefore + share * kill + random.nextDouble() * share * 0.8);
-        await("the sync reaches " + (long) (at - writtenBefore) + " lines before kill " + kill)
+        // and the client has caught up with the writer: it cuts its batches by the clock (sync.interval), and
+        // once restarted it cuts the backlog by size: other cuts of the same lines
+        await("the sync reaches " + (long) (at - writtenBefore) + " lines and follows the writer before kill " + kill)
             .atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5))
-            .until(() -> counter("outflux_server_lines_written") >= at);
+            .until(() -> {
+              double done = counter("outflux_server_lines_written") - writtenBefore;
+              return done >= at - writtenBefore && done >= Math.min(appended.get(), total - 1_000) - 4_000;
+            });
+        // the moment a batch reaches the server: the client dies while the server stores it, so the restarted
+        // client sends those lines again
+        double received = counter("outflux_server_batches");
+        await("a batch on its way before kill " + kill).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(1))
+            .until(() -> counter("outflux_server_batches") > received);
         client.kill9();
         client = ChildJvm.start("client", jar, dir.resolve("client-" + kill + ".log"), "client", "-conf",
             conf.toString());
@@ -121,6 +148,7 @@ class KillNineIT {
               + "%.1f s, load %s (seed %d)%n", kills, total, written, 100 * twice / total, skipped,
           (System.nanoTime() - started) / 1e9, Files.readString(Path.of("/proc/loadavg")).trim(), seed);
       assertTrue(twice >= 0, "the server wrote " + written + " lines for " + total);
+      assertTrue(skipped > 0, "the restarted clients sent again lines the server had stored: " + skipped);
       assertTrue(twice <= total / 1000.0, twice + " lines written twice for " + total + " lines (" + kills
           + " kill -9): more than 0.1% (seed " + seed + ", logs in " + dir + ")");
       assertEquals(Set.of(clientId + "/@live"), ledgerEntriesOf(clientId),
