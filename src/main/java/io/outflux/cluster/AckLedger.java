@@ -101,8 +101,12 @@ public final class AckLedger {
   private final long ttlMs;
   private Future<AsyncMap<String, String>> map;
   private Future<byte[]> salt;
-  /** The last update of each positions entry this node is making: the next one waits for it. */
-  private final java.util.Map<String, Future<Void>> spanUpdates = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The last update of each positions entry this JVM is making: the next one waits for it. Shared by
+   * every ledger of the JVM (one per front instance, {@code http.instances}): a client's batches in
+   * flight arrive on several instances, and two read-modify-writes of one entry at once lose a range.
+   */
+  private static final java.util.Map<String, Future<Void>> spanUpdates = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AckLedger(Vertx vertx, Duration ttl) {
     this.vertx = vertx;
@@ -157,9 +161,9 @@ public final class AckLedger {
 
   /**
    * Records that the span's lines are stored; call only after InfluxDB answered 2xx for all of them.
-   * Updates of one entry are made one after the other on this node (a client's batches in flight are
-   * stored in any order); two nodes recording at once may lose one of the two ranges, which only
-   * means a resend of it is written again.
+   * Updates of one entry are made one after the other in this JVM (a client's batches in flight are
+   * stored in any order, on any front instance); two nodes recording at once may lose one of the two
+   * ranges, which only means a resend of it is written again.
    */
   public Future<Void> storedSpan(Scope scope, BatchSpan span) {
     return salt().map(s -> scope.positionsKey(s, span.lane())).compose(key -> {
