@@ -97,7 +97,15 @@ public final class AdminVerticle extends VerticleBase {
 
   /** Asks each stage for its part; a stage that does not answer is named in {@code errors}. */
   private Future<JsonObject> status() {
-    Future<JsonObject> spool = part(ClientBus.STATUS_SPOOL, "spool");
+    Future<JsonObject> tail = part(ClientBus.STATUS_SPOOL, "spool");
+    Future<JsonObject> deadLetter = part(ClientBus.STATUS_DEAD_LETTER, "dead-letter");
+    // one spool part: the tail's and the dead-letter owner's (an "error" of both is kept, named)
+    Future<JsonObject> spool = Future.join(tail, deadLetter).map(v -> {
+      JsonObject merged = tail.result().copy();
+      deadLetter.result().forEach(e -> merged.put(e.getKey(), e.getKey().equals("error") && merged.containsKey("error")
+          ? merged.getString("error") + "; " + e.getValue() : e.getValue()));
+      return merged;
+    });
     Future<JsonObject> batch = part(ClientBus.STATUS_BATCH, "batch");
     Future<JsonObject> sending = part(ClientBus.STATUS_TRANSPORT, "transport");
     Future<JsonObject> audit = vertx.eventBus().<JsonObject>request(ClientBus.STATUS_AUDIT, null,

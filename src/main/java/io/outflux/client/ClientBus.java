@@ -24,10 +24,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   batch --FLUSH_SENDING(SendingFlush)--> transport  a flush runs (forced: windows ignored); reply when it
  *                                               ends or fails (link closed, credentials refused, timeout)
  *   batch --PROGRESS(Progress)--> transport     publish: backlog and lag, for the server's fleet view
- *   batch --DEAD_LETTER(RejectedLines)--> dead-letter file (lines InfluxDB refused for good)
+ *   tail --DEAD_LETTER(DeadLetters)--> dead-letter owner  quarantined lines (reply: appended); DeadLetters.SYNC
+ *                                               before each checkpoint save (reply: fsynced)
+ *   batch --DEAD_LETTER(RejectedLines)--> dead-letter owner  publish: lines InfluxDB refused for good
  *   transport --DELIVERED(Delivery)--> batch    the outcome of a batch taken over (ack, or too large)
  *   batch --ACKED(Checkpoint)--> tail           publish: the acknowledged prefix grew; the tail persists it
- *   admin --STATUS_SPOOL / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each stage answers its part
+ *   admin --STATUS_SPOOL / STATUS_DEAD_LETTER / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each
+ *                                               stage answers its part
  * </pre>
  * Every request has a send timeout matching what it waits for, and a defined result when it fires
  * (the constants below say which).
@@ -78,8 +81,16 @@ public final class ClientBus {
    * spool's complete lines end (for the backlog of lines not read yet), so that no other stage reads spool files.
    */
   public static final String SPOOL_END = "outflux.client.spool-end";
-  /** publish {@link RejectedLines}: lines the server reported InfluxDB refused for good. */
+  /**
+   * The dead-letter file's owner ({@link io.outflux.deadletter.DeadLetterVerticle}), one consumer for
+   * everyone: publish {@link RejectedLines} (lines the server reported InfluxDB refused for good), or
+   * request {@link io.outflux.spool.DeadLetters} (append; with {@code sync} also fsync), answered once
+   * done. Handled in order: a sync answered means everything sent before it is on disk. Only the owner
+   * may consume it (a second consumer would take some of the requests).
+   */
   public static final String DEAD_LETTER = "outflux.client.dead-letter";
+  /** request (no body), reply {@code JsonObject}: the dead-letter file, its records, those of this run. */
+  public static final String STATUS_DEAD_LETTER = "outflux.client.status.dead-letter";
   /**
    * request {@link io.outflux.spool.Checkpoint.CatchUp}: the tail split the spool for a newest-first
    * catch-up (sent before the first chunk of either segment); the reply says the batcher has set up
@@ -117,6 +128,11 @@ public final class ClientBus {
    */
   public static final DeliveryOptions HANDOVER = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
   /**
+   * An append to or fsync of the dead-letter file: a local disk write. No answer in this time (a disk
+   * hanging, the owner gone): the read step is tried again, or the checkpoint save fails and is retried.
+   */
+  public static final DeliveryOptions DEAD_LETTER_WAIT = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
+  /**
    * The batcher answers {@link #CATCH_UP} at once; without an answer within this, the tail reads
    * the spool in order instead (logged).
    */
@@ -141,6 +157,7 @@ public final class ClientBus {
     LocalCodec.register(vertx, Checkpoint.class);
     LocalCodec.register(vertx, Checkpoint.CatchUp.class);
     LocalCodec.register(vertx, RejectedLines.class);
+    LocalCodec.register(vertx, io.outflux.spool.DeadLetters.class);
     LocalCodec.register(vertx, io.outflux.batch.FlushOrder.class);
     LocalCodec.register(vertx, io.outflux.transport.SendingFlush.class);
     LocalCodec.register(vertx, io.outflux.spool.SpoolPosition.class);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge side's entry point ({@code outflux client}): validates the config, reads the checkpoint
  * and deploys the pipeline, downstream first so that nothing is sent to an address without a
- * consumer: transport, then batcher, then tail, then the local admin endpoint.
+ * consumer: the dead-letter file's owner, then (as its children, so that they stop before it)
+ * transport, batcher, tail, and the local admin endpoint.
  */
 public final class ClientVerticle extends VerticleBase {
 
@@ -54,7 +55,8 @@ public final class ClientVerticle extends VerticleBase {
           store.prepare(loaded); // preallocated now: later saves need no new disk blocks
           return loaded;
         })
-        .compose(checkpoint -> deployPipeline(config, checkpoint))
+        .compose(checkpoint -> vertx.deployVerticle(new io.outflux.deadletter.DeadLetterVerticle(
+            config.spool().deadLetter(), ClientMeters.of(config.clientId()), () -> deployPipeline(config, checkpoint))))
         .onSuccess(v -> log.info("outflux client {} started: spool {}, {} to {}, rule {}", config.clientId(),
             config.spool().path(), config.influx(), config.transport().servers(), config.sync().rule()));
   }

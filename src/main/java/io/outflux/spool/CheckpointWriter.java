@@ -24,7 +24,7 @@ final class CheckpointWriter {
   /** Why the last save failed; null once one succeeded. Read by the status (any thread). */
   private volatile String problem;
   private long failures;
-  private Runnable beforeSave = () -> { };
+  private java.util.function.Supplier<Future<Void>> beforeSave = Future::succeededFuture;
   private java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave = (c, safe) -> { };
   private java.util.function.UnaryOperator<Checkpoint> stamp = c -> c;
 
@@ -37,18 +37,20 @@ final class CheckpointWriter {
   }
 
   /**
-   * @param beforeSave runs on the worker just before each save (the dead-letter file is forced
-   *     there, so a checkpoint never passes a line that is neither in the spool nor quarantined)
+   * @param beforeSave runs on the caller's context before each save, which waits for it (the dead-letter
+   *     file is forced then, so a checkpoint never passes a line that is neither in the spool nor
+   *     quarantined); a failure fails the save
    * @param afterSave runs on the caller's context once a checkpoint is on disk, with it and the checkpoint
    *     both slots cover (compaction must not go past that one: a damaged newest slot falls back to the older)
    */
-  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave) {
+  void attach(Vertx vertx, java.util.function.Supplier<Future<Void>> beforeSave,
+      java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave) {
     attach(vertx, beforeSave, afterSave, c -> c);
   }
 
   /** @param stamp runs on the caller's context before each save: adds what the tail saw of the synced file */
-  void attach(Vertx vertx, Runnable beforeSave, java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave,
-      java.util.function.UnaryOperator<Checkpoint> stamp) {
+  void attach(Vertx vertx, java.util.function.Supplier<Future<Void>> beforeSave,
+      java.util.function.BiConsumer<Checkpoint, Checkpoint> afterSave, java.util.function.UnaryOperator<Checkpoint> stamp) {
     this.stamp = stamp;
     this.vertx = vertx;
     this.beforeSave = beforeSave;
@@ -121,11 +123,10 @@ final class CheckpointWriter {
     Checkpoint next = stamp.apply(pending);
     pending = null;
     saving = true;
-    vertx.executeBlocking(() -> {
-      beforeSave.run();
+    beforeSave.get().compose(v -> vertx.executeBlocking(() -> {
       store.save(next);
       return next;
-    }, true).onComplete(ar -> {
+    }, true)).onComplete(ar -> {
       saving = false;
       if (ar.succeeded()) {
         Checkpoint safe = written;

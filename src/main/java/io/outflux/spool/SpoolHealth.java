@@ -1,8 +1,6 @@
 package io.outflux.spool;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,36 +27,11 @@ final class SpoolHealth {
     return Optional.empty();
   }
 
-  /** Records in a dead-letter file (one per line); 0 when it does not exist. */
-  static long countRecords(Path file) {
-    if (!Files.exists(file)) {
-      return 0;
-    }
-    long n = 0;
-    byte[] buf = new byte[64 * 1024];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-        for (int i = 0; i < r; i++) {
-          if (buf[i] == '\n') {
-            n++;
-          }
-        }
-      }
-    } catch (IOException e) {
-      return -1;
-    }
-    return n;
-  }
-
-  static JsonObject json(SpoolConfig config, Optional<String> problem, long deadLetterRecords, long deadLetteredNow,
-                         long readOffset) {
+  static JsonObject json(SpoolConfig config, Optional<String> problem, long readOffset) {
     JsonObject json = new JsonObject()
         .put("spool", config.path().toString())
         .put("spoolReadable", problem.isEmpty())
-        .put("readOffset", readOffset)
-        .put("deadLetterFile", config.deadLetter().toString())
-        .put("deadLetterRecords", deadLetterRecords)
-        .put("deadLetteredSinceStart", deadLetteredNow);
+        .put("readOffset", readOffset);
     problem.ifPresent(p -> json.put("spoolProblem", p));
     return json;
   }

@@ -1,6 +1,5 @@
 package io.outflux.spool;
 
-import io.outflux.batch.RejectedLines;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
 import io.outflux.lineprotocol.Precision;
@@ -11,9 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,7 +58,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private final SpoolFiles files;
   private final Compactor compactor = new Compactor();
   private final CheckpointWriter checkpointWriter;
-  private final DeadLetterFile deadLetters;
   private final StampJournal stamps;
   private final LossLedger losses;
   /** Files in the spool directory the client cannot account for: reported, left alone. */
@@ -76,7 +72,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private long pollTimer = -1;
   private boolean splitDue;
   private boolean backlogChecking;
-  private volatile long deadLettered;
   /** Why the spool's file system is full, while it is; null otherwise. */
   private volatile String diskProblem;
   private final RateLimitedLog warnings = RateLimitedLog.systemClock();
@@ -98,7 +93,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     this.files = new SpoolFiles(config.path(), SpoolFiles.ownNames(config));
     this.unaccounted = new UnaccountedFiles(files, meters);
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start, meters);
-    this.deadLetters = new DeadLetterFile(config.deadLetter(), meters);
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
     this.losses = new LossLedger(LossLedger.pathFor(config.checkpoint()));
   }
@@ -107,17 +101,15 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private record Plan(ResumePoint resume, Set<FileId> done, CatchUpPlan.Segments segments) {
   }
 
-  /** The tail's part of {@code GET /status}: is the spool readable, what is in the dead-letter file. */
+  /** The tail's part of {@code GET /status}: is the spool readable, checkpoint, disk, losses. */
   private Future<io.vertx.core.json.JsonObject> status() {
-    long now = deadLettered;
     return vertx.executeBlocking(() -> SpoolHealth.problem(config.path()), false)
         .compose(problem -> vertx.executeBlocking(this::lossStatus, false).map(l -> {
           lossesNow = l;
           return problem;
         }))
         .map(problem -> {
-          io.vertx.core.json.JsonObject json = SpoolHealth.json(config, problem,
-              deadLetterAtStart < 0 ? -1 : deadLetterAtStart + now, now, readOffset());
+          io.vertx.core.json.JsonObject json = SpoolHealth.json(config, problem, readOffset());
           SpoolReader h = history;
           SpoolPosition read = h == null ? null : h.readPosition();
           if (read != null) {
@@ -193,14 +185,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     return -1;
   }
 
-  /** Records in the dead-letter file when this process started; -1 until counted or when unreadable. */
-  private volatile long deadLetterAtStart = -1;
-
-  /** Lines quarantined by this process (validation, oversized and InfluxDB rejects). */
-  public long deadLettered() {
-    return deadLettered;
-  }
-
   /** The live read offset in the current file: everything before it was handed on (for tests and metrics). */
   public long readOffset() {
     SpoolReader r = live;
@@ -214,10 +198,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
 
   @Override
   public Future<?> start() {
-    checkpointWriter.attach(vertx, deadLetters::force, this::compact,
+    checkpointWriter.attach(vertx, this::syncDeadLetters, this::compact,
         c -> c.seen(Math.max(seenSize(c.synced().file()), c.synced().offset())));
     vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> checkpointWriter.offer(msg.body()));
-    vertx.eventBus().<RejectedLines>localConsumer(ClientBus.DEAD_LETTER, msg -> onRejected(msg.body()));
     new FlushEntry(vertx, config.path(), this::liveReadPosition, this::readNow).register();
     vertx.eventBus().localConsumer(ClientBus.STATUS_SPOOL, msg -> status().onComplete(ar -> {
       if (ar.succeeded()) {
@@ -226,12 +209,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
         msg.fail(500, ar.cause().toString());
       }
     }));
-    // records left by earlier runs, counted once (off the event loop); this run's are added as they come
-    vertx.executeBlocking(() -> SpoolHealth.countRecords(config.deadLetter()), true)
-        .onSuccess(n -> {
-          deadLetterAtStart = n;
-          meters.deadLetterRecords(n + deadLettered);
-        });
     vertx.setPeriodic(SPOOL_END_EVERY_MS, id -> publishSpoolEnd());
     vertx.setPeriodic(SPOOL_SIZE_EVERY_MS, id -> {
       measureSpool();
@@ -289,11 +266,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (history != null) {
       closing.add(history.close());
     }
-    return Future.all(closing)
-        .compose(v -> vertx.executeBlocking(() -> {
-          deadLetters.close();
-          return null;
-        }, true));
+    return Future.all(closing);
   }
 
   // ---- the read loops, one per reader
@@ -496,35 +469,25 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     pruneStamps(SpoolPosition.START, Set.of(file)); // its offsets now hold other lines
   }
 
-  // ---- dead letters
+  // ---- dead letters: the dead-letter file's owner appends them (ClientBus.DEAD_LETTER)
 
-  private void onRejected(RejectedLines rejected) {
-    Instant now = Instant.now();
-    List<DeadLetter> letters = new ArrayList<>();
-    rejected.lines().forEach(rej -> letters.add(new DeadLetter(now, "influxdb", rej.reason(), "", -1,
-        rejected.seq(), rej.line().getBytes(StandardCharsets.UTF_8), false)));
-    quarantine(letters);
-  }
-
-  /** Appends to the dead-letter file (ordered before any later checkpoint save). */
+  /** Hands quarantined lines to the dead-letter file's owner; completes once they are appended. */
   @Override
   public Future<Void> quarantine(List<DeadLetter> letters) {
     if (letters.isEmpty()) {
       return Future.succeededFuture();
     }
-    long before = deadLettered;
-    deadLettered = before + letters.size();
-    for (DeadLetter d : letters) {
-      long n = ++before;
-      if (n <= 10 || Long.bitCount(n) == 1) {
-        log.warn("dead-lettered line #{} ({}{}): {} -> {}", n, d.stage(), d.file().isEmpty() ? ", batch " + d.batch()
-            : ", " + d.file() + " offset " + d.offset(), d.reason(), config.deadLetter());
-      }
-    }
-    return vertx.<Void>executeBlocking(() -> {
-      deadLetters.append(letters);
-      return null;
-    }, true).onFailure(err -> log.error("could not write {} dead letters: {}", letters.size(), err.toString()));
+    // a failure fails the read step, which is tried again: the records may be written twice, never lost
+    return vertx.eventBus().request(ClientBus.DEAD_LETTER, new DeadLetters(letters, false), ClientBus.DEAD_LETTER_WAIT)
+        .mapEmpty();
+  }
+
+  /** Before each checkpoint save: everything quarantined before it is on disk (else the save fails, and is retried). */
+  private Future<Void> syncDeadLetters() {
+    return vertx.eventBus().request(ClientBus.DEAD_LETTER, DeadLetters.SYNC, ClientBus.DEAD_LETTER_WAIT)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture("the dead-letter file " + config.deadLetter() + " could not be synced "
+            + "before the checkpoint (" + err.getMessage() + ")"));
   }
 
   // ---- compaction, after each durable checkpoint

@@ -28,7 +28,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SlowLinkBenchmark {
 
-  private record Result(long rate, boolean gzip, long bytes, double seconds, long points, long lines) {
+  /**
+   * @param received lines the server received in the run (more than {@code lines}: something was sent twice)
+   * @param slowLink the client's log says "slow link"
+   * @param cannotReach the client's log says "cannot reach" (it must not, over a slow but working link)
+   */
+  private record Result(long rate, boolean gzip, long bytes, double seconds, long points, long lines, long received,
+                        boolean slowLink, boolean cannotReach) {
   }
 
   public static void main(String[] args) throws Exception {
@@ -52,8 +58,10 @@ public final class SlowLinkBenchmark {
             results.add(run(vertx, jar, dir, influxd, port, rate, gzip, seconds));
             Result last = results.get(results.size() - 1);
             System.out.printf("link %s/s, gzip %s: %,d bytes of line protocol in %.1f s = %.1f%% of the link; "
-                    + "%,d of %,d points stored%n", kb(rate), gzip ? "on" : "off", last.bytes(), last.seconds(),
-                100.0 * last.bytes() / last.seconds() / rate, last.points(), last.lines());
+                    + "%,d of %,d points stored; %,d lines received by the server; log: slow link %s, cannot reach %s%n",
+                kb(rate), gzip ? "on" : "off", last.bytes(), last.seconds(),
+                100.0 * last.bytes() / last.seconds() / rate, last.points(), last.lines(), last.received(),
+                last.slowLink() ? "yes" : "no", last.cannotReach() ? "yes" : "no");
           }
         }
       }
@@ -61,13 +69,29 @@ public final class SlowLinkBenchmark {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     System.out.println();
-    System.out.println("| link (each way) | gzip | backlog | time | useful line protocol | of the link | points stored |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("| link (each way) | gzip | backlog | time | useful line protocol | of the link | points stored "
+        + "| lines sent twice | log |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (Result r : results) {
-      System.out.printf("| %s/s | %s | %,d lines, %.1f MB | %.1f s | %s/s | %.0f%% | %,d of %,d |%n", kb(r.rate()),
-          r.gzip() ? "on" : "off", r.lines(), r.bytes() / 1e6, r.seconds(), kb((long) (r.bytes() / r.seconds())),
-          100.0 * r.bytes() / r.seconds() / r.rate(), r.points(), r.lines());
+      System.out.printf("| %s/s | %s | %,d lines, %.1f MB | %.1f s | %s/s | %.0f%% | %,d of %,d | %,d | %s |%n",
+          kb(r.rate()), r.gzip() ? "on" : "off", r.lines(), r.bytes() / 1e6, r.seconds(),
+          kb((long) (r.bytes() / r.seconds())), 100.0 * r.bytes() / r.seconds() / r.rate(), r.points(), r.lines(),
+          r.received() - r.lines(), (r.slowLink() ? "\"slow link\"" : "-") + (r.cannotReach() ? ", \"cannot reach\"" : ""));
     }
+  }
+
+  /** The server's count of lines received (its /metrics), to see whether anything was sent twice. */
+  private static long linesReceived(int serverPort) throws Exception {
+    java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + serverPort + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    double sum = 0;
+    for (String line : metrics.body().split("\n")) {
+      if (line.startsWith("outflux_server_lines_received")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return (long) sum;
   }
 
   private static String kb(long bytesPerSecond) {
@@ -85,6 +109,7 @@ public final class SlowLinkBenchmark {
     int total = (int) (rate * seconds / 180); // about 180 bytes a line
     Files.write(spool, lines.block(0, total));
     long size = Files.size(spool);
+    long receivedBefore = linesReceived(serverPort);
     try (ThrottlingProxy link = ThrottlingProxy.start(vertx, serverPort, rate)) {
       JsonObject client = new JsonObject().put("clientId", "bench-" + db)
           .put("servers", new JsonArray().add("http://127.0.0.1:" + link.port()))
@@ -107,7 +132,9 @@ public final class SlowLinkBenchmark {
           long offset = Files.exists(cpFile) ? checkpoint.load().synced().offset() : 0;
           if (offset >= size) {
             double took = (System.nanoTime() - firstAt) / 1e9;
-            return new Result(rate, gzip, size, took, influxd.countPoints(db), total);
+            String log = Files.readString(runDir.resolve("client.log"));
+            return new Result(rate, gzip, size, took, influxd.countPoints(db), total,
+                linesReceived(serverPort) - receivedBefore, log.contains("slow link"), log.contains("cannot reach"));
           }
           Thread.sleep(10);
         }

@@ -45,6 +45,7 @@ class SpoolTailTest {
   Path spool;
   Vertx vertx;
   String tailDeployment;
+  io.outflux.deadletter.DeadLetterVerticle deadLetters;
 
   /** Stands in for the batcher: takes every chunk and acknowledges it at once (unless told not to). */
   static final class AckingBatcher extends VerticleBase {
@@ -131,7 +132,12 @@ class SpoolTailTest {
     return vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
+  /** The tail with the dead-letter file's owner beside it (as in the client: it needs one). */
   private SpoolTailVerticle startTail(SpoolConfig config) throws Exception {
+    if (deadLetters == null) {
+      deadLetters = new io.outflux.deadletter.DeadLetterVerticle(config.deadLetter(), io.outflux.client.ClientMeters.of("tail-test"));
+      deploy(deadLetters);
+    }
     Checkpoint cp = new CheckpointStore(config.checkpoint()).load();
     SpoolTailVerticle tail = new SpoolTailVerticle(config, Precision.NS, cp, io.outflux.client.ClientMeters.of("tail-test"));
     tailDeployment = deploy(tail);
@@ -241,13 +247,13 @@ class SpoolTailTest {
     String huge = "m v=\"" + "x".repeat(10_000) + "\" 1";
     append(spool, line(0) + "\nnot line protocol\n" + huge + "\n" + line(1) + "\r\n# comment\n\n" + line(2) + "\n");
     SpoolTailVerticle tail;
-    try (LogCapture log = new LogCapture(SpoolTailVerticle.class)) {
+    try (LogCapture log = new LogCapture(io.outflux.deadletter.DeadLetterVerticle.class)) {
       tail = startTail(config(4096, 0));
       assertEquals(3, Await.value(() -> batcher.lines.size(), 3, WAIT));
       assertTrue(log.messages().stream().anyMatch(m -> m.contains("dead-lettered")), log.messages().toString());
     }
     assertEquals(expected(0, 3), batcher.lines);
-    assertEquals(2, tail.deadLettered());
+    assertEquals(2, deadLetters.deadLettered());
     Path dead = Path.of(spool + ".deadletter");
     List<String> records = Files.readAllLines(dead);
     assertEquals(2, records.size(), records.toString());

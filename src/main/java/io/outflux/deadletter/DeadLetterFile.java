@@ -1,4 +1,4 @@
-package io.outflux.spool;
+package io.outflux.deadletter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,12 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import io.outflux.spool.DeadLetter;
 import java.util.List;
 
 /**
  * The dead-letter file next to the spool: one JSON record per quarantined line, appended. It is
  * forced to disk before any checkpoint that moves past the lines it records, so a line is always
- * either still in the spool or in this file. Blocking: use it from a worker.
+ * either still in the spool or in this file. Owned by {@link DeadLetterVerticle}. Blocking: use it
+ * from a worker. After {@link #close} it can still be appended to (it reopens) and forced.
  */
 final class DeadLetterFile implements AutoCloseable {
 
@@ -81,6 +83,7 @@ final class DeadLetterFile implements AutoCloseable {
       try {
         force();
         channel.close();
+        channel = null;
       } catch (IOException | UncheckedIOException ignored) {
         // closing at shutdown: a failure here has already been logged by force()
       }
