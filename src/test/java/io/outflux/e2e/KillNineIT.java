@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +91,8 @@ class KillNineIT {
     double skippedBefore = counter("outflux_server_lines_already_stored");
     TelegrafLikeLines telegraf = new TelegrafLikeLines("edge-killnine", 1_700_000_000_000_000_000L);
     AtomicLong appended = new AtomicLong();
+    AtomicInteger killsDone = new AtomicInteger();
+    double share = (double) total / (kills + 1);
     AtomicReference<Exception> writeFailure = new AtomicReference<>();
     Thread writing = new Thread(() -> {
       try {
@@ -98,6 +101,11 @@ class KillNineIT {
         long second = 1_764_400_000L;
         for (long i = 0; i < total; i += 2_000) {
           long end = Math.min(total, i + 2_000);
+          // the writer keeps lines coming past each kill's moment (a busy machine restarts the client slowly;
+          // a writer that finished early would leave nothing on its way at the later kills)
+          while (killsDone.get() < kills && end > share * (killsDone.get() + 2)) {
+            Thread.sleep(50); // a paused writer, not a wait for a result
+          }
           Files.write(spool, telegraf.block(i, end), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
           if (end % 20_000 == 0) {
             Files.move(spool, spool.resolveSibling("metrics.2026-11-29-" + second++ + ".lp"));
@@ -117,7 +125,6 @@ class KillNineIT {
       for (int kill = 1; kill <= kills; kill++) {
         // a random moment of the sync's progress in this kill's share of it: the restarted client always
         // made progress first, and every kill finds batches cut, sent and not all acknowledged
-        double share = (double) total / (kills + 1);
         long at = (long) (writtenBefore + share * kill + random.nextDouble() * share * 0.8);
         // and the client has caught up with the writer: it cuts its batches by the clock (sync.interval), and
         // once restarted it cuts the backlog by size: other cuts of the same lines
@@ -131,8 +138,10 @@ class KillNineIT {
         // client sends those lines again
         double received = counter("outflux_server_batches");
         await("a batch on its way before kill " + kill).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(1))
-            .until(() -> counter("outflux_server_batches") > received);
+            .until(() -> counter("outflux_server_batches") > received
+                || counter("outflux_server_lines_written") - writtenBefore >= appended.get()); // all sent: kill idle
         client.kill9();
+        killsDone.incrementAndGet();
         client = ChildJvm.start("client", jar, dir.resolve("client-" + kill + ".log"), "client", "-conf",
             conf.toString());
       }
