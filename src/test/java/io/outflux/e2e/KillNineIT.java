@@ -10,10 +10,9 @@ import io.outflux.demo.ChildJvm;
 import io.outflux.demo.TelegrafLikeLines;
 import io.outflux.influxd.Privilege;
 import io.outflux.metrics.Metrics;
-import io.outflux.server.ServerVerticle;
 import io.outflux.testing.Await;
 import io.outflux.testing.CentralInflux;
-import io.vertx.core.DeploymentOptions;
+import io.outflux.testing.ServerFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,12 +57,7 @@ class KillNineIT {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    ServerVerticle server = new ServerVerticle();
-    vertx.deployVerticle(server, new DeploymentOptions().setConfig(new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-            .put("influx", new JsonObject().put("url", central.influxd.url()))))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    serverPort = server.actualPort();
+    serverPort = ServerFixture.deploy(vertx, central.influxd.url(), new JsonObject());
   }
 
   @AfterAll
