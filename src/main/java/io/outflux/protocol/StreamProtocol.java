@@ -11,9 +11,18 @@ import java.util.Optional;
  * POST. Batches travel client to server as binary messages; the server answers each with a text
  * message (JSON) carrying its seq, and may send a flush control message at any time.
  *
+ * <p>Stream version 2 (the batch's identity by spool position, {@link BatchSpan}) is negotiated at
+ * the upgrade: the client asks with {@code Outflux-Stream-Version: 2} ({@link #HEADER_STREAM_VERSION})
+ * on the upgrade request, a server that knows it answers the same header in its 101, and only then
+ * does the client set flag bit 1 and put the span in its batch messages. A version 1 client never
+ * asks, so its messages are today's; a server before version 2 does not answer the header, so the
+ * client sends it version 1 messages (a span flag would be refused there as an unknown flag).
+ *
  * <pre>
- * batch (binary):  byte 0 = 'B' (0x42), byte 1 = flags (bit 0: payload gzip), bytes 2-9 = seq
- *                  (int64 big-endian), bytes 10-13 = line count (int32 big-endian), then the payload
+ * batch (binary):  byte 0 = 'B' (0x42), byte 1 = flags (bit 0: payload gzip, bit 1: span), bytes 2-9 =
+ *                  seq (int64 big-endian), bytes 10-13 = line count (int32 big-endian), then, with
+ *                  the span flag, its length (uint16 big-endian) and the span as US-ASCII
+ *                  ({@link BatchSpan#encode()}, the Outflux-Span header of a POST), then the payload
  * ack   (text):    {"type":"ack","seq":42,"written":998,"rejected":[{"line":"..","reason":".."}]}
  * nack  (text):    {"type":"nack","seq":42,"status":503,"error":"..","retryAfter":1}
  * flush (text):    {"type":"flush"}
@@ -27,7 +36,14 @@ public final class StreamProtocol {
 
   public static final byte BATCH = 'B';
   public static final int FLAG_GZIP = 1;
+  /** Stream version 2: the message carries its {@link BatchSpan} after the fixed header. */
+  public static final int FLAG_SPAN = 2;
   public static final int HEADER_LENGTH = 14;
+  /** Upgrade request (client asks) and 101 answer (server agrees): the stream version spoken. */
+  public static final String HEADER_STREAM_VERSION = "Outflux-Stream-Version";
+  /** The stream version whose batch messages carry their span. */
+  public static final int VERSION_SPAN = 2;
+  private static final int MAX_SPAN_LENGTH = 256;
 
   public static final String TYPE = "type";
   public static final String TYPE_ACK = "ack";
@@ -44,17 +60,41 @@ public final class StreamProtocol {
   private StreamProtocol() {
   }
 
-  /** A decoded batch message. */
-  public record BatchFrame(long seq, int lines, boolean gzip, Buffer payload) {
+  /**
+   * A decoded batch message.
+   *
+   * @param span empty in a version 1 message, and when the span it carries is unreadable or of a later
+   *     version (the batch then goes the version 1 way, as a POST with such a header)
+   */
+  public record BatchFrame(long seq, int lines, boolean gzip, Optional<BatchSpan> span, Buffer payload) {
   }
 
+  /** Does a 101 answer (or an upgrade request) speak stream version 2? */
+  public static boolean speaksSpans(String versionHeader) {
+    try {
+      return versionHeader != null && Integer.parseInt(versionHeader.trim()) >= VERSION_SPAN;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** A version 1 batch message. */
   public static Buffer encodeBatch(long seq, int lines, boolean gzip, Buffer payload) {
-    return Buffer.buffer(HEADER_LENGTH + payload.length())
+    return encodeBatch(seq, lines, gzip, null, payload);
+  }
+
+  /** @param span null for a version 1 message (send one only on a stream whose server agreed to version 2) */
+  public static Buffer encodeBatch(long seq, int lines, boolean gzip, BatchSpan span, Buffer payload) {
+    byte[] encoded = span == null ? new byte[0] : span.encode().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Buffer message = Buffer.buffer(HEADER_LENGTH + (span == null ? 0 : 2 + encoded.length) + payload.length())
         .appendByte(BATCH)
-        .appendByte((byte) (gzip ? FLAG_GZIP : 0))
+        .appendByte((byte) ((gzip ? FLAG_GZIP : 0) | (span == null ? 0 : FLAG_SPAN)))
         .appendLong(seq)
-        .appendInt(lines)
-        .appendBuffer(payload);
+        .appendInt(lines);
+    if (span != null) {
+      message.appendUnsignedShort(encoded.length).appendBytes(encoded);
+    }
+    return message.appendBuffer(payload);
   }
 
   /** @throws IllegalArgumentException when the message is not a batch */
@@ -63,11 +103,23 @@ public final class StreamProtocol {
       throw new IllegalArgumentException("not a batch message: expected 'B', flags, seq (8 bytes), lines (4 bytes)");
     }
     int flags = message.getByte(1);
-    if ((flags & ~FLAG_GZIP) != 0) {
+    if ((flags & ~(FLAG_GZIP | FLAG_SPAN)) != 0) {
       throw new IllegalArgumentException("unknown flags " + flags);
     }
-    return new BatchFrame(message.getLong(2), message.getInt(10), (flags & FLAG_GZIP) != 0,
-        message.slice(HEADER_LENGTH, message.length()));
+    int start = HEADER_LENGTH;
+    Optional<BatchSpan> span = Optional.empty();
+    if ((flags & FLAG_SPAN) != 0) {
+      int length = message.length() >= HEADER_LENGTH + 2 ? message.getUnsignedShort(HEADER_LENGTH) : -1;
+      if (length < 0 || length > MAX_SPAN_LENGTH || message.length() < HEADER_LENGTH + 2 + length) {
+        throw new IllegalArgumentException("span flag set but no span of at most " + MAX_SPAN_LENGTH
+            + " bytes after the header");
+      }
+      span = BatchSpan.parse(message.getString(HEADER_LENGTH + 2, HEADER_LENGTH + 2 + length,
+          java.nio.charset.StandardCharsets.US_ASCII.name()));
+      start = HEADER_LENGTH + 2 + length;
+    }
+    return new BatchFrame(message.getLong(2), message.getInt(10), (flags & FLAG_GZIP) != 0, span,
+        message.slice(start, message.length()));
   }
 
   public static JsonObject ack(BatchReply reply) {

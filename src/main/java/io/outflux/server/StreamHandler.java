@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/stream} upgraded to a WebSocket: the streaming face of {@link BatchIngest}.
  * The credentials are checked before the upgrade (a refused user gets a plain 401, as on POST);
  * after it, each binary batch message goes through the same ingest as a POSTed batch and is
- * answered with an ack or nack message carrying its seq. Batches of one connection are ingested
+ * answered with an ack or nack message carrying its seq. A stream version 2 batch carries its span, and
+ * goes the way of a POST with an {@code Outflux-Span} header (the stored prefix of a resent range is
+ * skipped, see {@link SpanCut}). Batches of one connection are ingested
  * concurrently, so answers may come out of order; the client matches them by seq.
  *
  * <p>A request on the node-local {@link ServerBus#STREAM_FLUSH} (a {@link JsonObject}, optionally
@@ -126,6 +128,10 @@ final class StreamHandler implements Handler<RoutingContext> {
             : ar.result().get();
         refuse(ctx, n.status(), n.message(), n.retryAfter());
       } else {
+        if (StreamProtocol.speaksSpans(req.getHeader(StreamProtocol.HEADER_STREAM_VERSION))) {
+          // the 101 says so (Vert.x sends the response's headers with it): the client may now send spans
+          req.response().putHeader(StreamProtocol.HEADER_STREAM_VERSION, Integer.toString(StreamProtocol.VERSION_SPAN));
+        }
         req.toWebSocket()
             .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), certificate, routedDb, rp, precision,
                 new AtomicReference<>(ClientReport.NONE))))
@@ -227,7 +233,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     Future<Buffer> lines = frame.gzip()
         ? GzipBody.inflate(vertx, frame.payload(), maxBodySize)
         : Future.succeededFuture(frame.payload());
-    lines.compose(payload -> ingest(stream, frame.seq(), payload))
+    lines.compose(payload -> ingest(stream, frame, payload))
         .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
             GzipBody.status(err), err.getMessage(), Optional.empty())))
         .onSuccess(reply -> answer(stream, reply))
@@ -241,13 +247,14 @@ final class StreamHandler implements Handler<RoutingContext> {
   }
 
   /** The ack or nack for one decoded batch. */
-  private Future<JsonObject> ingest(Stream stream, long seq, Buffer lines) {
+  private Future<JsonObject> ingest(Stream stream, BatchFrame frame, Buffer lines) {
+    long seq = frame.seq();
     if (lines.length() > maxBodySize) {
       return Future.succeededFuture(StreamProtocol.nack(seq, 413,
           "batch larger than http.maxBodySize (" + maxBodySize + " bytes)", Optional.empty()));
     }
     IncomingBatch batch = new IncomingBatch(stream.clientId(), seq, stream.credentials(), stream.database(),
-        stream.retentionPolicy(), stream.precision(), lines, stream.certificate());
+        stream.retentionPolicy(), stream.precision(), lines, stream.certificate(), frame.span());
     return ingest.ingest(batch, stream.remoteHost(), stream.report().get(), TRANSPORT).map(outcome -> {
       if (outcome instanceof IngestOutcome.Acked acked) {
         return StreamProtocol.ack(acked.reply());

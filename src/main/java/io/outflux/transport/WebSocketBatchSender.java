@@ -4,24 +4,16 @@ import io.outflux.batch.Batch;
 import io.outflux.batch.Progress;
 import io.outflux.protocol.BatchReply;
 import io.outflux.protocol.StreamProtocol;
-import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,21 +31,18 @@ public final class WebSocketBatchSender implements BatchSender {
   private static final Logger log = LoggerFactory.getLogger(WebSocketBatchSender.class);
   /** A link that answered nothing (not even a pong) for this many ping intervals is closed. */
   private static final int SILENT_PINGS = 3;
-  /** Reports a little under a second apart are let through: the batcher publishes progress each second. */
-
-
   private final Vertx vertx;
   private final WebSocketClient client;
   private final String clientId;
   private final InfluxTarget target;
   private final TransportConfig config;
   private final Runnable onFlushRequest;
-  private final Map<Long, Promise<SendResult>> waiting = new HashMap<>();
-  /** The frame size of each batch waiting for its ack: a stream closed as "too large" blames the largest. */
-  private final Map<Long, Integer> sizes = new HashMap<>();
+  private final AwaitingAcks waiting = new AwaitingAcks();
 
   private URI connectedTo;
   private Future<WebSocket> connection;
+  /** The server of the open stream agreed to stream version 2: batch messages carry their span. */
+  private boolean spans;
   private long pingTimer = -1;
   private long lastHeard;
   private long lastPing;
@@ -76,13 +65,9 @@ public final class WebSocketBatchSender implements BatchSender {
     Future<Buffer> payload = config.gzip() ? Gzip.compress(vertx, batch.payload()) : Future.succeededFuture(batch.payload());
     return connection(server)
         .compose(ws -> payload.compose(p -> write(ws, server, batch, p)))
-        .otherwise(err -> classifyFailure(server, err));
+        .otherwise(err -> StreamUpgrade.failure(server, err));
   }
 
-  /**
-   * Tells the server the client's backlog and lag (for its fleet view) over the open stream, as
-   * often as {@link ReportPacer} allows; without an open stream there is no one to tell.
-   */
   /** The last report of a stopping client: its figures, marked stopped. */
   public void goodbye(Progress progress) {
     if (connection != null && connection.succeeded() && !connection.result().isClosed()) {
@@ -91,6 +76,10 @@ public final class WebSocketBatchSender implements BatchSender {
     }
   }
 
+  /**
+   * Tells the server the client's backlog and lag (for its fleet view) over the open stream, as
+   * often as {@link ReportPacer} allows; without an open stream there is no one to tell.
+   */
   public void report(Progress progress) {
     if (connection == null || !connection.succeeded() || connection.result().isClosed()
         || !reports.due(progress, System.nanoTime())) {
@@ -110,16 +99,13 @@ public final class WebSocketBatchSender implements BatchSender {
 
   private Future<SendResult> write(WebSocket ws, URI server, Batch batch, Buffer payload) {
     Promise<SendResult> result = Promise.promise();
-    Promise<SendResult> previous = waiting.put(batch.seq(), result);
-    sizes.put(batch.seq(), payload.length());
-    if (previous != null) {
-      previous.tryComplete(new SendResult.Retryable("batch " + batch.seq() + " was sent again", Optional.empty()));
-    }
+    waiting.add(batch.seq(), result, payload.length());
     if (waiting.size() == 1) {
       lastHeard = System.nanoTime(); // an answer is expected from now on
     }
     pendingWrites++;
-    ws.writeBinaryMessage(StreamProtocol.encodeBatch(batch.seq(), batch.lines(), config.gzip(), payload))
+    ws.writeBinaryMessage(StreamProtocol.encodeBatch(batch.seq(), batch.lines(), config.gzip(),
+            spans ? batch.span() : null, payload))
         .onComplete(ar -> pendingWrites--)
         .onFailure(err -> fail(batch.seq(), result, "writing to " + server + " failed: " + err.getMessage()));
     long timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
@@ -131,9 +117,7 @@ public final class WebSocketBatchSender implements BatchSender {
   }
 
   private boolean fail(long seq, Promise<SendResult> result, String reason) {
-    if (waiting.remove(seq, result)) {
-      sizes.remove(seq);
-    }
+    waiting.forget(seq, result);
     return result.tryComplete(new SendResult.Retryable(reason, Optional.empty()));
   }
 
@@ -147,7 +131,8 @@ public final class WebSocketBatchSender implements BatchSender {
     }
     if (connection == null) {
       connectedTo = server;
-      Future<WebSocket> f = bounded(client.connect(connectOptions(server)), server);
+      Future<WebSocket> f = bounded(client.connect(StreamUpgrade.options(server, clientId, target,
+          config.stallTimeout())), server);
       connection = f;
       f.onSuccess(ws -> attach(server, ws)).onFailure(err -> {
         if (connection == f) {
@@ -179,27 +164,9 @@ public final class WebSocketBatchSender implements BatchSender {
     return bounded.future();
   }
 
-  private WebSocketConnectOptions connectOptions(URI server) {
-    StringBuilder uri = new StringBuilder(StreamProtocol.STREAM_PATH)
-        .append('?').append(WireProtocol.PARAM_DB).append('=').append(enc(target.database()))
-        .append('&').append(WireProtocol.PARAM_PRECISION).append('=').append(target.precision().configName());
-    if (!target.retentionPolicy().isEmpty()) {
-      uri.append('&').append(WireProtocol.PARAM_RP).append('=').append(enc(target.retentionPolicy()));
-    }
-    boolean tls = "https".equals(server.getScheme());
-    int port = server.getPort() > 0 ? server.getPort() : tls ? 443 : 80;
-    return new WebSocketConnectOptions()
-        .setHost(server.getHost())
-        .setPort(port)
-        .setSsl(tls)
-        .setURI(uri.toString())
-        .setConnectTimeout(config.stallTimeout().toMillis())
-        .addHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
-        .addHeader(WireProtocol.HEADER_CLIENT_ID, clientId);
-  }
-
   private void attach(URI server, WebSocket ws) {
-    log.info("streaming to {} over a WebSocket", server);
+    spans = StreamUpgrade.speaksSpans(ws);
+    log.info("streaming to {} over a WebSocket (stream version {})", server, spans ? StreamProtocol.VERSION_SPAN : 1);
     lastHeard = System.nanoTime();
     ws.textMessageHandler(text -> onText(server, text));
     ws.pongHandler(pong -> lastHeard = System.nanoTime());
@@ -209,8 +176,9 @@ public final class WebSocketBatchSender implements BatchSender {
       if (connection != null && connection.succeeded() && connection.result() == ws) {
         connection = null;
         log.warn("stream to {} closed{}; {} batches wait to be resent", server, why, waiting.size());
+        // over the server's body limit: the largest batch waiting is answered 413 (split), the others resent
         if (Short.valueOf((short) 1009).equals(ws.closeStatusCode())) {
-          tooLarge("the stream to " + server + " closed" + why);
+          waiting.refuseLargest("the stream to " + server + " closed" + why);
         }
         disconnected("the stream to " + server + " closed" + why);
       }
@@ -247,18 +215,6 @@ public final class WebSocketBatchSender implements BatchSender {
   }
 
   /**
-   * The server closed the stream because a message was over its body limit (1009): the largest batch
-   * waiting is answered as a 413, so the batcher splits it; the others are resent as they are.
-   */
-  private void tooLarge(String reason) {
-    sizes.entrySet().stream().filter(e -> waiting.containsKey(e.getKey()))
-        .max(Map.Entry.comparingByValue()).ifPresent(largest -> {
-          sizes.remove(largest.getKey());
-          waiting.remove(largest.getKey()).tryComplete(new SendResult.Refused(413, reason));
-        });
-  }
-
-  /**
    * Gives up a stream whose peer stopped answering without waiting for the close handshake (a
    * frozen peer never completes it): the waiting batches fail at once and go elsewhere.
    */
@@ -272,10 +228,7 @@ public final class WebSocketBatchSender implements BatchSender {
 
   private void disconnected(String reason) {
     vertx.cancelTimer(pingTimer);
-    Map<Long, Promise<SendResult>> failed = new HashMap<>(waiting);
-    waiting.clear();
-    sizes.clear();
-    failed.values().forEach(p -> p.tryComplete(new SendResult.Retryable(reason, Optional.empty())));
+    waiting.failAll(reason);
   }
 
   private void onText(URI server, String text) {
@@ -294,10 +247,7 @@ public final class WebSocketBatchSender implements BatchSender {
       return;
     }
     Long seq = json.getLong("seq");
-    Promise<SendResult> p = seq == null ? null : waiting.remove(seq);
-    if (seq != null) {
-      sizes.remove(seq);
-    }
+    Promise<SendResult> p = seq == null ? null : waiting.take(seq);
     if (p == null) {
       return; // an answer to a batch that already timed out and is being resent
     }
@@ -312,35 +262,5 @@ public final class WebSocketBatchSender implements BatchSender {
       p.tryComplete(SendResult.ofStatus(json.getInteger("status", 500), json.getString("error", "no reason given"),
           Optional.ofNullable(retryAfter).map(Duration::ofSeconds)));
     }
-  }
-
-  private static SendResult classifyFailure(URI server, Throwable err) {
-    if (err instanceof UpgradeRejectedException rejected) {
-      String body = rejected.getBody() == null ? "" : rejected.getBody().toString();
-      String reason = body;
-      try {
-        reason = new JsonObject(body).getString("error", body);
-      } catch (DecodeException notJson) {
-        // keep the raw text
-      }
-      String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("Retry-After");
-      Optional<Duration> after = Optional.empty();
-      try {
-        after = retryAfter == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
-      } catch (NumberFormatException ignored) {
-        // no usable Retry-After
-      }
-      Optional<String> influxDb = rejected.getHeaders() == null ? Optional.empty()
-          : io.outflux.protocol.ServerIdentity.influxDb(rejected.getHeaders()::get);
-      String shown = influxDb.orElse(reason.isEmpty() ? "upgrade refused" : io.outflux.metrics.Human.snippet(reason, 500));
-      return SendResult.ofStatus(rejected.getStatus(), shown, after);
-    }
-    String msg = TlsFailure.explain(server, err)
-        .orElseGet(() -> err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage());
-    return new SendResult.Retryable("cannot stream to " + server + ": " + msg, Optional.empty());
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

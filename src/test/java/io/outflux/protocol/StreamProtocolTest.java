@@ -27,6 +27,41 @@ class StreamProtocolTest {
   }
 
   @Test
+  void aVersionTwoBatchMessageCarriesItsSpanBetweenHeaderAndPayload() {
+    Buffer payload = Buffer.buffer("cpu v=1 1\ncpu v=2 2\n");
+    BatchSpan span = new BatchSpan(BatchSpan.LIVE, "2049.131075.1f2e3d4c", 100, 100 + payload.length(), true);
+    Buffer wire = StreamProtocol.encodeBatch(9, 2, false, span, payload);
+    assertEquals(StreamProtocol.FLAG_SPAN, wire.getByte(1));
+    StreamProtocol.BatchFrame frame = StreamProtocol.decodeBatch(wire);
+    assertEquals(Optional.of(span), frame.span());
+    assertEquals(payload, frame.payload());
+    assertEquals(9, frame.seq());
+    assertEquals(Optional.empty(), StreamProtocol.decodeBatch(StreamProtocol.encodeBatch(9, 2, true, payload)).span(),
+        "a version 1 message names no span");
+  }
+
+  @Test
+  void aSpanFlagWithoutItsSpanIsRefusedAndAnUnreadableSpanGoesTheVersionOneWay() {
+    Buffer truncated = Buffer.buffer().appendByte(StreamProtocol.BATCH).appendByte((byte) StreamProtocol.FLAG_SPAN)
+        .appendLong(1).appendInt(1).appendUnsignedShort(200).appendString("v=2;lane=live");
+    assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(truncated));
+    Buffer later = Buffer.buffer().appendByte(StreamProtocol.BATCH).appendByte((byte) StreamProtocol.FLAG_SPAN)
+        .appendLong(1).appendInt(1).appendUnsignedShort(3).appendString("v=3").appendString("x v=1 1\n");
+    StreamProtocol.BatchFrame frame = StreamProtocol.decodeBatch(later);
+    assertEquals(Optional.empty(), frame.span());
+    assertEquals("x v=1 1\n", frame.payload().toString());
+  }
+
+  @Test
+  void onlyAVersionOfTwoOrMoreSpeaksSpans() {
+    assertTrue(StreamProtocol.speaksSpans("2"));
+    assertTrue(StreamProtocol.speaksSpans(" 3 "));
+    assertEquals(false, StreamProtocol.speaksSpans(null));
+    assertEquals(false, StreamProtocol.speaksSpans("1"));
+    assertEquals(false, StreamProtocol.speaksSpans("two"));
+  }
+
+  @Test
   void somethingElseIsNotTakenForABatch() {
     assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(Buffer.buffer("hello")));
     assertThrows(IllegalArgumentException.class,
