@@ -52,7 +52,10 @@ public final class TransportVerticle extends VerticleBase {
   private WebSocketClient wsClient;
   private WebSocketBatchSender wsSender;
   private BatchSender sender;
+  /** What attempts go through: the sender, or the tests' wrapper of it. */
+  private BatchSender sending;
   private DeliveryPolicy policy;
+  private java.util.function.UnaryOperator<BatchSender> wrapSender = s -> s;
   private int quarantineAttempts = DeliveryPolicy.QUARANTINE_ATTEMPTS;
   private java.time.Duration quarantineAfter = DeliveryPolicy.QUARANTINE_AFTER;
   private ServerChoice servers;
@@ -97,6 +100,12 @@ public final class TransportVerticle extends VerticleBase {
     this.state = new ConnectionState(meters);
   }
 
+  /** Wraps the sender the verticle makes (tests: a failing sender); before deployment. */
+  TransportVerticle wrapSender(java.util.function.UnaryOperator<BatchSender> wrap) {
+    this.wrapSender = wrap;
+    return this;
+  }
+
   /** Other quarantine thresholds than the policy's (tests); before deployment. */
   TransportVerticle quarantine(int attempts, java.time.Duration after) {
     this.quarantineAttempts = attempts;
@@ -125,6 +134,7 @@ public final class TransportVerticle extends VerticleBase {
       sender = new HttpBatchSender(vertx, httpClients.batches(), httpClients.probes(), clientId, target,
           config.requestTimeout(), config.stallTimeout(), config.compression());
     }
+    sending = wrapSender.apply(sender);
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     flushes = new SendingFlushes(vertx, new SendingFlushes.Link() {
       @Override
@@ -207,10 +217,13 @@ public final class TransportVerticle extends VerticleBase {
     }
     URI server = servers.next();
     meters.linesSent.increment(a.batch().lines());
-    sender.send(server, a.batch()).onSuccess(result -> {
-      DeliveryPolicy.Decision d = policy.decide(result, a.tries());
-      carryOut(d.action(), a.with(d.tries()), probe, server);
-    });
+    // a sender that fails instead of classifying is one more retryable failure: never a batch
+    // left taken over with nobody sending it (its window slot would never be freed)
+    sending.send(server, a.batch()).otherwise(err -> new SendResult.Retryable("the sender failed: " + err,
+        Optional.empty())).onSuccess(result -> {
+          DeliveryPolicy.Decision d = policy.decide(result, a.tries());
+          carryOut(d.action(), a.with(d.tries()), probe, server);
+        });
   }
 
   /** Carries out what the policy decided for the attempt just made on {@code server}. */

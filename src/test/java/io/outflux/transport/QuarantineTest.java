@@ -166,4 +166,33 @@ class QuarantineTest {
   private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
+
+  /**
+   * A sender that fails its future (rather than classifying the attempt) once: the batch is tried
+   * again and still comes to an outcome, so its window slot is freed. Before, the failed attempt
+   * left the batch taken over with nobody sending it, for good.
+   */
+  @Test
+  void aSenderThatFailsInsteadOfClassifyingIsRetriedAndTheBatchStillSettles() throws Exception {
+    AtomicInteger posts = new AtomicInteger();
+    TransportConfig config = refusingServer(posts);
+    ClientBus.registerCodecs(vertx);
+    List<Delivery> delivered = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Delivery>localConsumer(ClientBus.DELIVERED, m -> delivered.add(m.body()));
+    AtomicInteger attempts = new AtomicInteger();
+    TransportVerticle transport = new TransportVerticle("site",
+        new InfluxTarget(new Credentials.Basic("edge", "pw"), "telegraf", "", Precision.NS), config, false,
+        "client.json").quarantine(2, Duration.ZERO).wrapSender(real -> (server, batch) ->
+            attempts.incrementAndGet() == 1 ? io.vertx.core.Future.failedFuture(new IllegalStateException("boom"))
+                : real.send(server, batch));
+    get(vertx.deployVerticle(transport));
+    SpoolPosition at = new SpoolPosition(new FileId(1, 1), "metrics.lp", 0, "");
+    get(vertx.eventBus().request(ClientBus.BATCHES, new Batch(9, Buffer.buffer("cpu v=1 1\n"), 1, at, at,
+        Progress.NONE), ClientBus.HANDOVER));
+
+    assertEquals(1, Await.value(delivered::size, 1, Duration.ofSeconds(30)));
+    assertEquals(9, delivered.get(0).seq());
+    assertEquals(3, attempts.get(), "the failed attempt, then two refusals");
+    assertEquals(2, posts.get());
+  }
 }
