@@ -137,8 +137,9 @@ public final class ClientBus {
    */
   public static final DeliveryOptions DEAD_LETTER_WAIT = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
   /**
-   * The batcher answers {@link #CATCH_UP} at once; without an answer within this, the tail reads
-   * the spool in order instead (logged).
+   * The batcher answers {@link #CATCH_UP} at once; without an answer within this the tail asks
+   * again (logged): the answer may be on its way, and the same split twice changes nothing. Only
+   * no batcher at all (stopping) sends the tail on in order.
    */
   public static final DeliveryOptions CATCH_UP_WAIT = new DeliveryOptions().setSendTimeout(30_000).setLocalOnly(true);
   /** A flush's hand-down waits at most its own timeout plus this for the stage below to answer. */

@@ -179,19 +179,19 @@ public final class TransportVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Batches taken over and not yet settled: a batch handed over again (a late answer) is not sent twice. */
-  private final java.util.Set<Long> taken = new java.util.HashSet<>();
+  /** A batch handed over again (a late answer) is not sent twice, nor again once settled. */
+  private final TakenBatches taken = new TakenBatches();
 
   private void onBatch(Message<Batch> msg) {
     Batch batch = msg.body();
     msg.reply(null); // taken over; the outcome goes to DELIVERED
-    if (!taken.add(batch.seq())) {
+    if (!taken.take(batch.seq())) {
       return;
     }
     Promise<Delivery> delivered = Promise.promise();
     attempt(new Attempt(batch, DeliveryPolicy.Tries.FIRST, delivered), false);
     delivered.future().onSuccess(d -> {
-      taken.remove(batch.seq());
+      taken.settled(batch.seq());
       vertx.eventBus().send(ClientBus.DELIVERED, d, ClientBus.LOCAL);
     });
   }

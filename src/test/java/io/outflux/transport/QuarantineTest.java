@@ -195,4 +195,29 @@ class QuarantineTest {
     assertEquals(3, attempts.get(), "the failed attempt, then two refusals");
     assertEquals(2, posts.get());
   }
+
+  /**
+   * A late hand-over of a batch the transport settled already (the batcher's retry crossing the
+   * outcome on the bus) is answered as taken but not sent again: before, the batch went to the
+   * server a second time.
+   */
+  @Test
+  void aBatchHandedOverAgainAfterItWasSettledIsNotSentAgain() throws Exception {
+    AtomicInteger posts = new AtomicInteger();
+    TransportConfig config = refusingServer(posts);
+    ClientBus.registerCodecs(vertx);
+    List<Delivery> delivered = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Delivery>localConsumer(ClientBus.DELIVERED, m -> delivered.add(m.body()));
+    get(vertx.deployVerticle(new TransportVerticle("site",
+        new InfluxTarget(new Credentials.Basic("edge", "pw"), "telegraf", "", Precision.NS), config, false,
+        "client.json").quarantine(1, Duration.ZERO)));
+    SpoolPosition at = new SpoolPosition(new FileId(1, 1), "metrics.lp", 0, "");
+    Batch batch = new Batch(5, Buffer.buffer("cpu v=1 1\n"), 1, at, at, Progress.NONE);
+    get(vertx.eventBus().request(ClientBus.BATCHES, batch, ClientBus.HANDOVER));
+    Await.value(delivered::size, 1, Duration.ofSeconds(30));
+
+    get(vertx.eventBus().request(ClientBus.BATCHES, batch, ClientBus.HANDOVER));
+    org.awaitility.Awaitility.await("not sent again").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+        .until(() -> posts.get() == 1 && delivered.size() == 1);
+  }
 }
