@@ -30,15 +30,16 @@ final class BatchStatus {
         .put("batchesInFlight", b.inFlight())
         .put("window", b.window.limit())
         .put("lastAckedSeq", b.lastAckedSeq)
-        .put("syncedOffset", b.live.synced.offset())
+        .put("syncedOffset", b.lanes.live.synced.offset())
         .put("flushesWaiting", b.flushes.size());
     if (b.lastAckAt != null) {
       json.put("lastAckAt", b.lastAckAt.toString());
     }
-    if (b.history != null) {
+    CatchUpLanes lanes = b.lanes;
+    if (lanes.catchingUp()) {
       json.put("catchUp", new JsonObject().put("order", "newest-first")
-          .put("boundary", b.boundary.name() + " offset " + b.boundary.offset())
-          .put("historySynced", b.history.synced.name() + " offset " + b.history.synced.offset()));
+          .put("boundary", lanes.boundary.name() + " offset " + lanes.boundary.offset())
+          .put("historySynced", lanes.history.synced.name() + " offset " + lanes.history.synced.offset()));
     }
     return json;
   }

@@ -1,7 +1,6 @@
 package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
-import io.outflux.protocol.BatchSpan;
 import io.outflux.client.ClientMeters;
 import io.outflux.protocol.LogSafe;
 import io.outflux.spool.Checkpoint;
@@ -42,13 +41,8 @@ public final class BatchVerticle extends VerticleBase {
   private long nextSeq;
   long lastAckedSeq;
 
-  /** The lines read from the spool's end on; during a catch-up, from the boundary on. */
-  Lane live;
-  /** During a newest-first catch-up: the backlog up to the boundary; null otherwise. */
-  Lane history;
-  SpoolPosition boundary;
-  /** The history reader reached the boundary: once its lane is idle, the two segments merge. */
-  private boolean historyRead;
+  /** The live lane, and during a newest-first catch-up the history lane. */
+  final CatchUpLanes lanes;
   private final Map<Long, Lane> laneOf = new HashMap<>();
   private boolean tickDue;
   long ackedLines;
@@ -68,12 +62,12 @@ public final class BatchVerticle extends VerticleBase {
     this.window = new InFlightWindow(config.maxInFlight(), InFlightWindow.DEFAULT_TARGET, System::nanoTime);
     this.nextSeq = start.lastAckedSeq() + 1;
     this.lastAckedSeq = start.lastAckedSeq();
-    this.live = new Lane(start.synced());
+    this.lanes = new CatchUpLanes(start.synced());
   }
 
   @Override
   public Future<?> start() {
-    flushes = new PendingFlushes(vertx, () -> ackedLines, () -> lastAckedSeq, () -> live.synced.offset(),
+    flushes = new PendingFlushes(vertx, () -> ackedLines, () -> lastAckedSeq, () -> lanes.live.synced.offset(),
         this::reached);
     handOver = new HandOver(vertx, meters, batch -> unacked.get(batch.seq()) == batch);
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
@@ -95,35 +89,24 @@ public final class BatchVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /**
-   * The tail split the spool: what this lane holds so far (nothing at start) becomes the history
-   * lane, which keeps the checkpoint's synced position; a new live lane starts at the live position.
-   * The same split again (the tail asked twice) changes nothing.
-   */
+  /** The tail split the spool ({@link CatchUpLanes#split}); the same split again changes nothing. */
   private void onCatchUp(Message<Checkpoint.CatchUp> msg) {
-    if (history != null && msg.body().boundary().equals(boundary)) {
-      msg.reply(null);
-      return;
+    if (lanes.split(msg.body())) {
+      meters.catchingUp(true);
+      log.info("newest-first catch-up: live lines from {} offset {} go first, the backlog up to there fills in",
+          lanes.boundary.name(), lanes.boundary.offset());
     }
-    live.name = BatchSpan.HISTORY; // its batches from now on are the backlog's, however the lane began
-    history = live;
-    live = new Lane(msg.body().live());
-    boundary = msg.body().boundary();
-    historyRead = false;
-    meters.catchingUp(true);
-    log.info("newest-first catch-up: live lines from {} offset {} go first, the backlog up to there fills in",
-        boundary.name(), boundary.offset());
     msg.reply(null);
   }
 
   private void onChunk(Message<SpoolChunk> msg) {
     SpoolChunk chunk = msg.body();
-    Lane lane = chunk.history() && history != null ? history : live;
+    Lane lane = lanes.of(chunk);
     if (lane.askedAgain(msg)) {
       return;
     }
     if (chunk.history() && chunk.lineCount() == 0) {
-      historyRead = true;
+      lanes.historyRead();
       msg.reply(null);
       mergeIfDone();
       schedule(); // the last history lines need not make a full batch
@@ -138,7 +121,7 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void accept(Lane lane, Message<SpoolChunk> msg) {
-    backlog.accepted(live.pendingLines == 0 && (history == null || history.pendingLines == 0));
+    backlog.accepted(lanes.pendingLines() == 0);
     lane.take(msg.body(), config);
     linesRead += msg.body().lineCount();
     meters.linesRead.increment(msg.body().lineCount());
@@ -147,30 +130,25 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void onTick() {
-    tickDue = live.pendingLines > 0;
+    tickDue = lanes.live.pendingLines > 0;
     schedule();
   }
 
   private boolean liveDue() {
+    Lane live = lanes.live;
     return live.pendingLines > 0 && (tickDue || live.mustSend() || flushes.any()
         || policy.isDue(live.pendingLines, live.pending.length()));
-  }
-
-  /** History lines leave in full batches (the reader fills them from disk at once), the last ones when all is read. */
-  private boolean historyDue() {
-    return history != null && history.pendingLines > 0 && (history.isFull(config) || history.mustSend()
-        || historyRead);
   }
 
   /** Sends batches while window slots are free: live lines when due, history lines in the slots left (see {@link CatchUpScheduler}). */
   private void schedule() {
     while (true) {
-      CatchUpScheduler.Next next = CatchUpScheduler.next(liveDue(), historyDue(),
-          live.acks.size(), history == null ? 0 : history.acks.size(), window.limit());
+      CatchUpScheduler.Next next = CatchUpScheduler.next(liveDue(), lanes.historyDue(config),
+          lanes.live.acks.size(), lanes.historyInFlight(), window.limit());
       if (next == CatchUpScheduler.Next.NONE) {
         return;
       }
-      send(next == CatchUpScheduler.Next.LIVE ? live : history);
+      send(next == CatchUpScheduler.Next.LIVE ? lanes.live : lanes.history);
     }
   }
 
@@ -178,10 +156,10 @@ public final class BatchVerticle extends VerticleBase {
     long seq = nextSeq++;
     backlog.sent(seq, lane.pendingLines, lane.pending.length());
     Batch batch = new Batch(seq, lane.pending, lane.pendingLines, lane.pendingStart, lane.pendingEnd,
-        backlog.progress(0, 0, checkpointSynced()), lane.span.span(lane.name));
+        backlog.progress(0, 0, lanes.checkpointSynced()), lane.span.span(lane.name));
     lane.acks.sent(batch.seq(), batch.end(), batch.lines());
     laneOf.put(seq, lane);
-    if (lane == live) {
+    if (lane == lanes.live) {
       tickDue = false;
       ackedFiles.sent(seq, lane.pendingFiles);
     }
@@ -197,7 +175,7 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   int inFlight() {
-    return live.acks.size() + (history == null ? 0 : history.acks.size());
+    return lanes.inFlight();
   }
 
   private void onDelivered(Delivery delivery) {
@@ -216,11 +194,13 @@ public final class BatchVerticle extends VerticleBase {
     meters.acked(lastAckAt);
     meters.batchesAcked.increment();
     if (!delivery.rejected().isEmpty()) {
-      delivery.rejected().forEach(r ->
-          log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), LogSafe.of(r.reason()),
-              LogSafe.of(r.line())));
-      vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected()),
-          ClientBus.LOCAL);
+      if (delivery.refused() == null) { // a refused batch is told once, by the dead-letter file's owner
+        delivery.rejected().forEach(r ->
+            log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), LogSafe.of(r.reason()),
+                LogSafe.of(r.line())));
+      }
+      vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected(),
+          delivery.refused()), ClientBus.LOCAL);
     }
     Lane lane = laneOf.remove(delivery.seq());
     if (lane != null) {
@@ -264,7 +244,7 @@ public final class BatchVerticle extends VerticleBase {
   }
 
   private void advanced(Lane lane, AckTracker.Advance advance) {
-    if (lane == live) {
+    if (lane == lanes.live) {
       ackedFiles.advancedTo(advance.seq());
     }
     if (advance.end() != null) {
@@ -279,44 +259,30 @@ public final class BatchVerticle extends VerticleBase {
 
   /** History is acknowledged up to the boundary: the live lane's position is the checkpoint again. */
   private void mergeIfDone() {
-    if (history == null || !historyRead || !history.idle()) {
+    if (!lanes.mergeIfDone()) {
       return;
     }
-    history = null;
-    historyRead = false;
     meters.catchingUp(false);
-    log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", boundary.name(),
-        boundary.offset());
+    log.info("newest-first catch-up done: the backlog is acknowledged up to {} offset {}", lanes.boundary.name(),
+        lanes.boundary.offset());
     publishCheckpoint();
     flushes.completeReached();
   }
 
-  /**
-   * The durable checkpoint: one position, or during a catch-up the history lane's (before which
-   * everything is stored, so compaction never goes further) with the boundary and the live lane's.
-   */
   private void publishCheckpoint() {
-    Checkpoint checkpoint = history == null ? new Checkpoint(live.synced, lastAckedSeq)
-        : new Checkpoint(history.synced, lastAckedSeq, new Checkpoint.CatchUp(boundary, live.synced));
-    vertx.eventBus().publish(ClientBus.ACKED, checkpoint, ClientBus.LOCAL);
-  }
-
-  private SpoolPosition checkpointSynced() {
-    return history == null ? live.synced : history.synced;
+    vertx.eventBus().publish(ClientBus.ACKED, lanes.checkpoint(lastAckedSeq), ClientBus.LOCAL);
   }
 
   long readBytes() {
-    return backlog.readBytes(live.pending.length() + (history == null ? 0 : history.pending.length()));
+    return backlog.readBytes(lanes.pendingBytes());
   }
 
   Progress progress() {
-    int lines = live.pendingLines + (history == null ? 0 : history.pendingLines);
-    int bytes = live.pending.length() + (history == null ? 0 : history.pending.length());
-    return backlog.progress(lines, bytes, checkpointSynced());
+    return backlog.progress(lanes.pendingLines(), lanes.pendingBytes(), lanes.checkpointSynced());
   }
 
   /** Whether the acknowledged prefix covers {@code target}; during a catch-up the backlog before the boundary counts too. */
   private boolean reached(SpoolPosition target) {
-    return history == null && ackedFiles.covers(live.synced, target);
+    return !lanes.catchingUp() && ackedFiles.covers(lanes.live.synced, target);
   }
 }

@@ -4,8 +4,14 @@ import io.outflux.protocol.BatchReply.RejectedLine;
 import java.util.List;
 
 /**
- * Lines of an acknowledged batch that InfluxDB refused for good (parse errors, type conflicts), as
- * reported by the server. The rest of the batch counts as synced; these go to the dead-letter file.
+ * Lines for the dead-letter file from an acknowledged batch: lines InfluxDB refused for good (parse
+ * errors, type conflicts), as reported by the server, the rest of the batch counting as synced; or,
+ * with a {@code refused} reason, every line of a batch the server refused for good as a whole, which
+ * the dead-letter file's owner reports once for the batch rather than line by line.
  */
-public record RejectedLines(long seq, List<RejectedLine> lines) {
+public record RejectedLines(long seq, List<RejectedLine> lines, String refused) {
+
+  public RejectedLines(long seq, List<RejectedLine> lines) {
+    this(seq, lines, null);
+  }
 }

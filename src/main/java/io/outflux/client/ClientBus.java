@@ -26,8 +26,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   batch --PROGRESS(Progress)--> transport     publish: backlog and lag, for the server's fleet view
  *   tail --DEAD_LETTER(DeadLetters)--> dead-letter owner  quarantined lines (reply: appended); DeadLetters.SYNC
  *                                               before each checkpoint save (reply: fsynced)
- *   batch --DEAD_LETTER(RejectedLines)--> dead-letter owner  publish: lines InfluxDB refused for good
- *   transport --DELIVERED(Delivery)--> batch    the outcome of a batch taken over (ack, or too large)
+ *   batch --DEAD_LETTER(RejectedLines)--> dead-letter owner  publish: lines InfluxDB refused for good, or
+ *                                               every line of a batch refused for good (told once)
+ *   transport --DELIVERED(Delivery)--> batch    the outcome of a batch taken over (ack, too large, or
+ *                                               refused for good)
  *   batch --ACKED(Checkpoint)--> tail           publish: the acknowledged prefix grew; the tail persists it
  *   admin --STATUS_SPOOL / STATUS_DEAD_LETTER / STATUS_BATCH / STATUS_TRANSPORT / STATUS_AUDIT--> each
  *                                               stage answers its part
@@ -51,7 +53,8 @@ public final class ClientBus {
   public static final String BATCHES = "outflux.client.batches";
   /**
    * send {@link Delivery}: the server acknowledged a batch, or (a {@link Delivery#tooLarge()} reason)
-   * refused it as larger than its body limit, for the batcher to split.
+   * refused it as larger than its body limit, for the batcher to split, or (a
+   * {@link Delivery#refused()} reason) refused it for good: its lines go to the dead-letter file.
    */
   public static final String DELIVERED = "outflux.client.delivered";
   /** publish {@link Checkpoint}: the contiguous acknowledged prefix grew; the tail persists it. */
@@ -83,7 +86,8 @@ public final class ClientBus {
   public static final String SPOOL_END = "outflux.client.spool-end";
   /**
    * The dead-letter file's owner ({@link io.outflux.deadletter.DeadLetterVerticle}), one consumer for
-   * everyone: publish {@link RejectedLines} (lines the server reported InfluxDB refused for good), or
+   * everyone: publish {@link RejectedLines} (lines the server reported InfluxDB refused for good, or
+   * every line of a batch refused for good, reported once for the batch), or
    * request {@link io.outflux.spool.DeadLetters} (append; with {@code sync} also fsync), answered once
    * done. Handled in order: a sync answered means everything sent before it is on disk. Only the owner
    * may consume it (a second consumer would take some of the requests).
@@ -133,8 +137,9 @@ public final class ClientBus {
    */
   public static final DeliveryOptions DEAD_LETTER_WAIT = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
   /**
-   * The batcher answers {@link #CATCH_UP} at once; without an answer within this, the tail reads
-   * the spool in order instead (logged).
+   * The batcher answers {@link #CATCH_UP} at once; without an answer within this the tail asks
+   * again (logged): the answer may be on its way, and the same split twice changes nothing. Only
+   * no batcher at all (stopping) sends the tail on in order.
    */
   public static final DeliveryOptions CATCH_UP_WAIT = new DeliveryOptions().setSendTimeout(30_000).setLocalOnly(true);
   /** A flush's hand-down waits at most its own timeout plus this for the stage below to answer. */

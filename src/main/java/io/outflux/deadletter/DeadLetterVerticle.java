@@ -3,6 +3,7 @@ package io.outflux.deadletter;
 import io.outflux.batch.RejectedLines;
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
+import io.outflux.protocol.LogSafe;
 import io.outflux.spool.DeadLetter;
 import io.outflux.spool.DeadLetters;
 import io.vertx.core.Future;
@@ -88,7 +89,7 @@ public final class DeadLetterVerticle extends VerticleBase {
 
   private void onMessage(Message<Object> msg) {
     if (msg.body() instanceof DeadLetters d) {
-      append(d.letters(), d.sync()).onComplete(ar -> {
+      append(d.letters(), d.sync(), false).onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(null);
         } else {
@@ -100,18 +101,36 @@ public final class DeadLetterVerticle extends VerticleBase {
       List<DeadLetter> letters = new ArrayList<>();
       rejected.lines().forEach(rej -> letters.add(new DeadLetter(now, "influxdb", rej.reason(), "", -1,
           rejected.seq(), rej.line().getBytes(StandardCharsets.UTF_8), false)));
-      append(letters, false);
+      if (rejected.refused() != null) {
+        refusedBatch(rejected);
+      }
+      append(letters, false, rejected.refused() != null);
     } else {
       log.error("{} got a message it does not know ({}); dropped", ClientBus.DEAD_LETTER, msg.body());
       msg.fail(400, "expected DeadLetters or RejectedLines");
     }
   }
 
-  /** Appends (and fsyncs, with {@code sync}) on the ordered worker queue, after everything asked before. */
-  private Future<Void> append(List<DeadLetter> letters, boolean sync) {
+  /**
+   * A batch refused for good: one line for all of it (its lines are not told one by one), saying
+   * where they are and how to get them stored once the cause is fixed.
+   */
+  private void refusedBatch(RejectedLines rejected) {
+    log.error("batch {} ({} lines) refused for good: {}; its lines are in the dead-letter file {} with that "
+        + "reason, and sending goes on; fix the cause, then replay them: bin/outflux deadletter list, then "
+        + "bin/outflux deadletter replay --reason 'refused for good'", rejected.seq(), rejected.lines().size(),
+        LogSafe.of(rejected.refused()), path);
+  }
+
+  /**
+   * Appends (and fsyncs, with {@code sync}) on the ordered worker queue, after everything asked before.
+   *
+   * @param told the letters were reported already (a refused batch): not logged line by line
+   */
+  private Future<Void> append(List<DeadLetter> letters, boolean sync, boolean told) {
     long before = sinceStart;
     sinceStart = before + letters.size();
-    for (DeadLetter d : letters) {
+    for (DeadLetter d : told ? List.<DeadLetter>of() : letters) {
       long n = ++before;
       if (n <= 10 || Long.bitCount(n) == 1) {
         log.warn("dead-lettered line #{} ({}{}): {} -> {}", n, d.stage(), d.file().isEmpty() ? ", batch " + d.batch()

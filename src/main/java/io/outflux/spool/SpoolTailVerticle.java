@@ -203,8 +203,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     live = new SpoolReader(vertx, config, precision, files, stamps, this, null, s.liveResume(), s.liveDone());
     live.finished.addAll(s.liveFinished());
     // the batcher learns the segments before the first chunk of either
-    return vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
-            ClientBus.CATCH_UP_WAIT)
+    return CatchUpAnnouncement.announce(vertx, new Checkpoint.CatchUp(s.boundary(), s.live()),
+            ClientBus.CATCH_UP_WAIT, () -> stopped)
         .onSuccess(reply -> {
           pump(live);
           pump(history);
@@ -322,8 +322,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     }
     vertx.executeBlocking(() -> CatchUpPlan.splitWhileRunning(files, read, catchUpThreshold), true)
         .compose(s -> s == null ? Future.<CatchUpPlan.Segments>succeededFuture(null)
-            : vertx.eventBus().request(ClientBus.CATCH_UP, new Checkpoint.CatchUp(s.boundary(), s.live()),
-                ClientBus.CATCH_UP_WAIT).map(s))
+            : CatchUpAnnouncement.announce(vertx, new Checkpoint.CatchUp(s.boundary(), s.live()),
+                ClientBus.CATCH_UP_WAIT, () -> stopped).map(s))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("could not start a newest-first catch-up, reading on in order: {}", ar.cause().toString());

@@ -8,23 +8,14 @@ import io.outflux.client.ClientMeters;
 import io.outflux.meter.InterfaceState;
 import io.outflux.meter.QuotaStore;
 import io.outflux.metrics.Human;
-import io.outflux.protocol.BatchReply.RejectedLine;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -57,12 +48,14 @@ public final class TransportVerticle extends VerticleBase {
   private final String configSource;
   /** This client's meters (tagged with its id). */
   private final ClientMeters meters;
-  private WebClient httpClient;
-  private io.vertx.core.http.HttpClient probeClient;
+  private HttpClients httpClients;
   private WebSocketClient wsClient;
   private WebSocketBatchSender wsSender;
   private BatchSender sender;
+  /** What attempts go through: the sender, or the tests' wrapper of it. */
+  private BatchSender sending;
   private DeliveryPolicy policy;
+  private java.util.function.UnaryOperator<BatchSender> wrapSender = s -> s;
   private int quarantineAttempts = DeliveryPolicy.QUARANTINE_ATTEMPTS;
   private java.time.Duration quarantineAfter = DeliveryPolicy.QUARANTINE_AFTER;
   private ServerChoice servers;
@@ -75,13 +68,8 @@ public final class TransportVerticle extends VerticleBase {
   /** The flushes the batcher handed down (forced ones open the windows; refused credentials fail them). */
   private SendingFlushes flushes;
 
-  /** The outcome of the latest attempt, for {@code outflux status} and the connection meter. */
-  private ClientMeters.Connection connection = ClientMeters.Connection.IDLE;
-  private String lastError;
-  private Instant lastErrorAt;
-  private Instant lastContactAt;
-  /** The latest batch refused for good (quarantined), for the status: it stays visible after sending goes on. */
-  private String lastRefusedForGood;
+  /** What the latest attempts say about the link, for {@code outflux status} and the connection meter. */
+  private ConnectionState state;
 
   public TransportVerticle(String clientId, InfluxTarget target, TransportConfig config, boolean streaming,
                            String configSource) {
@@ -109,6 +97,13 @@ public final class TransportVerticle extends VerticleBase {
     this.streaming = streaming;
     this.configSource = configSource;
     this.meters = ClientMeters.of(clientId);
+    this.state = new ConnectionState(meters);
+  }
+
+  /** Wraps the sender the verticle makes (tests: a failing sender); before deployment. */
+  TransportVerticle wrapSender(java.util.function.UnaryOperator<BatchSender> wrap) {
+    this.wrapSender = wrap;
+    return this;
   }
 
   /** Other quarantine thresholds than the policy's (tests); before deployment. */
@@ -135,19 +130,11 @@ public final class TransportVerticle extends VerticleBase {
       wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer);
       sender = wsSender;
     } else {
-      io.vertx.core.http.HttpClient core = vertx.createHttpClient(config.tls().apply(new WebClientOptions()
-          .setKeepAlive(true)
-          .setSendBufferSize(SEND_BUFFER)
-          .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(8));
-      httpClient = WebClient.wrap(core);
-      // the health probes' own pool: with every batch connection busy uploading over a slow link, a
-      // probe in the same pool would wait for one and the server would look frozen
-      probeClient = vertx.createHttpClient(config.tls().apply(new WebClientOptions()
-          .setKeepAlive(true)
-          .setUserAgent("outflux-client")), new PoolOptions().setHttp1MaxSize(2));
-      sender = new HttpBatchSender(vertx, core, probeClient, clientId, target, config.requestTimeout(),
-          config.stallTimeout(), config.compression());
+      httpClients = HttpClients.create(vertx, config);
+      sender = new HttpBatchSender(vertx, httpClients.batches(), httpClients.probes(), clientId, target,
+          config.requestTimeout(), config.stallTimeout(), config.compression());
     }
+    sending = wrapSender.apply(sender);
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
     flushes = new SendingFlushes(vertx, new SendingFlushes.Link() {
       @Override
@@ -167,12 +154,12 @@ public final class TransportVerticle extends VerticleBase {
 
       @Override
       public String lastProblem() {
-        return link.waitingReason().map(why -> "metered link: " + why)
-            .orElse(connection != ClientMeters.Connection.CONNECTED && lastError != null ? lastError : "");
+        return link.waitingReason().map(why -> "metered link: " + why).orElse(state.lastProblem());
       }
     });
     vertx.eventBus().<SendingFlush>localConsumer(ClientBus.FLUSH_SENDING, flushes::on);
-    vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(status()));
+    vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(
+        state.status(servers.current(), config.servers(), streaming, link.status())));
     vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body() != null ? msg.body()
         : meters.latestProgress()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {
@@ -188,24 +175,23 @@ public final class TransportVerticle extends VerticleBase {
       wsSender.close();
       return wsClient.close();
     }
-    httpClient.close();
-    probeClient.close();
+    httpClients.close();
     return Future.succeededFuture();
   }
 
-  /** Batches taken over and not yet settled: a batch handed over again (a late answer) is not sent twice. */
-  private final java.util.Set<Long> taken = new java.util.HashSet<>();
+  /** A batch handed over again (a late answer) is not sent twice, nor again once settled. */
+  private final TakenBatches taken = new TakenBatches();
 
   private void onBatch(Message<Batch> msg) {
     Batch batch = msg.body();
     msg.reply(null); // taken over; the outcome goes to DELIVERED
-    if (!taken.add(batch.seq())) {
+    if (!taken.take(batch.seq())) {
       return;
     }
     Promise<Delivery> delivered = Promise.promise();
     attempt(new Attempt(batch, DeliveryPolicy.Tries.FIRST, delivered), false);
     delivered.future().onSuccess(d -> {
-      taken.remove(batch.seq());
+      taken.settled(batch.seq());
       vertx.eventBus().send(ClientBus.DELIVERED, d, ClientBus.LOCAL);
     });
   }
@@ -231,17 +217,20 @@ public final class TransportVerticle extends VerticleBase {
     }
     URI server = servers.next();
     meters.linesSent.increment(a.batch().lines());
-    sender.send(server, a.batch()).onSuccess(result -> {
-      DeliveryPolicy.Decision d = policy.decide(result, a.tries());
-      carryOut(d.action(), a.with(d.tries()), probe, server);
-    });
+    // a sender that fails instead of classifying is one more retryable failure: never a batch
+    // left taken over with nobody sending it (its window slot would never be freed)
+    sending.send(server, a.batch()).otherwise(err -> new SendResult.Retryable("the sender failed: " + err,
+        Optional.empty())).onSuccess(result -> {
+          DeliveryPolicy.Decision d = policy.decide(result, a.tries());
+          carryOut(d.action(), a.with(d.tries()), probe, server);
+        });
   }
 
   /** Carries out what the policy decided for the attempt just made on {@code server}. */
   private void carryOut(DeliveryPolicy.Action action, Attempt a, boolean probe, URI server) {
     Batch batch = a.batch();
     if (action instanceof DeliveryPolicy.Action.Ack ack) {
-      linkState(ClientMeters.Connection.CONNECTED, server, true, null);
+      state.attempted(ClientMeters.Connection.CONNECTED, server, true, null);
       if (a.tries().failures() > 0) {
         log.info("batch {} delivered to {} after {} failed attempts", batch.seq(), server, a.tries().failures());
       }
@@ -250,7 +239,7 @@ public final class TransportVerticle extends VerticleBase {
       UnlistedRejects.of(vertx, batch, reply, target.precision())
           .onSuccess(rejected -> a.delivered().complete(new Delivery(batch.seq(), reply.written(), rejected)));
     } else if (action instanceof DeliveryPolicy.Action.Retry r) {
-      linkState(ClientMeters.Connection.RETRYING, server, !r.failOver(), r.reason());
+      state.attempted(ClientMeters.Connection.RETRYING, server, !r.failOver(), r.reason());
       if (r.failOver()) {
         meters.retriesUnavailable.increment();
         servers.failed(server);
@@ -263,7 +252,7 @@ public final class TransportVerticle extends VerticleBase {
       }
       vertx.setTimer(r.delay().toMillis(), id -> attempt(a, probe));
     } else if (action instanceof DeliveryPolicy.Action.Park p) {
-      linkState(ClientMeters.Connection.AUTH_REFUSED, server, true,
+      state.attempted(ClientMeters.Connection.AUTH_REFUSED, server, true,
           "credentials refused (HTTP " + p.status() + ": " + p.reason() + ")");
       meters.retriesAuth.increment();
       credentials.refused(a, "the server refused the InfluxDB credentials of " + target.credentials().principal()
@@ -271,65 +260,15 @@ public final class TransportVerticle extends VerticleBase {
           + configSource + " and the user's permissions on database " + target.database() + " in the central InfluxDB");
     } else if (action instanceof DeliveryPolicy.Action.Split s) {
       // larger than the server's body limit: resending it as it is would fail forever
-      linkState(ClientMeters.Connection.CONNECTED, server, true, null);
+      state.attempted(ClientMeters.Connection.CONNECTED, server, true, null);
       a.delivered().complete(Delivery.tooLarge(batch.seq(), s.reason()));
     } else if (action instanceof DeliveryPolicy.Action.Quarantine q) {
-      linkState(ClientMeters.Connection.CONNECTED, server, true, null);
-      lastRefusedForGood = Instant.now() + ": batch " + batch.seq() + " (" + batch.lines() + " lines) refused for good: "
-          + q.reason() + "; its lines are in the dead-letter file";
-      log.error("batch {} ({} lines) refused for good: {}; its lines go to the dead-letter file with that reason "
-          + "and sending goes on", batch.seq(), batch.lines(), q.reason());
-      vertx.executeBlocking(() -> everyLine(batch, "refused for good: " + q.reason()), false)
-          .onSuccess(lines -> a.delivered().complete(new Delivery(batch.seq(), 0, lines)));
+      // told once for the batch, by the dead-letter file's owner, which knows where the lines go
+      state.attempted(ClientMeters.Connection.CONNECTED, server, true, null);
+      state.refusedForGood(batch, q.reason());
+      vertx.executeBlocking(() -> RefusedForGood.delivery(batch, q.reason()), false)
+          .onSuccess(a.delivered()::complete);
     }
-  }
-
-  /** Every line of a quarantined batch, each with the reason, for the dead-letter file. */
-  static List<RejectedLine> everyLine(Batch batch, String reason) {
-    List<RejectedLine> out = new ArrayList<>();
-    for (String line : batch.payload().toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isEmpty()) {
-        out.add(new RejectedLine(line, reason));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * What the latest attempt says about the link, for {@code outflux status} and the connection meter.
-   *
-   * @param answered the server answered (an ack or a refusal), as opposed to a retryable failure
-   * @param error what went wrong, or null
-   */
-  private void linkState(ClientMeters.Connection state, URI server, boolean answered, String error) {
-    connection = state;
-    meters.connection(state, server.toString());
-    if (answered) {
-      lastContactAt = Instant.now();
-    }
-    if (error != null) {
-      lastError = error;
-      lastErrorAt = Instant.now();
-    }
-  }
-
-  private JsonObject status() {
-    JsonObject json = new JsonObject()
-        .put("server", servers.current().toString())
-        .put("servers", config.servers().stream().map(URI::toString).collect(java.util.stream.Collectors.toList()))
-        .put("connection", connection.label())
-        .put("streaming", streaming);
-    if (lastError != null && connection != ClientMeters.Connection.CONNECTED) {
-      json.put("lastError", lastError).put("lastErrorAt", lastErrorAt.toString());
-    }
-    if (lastRefusedForGood != null) {
-      json.put("lastRefusedForGood", lastRefusedForGood);
-    }
-    if (lastContactAt != null) {
-      json.put("lastContactAt", lastContactAt.toString());
-    }
-    json.put("link", link.status());
-    return json;
   }
 
   /** A graceful stop: tell the server (the fleet view shows "stopped"); a failure only means it sees silence. */
