@@ -59,9 +59,8 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private final Compactor compactor = new Compactor();
   private final CheckpointWriter checkpointWriter;
   private final StampJournal stamps;
-  private final LossLedger losses;
-  /** Files in the spool directory the client cannot account for: reported, left alone. */
-  private final UnaccountedFiles unaccounted;
+  /** The spool's size, free space, unaccounted files and losses ledger. */
+  private final SpoolWatch watch;
   /** Follows the spool; from the boundary during a catch-up. */
   private volatile SpoolReader live;
   /** The backlog up to the boundary during a newest-first catch-up; null otherwise. */
@@ -72,8 +71,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private long pollTimer = -1;
   private boolean splitDue;
   private boolean backlogChecking;
-  /** Why the spool's file system is full, while it is; null otherwise. */
-  private volatile String diskProblem;
   private final RateLimitedLog warnings = RateLimitedLog.systemClock();
   private final ClientMeters meters;
 
@@ -91,10 +88,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     this.catchUpOrder = catchUpOrder;
     this.catchUpThreshold = catchUpThreshold;
     this.files = new SpoolFiles(config.path(), SpoolFiles.ownNames(config));
-    this.unaccounted = new UnaccountedFiles(files, meters);
+    this.watch = new SpoolWatch(config, files, meters);
     this.checkpointWriter = new CheckpointWriter(new CheckpointStore(config.checkpoint()), start, meters);
     this.stamps = new StampJournal(Path.of(config.checkpoint() + ".stamps"));
-    this.losses = new LossLedger(LossLedger.pathFor(config.checkpoint()));
   }
 
   /** Where the readers start: the resume point and, for a catch-up, the live segment. */
@@ -103,13 +99,9 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
 
   /** The tail's part of {@code GET /status}: is the spool readable, checkpoint, disk, losses. */
   private Future<io.vertx.core.json.JsonObject> status() {
-    return vertx.executeBlocking(() -> SpoolHealth.problem(config.path()), false)
-        .compose(problem -> vertx.executeBlocking(this::lossStatus, false).map(l -> {
-          lossesNow = l;
-          return problem;
-        }))
-        .map(problem -> {
-          io.vertx.core.json.JsonObject json = SpoolHealth.json(config, problem, readOffset());
+    long offset = readOffset();
+    return vertx.executeBlocking(() -> watch.status(offset), false)
+        .map(json -> {
           SpoolReader h = history;
           SpoolPosition read = h == null ? null : h.readPosition();
           if (read != null) {
@@ -119,49 +111,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
           if (checkpointProblem != null) {
             json.put("checkpointProblem", checkpointProblem + " (" + config.checkpoint() + ")");
           }
-          json.put("losses", lossesNow);
-          io.vertx.core.json.JsonArray strays = unaccounted.status();
-          if (!strays.isEmpty()) {
-            json.put("unaccountedFiles", strays);
-          }
-          String disk = diskProblem;
-          if (disk != null) {
-            json.put("diskProblem", disk);
-          }
           return json;
         });
-  }
-
-  private volatile io.vertx.core.json.JsonObject lossesNow = new io.vertx.core.json.JsonObject();
-
-  /** Blocking. */
-  private io.vertx.core.json.JsonObject lossStatus() {
-    try {
-      return losses.status();
-    } catch (RuntimeException e) {
-      return new io.vertx.core.json.JsonObject().put("error", e.getMessage());
-    }
-  }
-
-  /** Blocking or not: records a loss (log, metric, the ledger). */
-  private void recordLoss(LossLedger.Loss loss) {
-    if (loss.bytes() > 0) {
-      meters.lostBytes.increment(loss.bytes());
-    }
-    if (loss.lines() > 0) {
-      meters.lostLines.increment(loss.lines());
-    }
-    try {
-      losses.record(loss);
-    } catch (RuntimeException e) {
-      log.error("{}; the loss was: {}", e.getMessage(), loss.describe());
-    }
   }
 
   @Override
   public void lost(LossLedger.Loss loss) {
     vertx.executeBlocking(() -> {
-      recordLoss(loss);
+      watch.record(loss);
       return null;
     }, true);
   }
@@ -228,7 +185,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     Set<FileId> done = new HashSet<>();
     List<LossLedger.Loss> lost = new ArrayList<>();
     ResumePoint resume = ResumePlanner.plan(files, start, stamps, compactor, done, lost);
-    lost.forEach(this::recordLoss);
+    lost.forEach(watch::record);
     return new Plan(resume, done, CatchUpPlan.plan(files, start, resume, catchUpOrder, catchUpThreshold));
   }
 
@@ -315,16 +272,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   /** Sums the spool files' sizes and looks at the free space on a worker, for the meters and the status. */
   private void measureSpool() {
     vertx.executeBlocking(() -> {
-      long size = files.scan().stream().mapToLong(f -> {
-        try {
-          return java.nio.file.Files.size(f.path());
-        } catch (java.io.IOException e) {
-          return 0L; // rotated away meanwhile
-        }
-      }).sum();
-      meters.spoolBytes(size);
-      checkDisk();
-      unaccounted.report(unaccounted.scan());
+      watch.measure();
       return null;
     }, false);
   }
@@ -343,30 +291,6 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
   private SpoolPosition liveReadPosition() {
     SpoolReader r = live;
     return r == null ? null : r.readPosition();
-  }
-
-  /**
-   * Blocking. A file system with less than {@link DiskSpace#FULL_BELOW} free is full for the writer:
-   * named once as ENOSPC (then at most once a minute), until synced data freed space again.
-   */
-  private void checkDisk() {
-    DiskSpace.Free free = DiskSpace.of(config.path());
-    if (free == null) {
-      return;
-    }
-    meters.spoolFree(free.usable(), free.full());
-    if (free.full()) {
-      diskProblem = "the spool's file system is full (No space left on device): " + free.describe()
-          + "; the writer cannot append until synced data is freed (the client frees it after each acknowledgement)";
-      long held = warnings.admit("disk");
-      if (held >= 0) {
-        log.warn("{}{}", diskProblem, warnings.suffix(held));
-      }
-    } else if (diskProblem != null) {
-      diskProblem = null;
-      warnings.clear("disk");
-      log.info("the spool's file system has space again: {}", free.describe());
-    }
   }
 
   // ---- a catch-up that starts while the client runs
