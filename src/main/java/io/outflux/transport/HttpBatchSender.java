@@ -262,7 +262,8 @@ public final class HttpBatchSender implements BatchSender {
     }
   }
 
-  private static Optional<Duration> retryAfter(String value) {
+  /** A Retry-After header's delay in seconds; empty when absent or not a number. */
+  static Optional<Duration> retryAfter(String value) {
     if (value == null) {
       return Optional.empty();
     }

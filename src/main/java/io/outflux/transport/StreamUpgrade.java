@@ -60,13 +60,8 @@ final class StreamUpgrade {
       } catch (DecodeException notJson) {
         // keep the raw text
       }
-      String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("Retry-After");
-      Optional<Duration> after = Optional.empty();
-      try {
-        after = retryAfter == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
-      } catch (NumberFormatException ignored) {
-        // no usable Retry-After
-      }
+      Optional<Duration> after = HttpBatchSender.retryAfter(
+          rejected.getHeaders() == null ? null : rejected.getHeaders().get("Retry-After"));
       Optional<String> influxDb = rejected.getHeaders() == null ? Optional.empty()
           : io.outflux.protocol.ServerIdentity.influxDb(rejected.getHeaders()::get);
       String shown = influxDb.orElse(reason.isEmpty() ? "upgrade refused" : io.outflux.metrics.Human.snippet(reason, 500));
