@@ -6,6 +6,7 @@ import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.Credentials;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -167,15 +168,18 @@ public final class AckLedger {
    */
   public Future<Void> storedSpan(Scope scope, BatchSpan span) {
     return salt().map(s -> scope.positionsKey(s, span.lane())).compose(key -> {
-      Future<Void> previous = spanUpdates.getOrDefault(key, Future.succeededFuture());
-      Future<Void> next = previous.otherwiseEmpty().compose(v -> map().compose(m -> m.get(key)
-          .compose(value -> {
+      // One atomic swap puts this update last in the entry's queue: a get-then-put of the queue would let
+      // two event loops (front instances) both start after the same earlier update and overwrite each other.
+      Promise<Void> mine = Promise.promise();
+      Future<Void> previous = spanUpdates.put(key, mine.future());
+      (previous == null ? Future.<Void>succeededFuture() : previous.otherwiseEmpty())
+          .compose(v -> map().compose(m -> m.get(key).compose(value -> {
             StoredSpans spans = value == null ? StoredSpans.EMPTY : StoredSpans.fromJson(new JsonObject(value));
             return m.put(key, spans.stored(span).toJson().encode(), ttlMs);
-          })));
-      spanUpdates.put(key, next);
-      next.onComplete(ar -> spanUpdates.remove(key, next));
-      return next;
+          })))
+          .onComplete(mine);
+      mine.future().onComplete(ar -> spanUpdates.remove(key, mine.future()));
+      return mine.future();
     });
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.Credentials;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
@@ -161,6 +162,38 @@ class AckLedgerTest {
   }
 
   private static final Credentials EDGE = new Credentials.Basic("edge", "pw");
+
+  @Test
+  void twoFrontInstancesRecordingOneClientsSpansAtOnceLoseNoRange() throws Exception {
+    // Two ledgers (one per front instance) on two threads, each round both recording their half of the
+    // next range at the same moment: every range must end up stored, so the whole run is one stored prefix.
+    AckLedger second = new AckLedger(vertx, Duration.ofMinutes(1));
+    int rounds = 2_000;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Object>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        AckLedger mine = t == 0 ? ledger : second;
+        int half = t;
+        done.add(threads.submit(() -> {
+          for (int round = 0; round < rounds; round++) {
+            long from = (2L * round + half) * 10;
+            start.await(10, TimeUnit.SECONDS);
+            get(mine.storedSpan(scope("site", round), new BatchSpan(BatchSpan.LIVE, "f1", from, from + 10, true)));
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<Object> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    BatchSpan all = new BatchSpan(BatchSpan.LIVE, "f1", 0, rounds * 20L, true);
+    assertEquals(all.length(), get(ledger.storedSpans(scope("site", 0), all)).storedPrefix(all));
+  }
 
   private static AckLedger.Scope scope(String clientId, long seq) {
     return new AckLedger.Scope(clientId, seq, EDGE, "telegraf", "", Precision.NS);
