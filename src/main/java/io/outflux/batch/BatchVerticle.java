@@ -2,6 +2,7 @@ package io.outflux.batch;
 
 import io.outflux.client.ClientBus;
 import io.outflux.client.ClientMeters;
+import io.outflux.protocol.BatchReply.RejectedLine;
 import io.outflux.protocol.LogSafe;
 import io.outflux.spool.Checkpoint;
 import io.outflux.spool.SpoolChunk;
@@ -38,6 +39,7 @@ public final class BatchVerticle extends VerticleBase {
   final InFlightWindow window;
   PendingFlushes flushes;
   private HandOver handOver;
+  private DeadLetterHandOver deadLetters;
   private long nextSeq;
   long lastAckedSeq;
 
@@ -70,6 +72,7 @@ public final class BatchVerticle extends VerticleBase {
     flushes = new PendingFlushes(vertx, () -> ackedLines, () -> lastAckedSeq, () -> lanes.live.synced.offset(),
         this::reached);
     handOver = new HandOver(vertx, meters, batch -> unacked.get(batch.seq()) == batch);
+    deadLetters = new DeadLetterHandOver(vertx, meters, ClientBus.DEAD_LETTER_WAIT);
     vertx.eventBus().<SpoolChunk>localConsumer(ClientBus.LINES, this::onChunk);
     vertx.eventBus().<Delivery>localConsumer(ClientBus.DELIVERED, msg -> onDelivered(msg.body()));
     vertx.eventBus().<Checkpoint.CatchUp>localConsumer(ClientBus.CATCH_UP, this::onCatchUp);
@@ -193,18 +196,29 @@ public final class BatchVerticle extends VerticleBase {
     lastAckAt = Instant.now();
     meters.acked(lastAckAt);
     meters.batchesAcked.increment();
-    if (!delivery.rejected().isEmpty()) {
-      if (delivery.refused() == null) { // a refused batch is told once, by the dead-letter file's owner
-        delivery.rejected().forEach(r ->
-            log.warn("batch {}: InfluxDB refused a line for good ({}): {}", delivery.seq(), LogSafe.of(r.reason()),
-                LogSafe.of(r.line())));
-      }
-      vertx.eventBus().publish(ClientBus.DEAD_LETTER, new RejectedLines(delivery.seq(), delivery.rejected(),
-          delivery.refused()), ClientBus.LOCAL);
-    }
     Lane lane = laneOf.remove(delivery.seq());
+    if (delivery.rejected().isEmpty()) {
+      settled(lane, delivery.seq());
+      return;
+    }
+    // acknowledged to the tail only once its refused lines are in the dead-letter file (it keeps its slot till then)
+    deadLetters.append(new RejectedLines(delivery.seq(), delivery.rejected(), delivery.refused())).onSuccess(file -> {
+      if (delivery.refused() == null) { // a refused batch is told once, by the dead-letter file's owner
+        RejectedLine first = delivery.rejected().get(0);
+        log.warn("batch {}: the server refused {} of its {} lines for good (first: {}: {}); the rest are stored; the "
+            + "refused lines are in the dead-letter file {} with each reason: bin/outflux deadletter list",
+            delivery.seq(), delivery.rejected().size(), batch.lines(), LogSafe.of(first.reason()),
+            LogSafe.of(first.line()), file);
+      }
+      settled(lane, delivery.seq());
+    });
+    schedule();
+  }
+
+  /** The batch is done (stored, its refused lines dead-lettered): the acknowledged prefix may grow. */
+  private void settled(Lane lane, long seq) {
     if (lane != null) {
-      lane.acks.acked(delivery.seq()).ifPresent(advance -> advanced(lane, advance));
+      lane.acks.acked(seq).ifPresent(advance -> advanced(lane, advance));
     }
     mergeIfDone();
     schedule();

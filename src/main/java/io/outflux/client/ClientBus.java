@@ -26,8 +26,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
  *   batch --PROGRESS(Progress)--> transport     publish: backlog and lag, for the server's fleet view
  *   tail --DEAD_LETTER(DeadLetters)--> dead-letter owner  quarantined lines (reply: appended); DeadLetters.SYNC
  *                                               before each checkpoint save (reply: fsynced)
- *   batch --DEAD_LETTER(RejectedLines)--> dead-letter owner  publish: lines InfluxDB refused for good, or
- *                                               every line of a batch refused for good (told once)
+ *   batch --DEAD_LETTER(RejectedLines)--> dead-letter owner  lines InfluxDB refused for good, or every line
+ *                                               of a batch refused for good (told once); reply: appended (the
+ *                                               file's path); the checkpoint moves past them only then
  *   transport --DELIVERED(Delivery)--> batch    the outcome of a batch taken over (ack, too large, or
  *                                               refused for good)
  *   batch --ACKED(Checkpoint)--> tail           publish: the acknowledged prefix grew; the tail persists it
@@ -86,9 +87,9 @@ public final class ClientBus {
   public static final String SPOOL_END = "outflux.client.spool-end";
   /**
    * The dead-letter file's owner ({@link io.outflux.deadletter.DeadLetterVerticle}), one consumer for
-   * everyone: publish {@link RejectedLines} (lines the server reported InfluxDB refused for good, or
-   * every line of a batch refused for good, reported once for the batch), or
-   * request {@link io.outflux.spool.DeadLetters} (append; with {@code sync} also fsync), answered once
+   * everyone: request {@link RejectedLines} (lines the server reported InfluxDB refused for good, or
+   * every line of a batch refused for good, reported once for the batch; answered with the file's path
+   * once appended), or request {@link io.outflux.spool.DeadLetters} (append; with {@code sync} also fsync), answered once
    * done. Handled in order: a sync answered means everything sent before it is on disk. Only the owner
    * may consume it (a second consumer would take some of the requests).
    */
@@ -133,7 +134,8 @@ public final class ClientBus {
   public static final DeliveryOptions HANDOVER = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
   /**
    * An append to or fsync of the dead-letter file: a local disk write. No answer in this time (a disk
-   * hanging, the owner gone): the read step is tried again, or the checkpoint save fails and is retried.
+   * hanging, the owner gone): the read step is tried again, the checkpoint save fails and is retried,
+   * or the batcher asks again with the refused lines (the checkpoint waits before them).
    */
   public static final DeliveryOptions DEAD_LETTER_WAIT = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
   /**

@@ -40,6 +40,8 @@ public final class ClientMeters {
   public final Counter batchesSplit;
   /** Hand-overs of a batch to the transport that got no answer (tried again). */
   public final Counter handoverFailures;
+  /** Appends of refused lines to the dead-letter file that failed or got no answer (tried again; the checkpoint waits). */
+  public final Counter deadLetterFailures;
   /** Attempts abandoned because nothing moved on the connection for transport.stallTimeout. */
   public final Counter stalls;
   public final Counter retriesUnavailable;
@@ -123,6 +125,9 @@ public final class ClientMeters {
         .description("batches split in two after the server refused them as too large (413)").tags(tags).register(r);
     handoverFailures = Counter.builder("outflux_client_handover_failures")
         .description("hand-overs of a batch to the transport that got no answer (tried again)").tags(tags).register(r);
+    deadLetterFailures = Counter.builder("outflux_client_dead_letter_failures")
+        .description("appends of refused lines to the dead-letter file that failed or got no answer (tried again; "
+            + "the checkpoint stays before those lines)").tags(tags).register(r);
     stalls = Counter.builder("outflux_client_stalls")
         .description("attempts abandoned because nothing moved for transport.stallTimeout").tags(tags).register(r);
     retriesUnavailable = retries(r, "unavailable");

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import io.outflux.spool.DeadLetter;
@@ -48,10 +49,16 @@ final class DeadLetterFile implements AutoCloseable {
       sb.append(d.toJson().encode()).append('\n');
     }
     ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+    long before = -1;
     try {
+      if (channel != null && !Files.exists(path)) {
+        // removed under us (or its directory): writing on would fill an inode nobody can read
+        closeQuietly();
+      }
       if (channel == null) {
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
       }
+      before = channel.size();
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
@@ -60,8 +67,31 @@ final class DeadLetterFile implements AutoCloseable {
       meters.linesDeadLettered.increment(letters.size());
       meters.deadLettered(letters.size());
     } catch (IOException e) {
+      cutBack(before);
       throw new UncheckedIOException("cannot append to the dead-letter file " + path, e);
     }
+  }
+
+  /** A write that failed part way (file system full) leaves no half record for the next append to follow. */
+  private void cutBack(long size) {
+    if (channel == null || size < 0) {
+      return;
+    }
+    try {
+      channel.truncate(size);
+    } catch (IOException e) {
+      closeQuietly(); // reopened on the next append
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // the channel is dropped either way
+    }
+    channel = null;
+    dirty = false;
   }
 
   /** fsync, if anything was appended since the last call. */

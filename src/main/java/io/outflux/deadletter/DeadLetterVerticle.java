@@ -104,7 +104,14 @@ public final class DeadLetterVerticle extends VerticleBase {
       if (rejected.refused() != null) {
         refusedBatch(rejected);
       }
-      append(letters, false, rejected.refused() != null);
+      // told by the batcher once per batch (or by refusedBatch), not line by line; the answer names this file
+      append(letters, false, true).onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(path.toString());
+        } else {
+          msg.fail(500, ar.cause().getMessage());
+        }
+      });
     } else {
       log.error("{} got a message it does not know ({}); dropped", ClientBus.DEAD_LETTER, msg.body());
       msg.fail(400, "expected DeadLetters or RejectedLines");
@@ -143,8 +150,20 @@ public final class DeadLetterVerticle extends VerticleBase {
         file.force();
       }
       return null;
-    }, true).onFailure(err -> log.error("could not {} the dead-letter file {}: {}", letters.isEmpty() ? "fsync"
-        : "append " + letters.size() + " records to", path, err.getMessage()));
+    }, true).recover(err -> {
+      sinceStart -= letters.size(); // not in the file: the sender keeps them and asks again
+      log.error("could not {} the dead-letter file {}: {}", letters.isEmpty() ? "fsync"
+          : "append " + letters.size() + " records to", path, reason(err));
+      return Future.failedFuture(reason(err));
+    });
+  }
+
+  /** The failure with its cause ("cannot append to the dead-letter file …: No space left on device"). */
+  private static String reason(Throwable err) {
+    Throwable cause = err.getCause();
+    String detail = cause == null ? null : cause instanceof java.nio.file.FileSystemException fse
+        ? fse.getClass().getSimpleName() + " " + fse.getMessage() : cause.getMessage();
+    return detail == null ? String.valueOf(err.getMessage()) : err.getMessage() + ": " + detail;
   }
 
   private JsonObject status() {
