@@ -324,6 +324,8 @@ class ClusterIT {
       assertTrue(stopped.find(), "node a2 logs what it wrote:\n" + log);
       long writtenByA2 = Long.parseLong(stopped.group(1)); // a2 started for this test
       double written = writtenByA2 + linesWritten(b) - writtenByBBefore;
+      System.out.println("ClusterIT drain: " + (written - rules.length * total) + " of " + rules.length * total
+          + " lines written twice over both nodes");
       // the drain answers every batch it finished; a batch cut by the stream's close may come again
       assertTrue(written >= rules.length * total, written + " lines written for " + rules.length * total);
       assertTrue(written - rules.length * total <= rules.length * SyncConfig.DEFAULT_MAX_IN_FLIGHT * 500,

@@ -87,14 +87,25 @@ class ClusterSplitIT {
       await("a and b drop the frozen node").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
           .ignoreExceptions().until(() -> members(ready(a)) == 2 && members(ready(b)) == 2);
       Duration rest = Duration.ofSeconds(30).minusNanos(System.nanoTime() - frozenAt);
-      await("a and b stay ready, on the majority side, while c is frozen").during(rest)
-          .atMost(rest.plusSeconds(10)).pollInterval(Duration.ofMillis(500))
-          .until(() -> {
-            Answer ra = ready(a);
-            Answer rb = ready(b);
-            return ra.status == 200 && rb.status == 200 && "degraded".equals(ra.body.getString("partition"))
-                && "degraded".equals(rb.body.getString("partition"));
-          });
+      List<String> seen = new ArrayList<>(); // every answer that was not "ready, degraded", for the failure message
+      try {
+        await("a and b stay ready, on the majority side, while c is frozen").during(rest)
+            .atMost(rest.plusSeconds(10)).pollInterval(Duration.ofMillis(500))
+            .until(() -> {
+              Answer ra = ready(a);
+              Answer rb = ready(b);
+              boolean ok = ra.status == 200 && rb.status == 200 && "degraded".equals(ra.body.getString("partition"))
+                  && "degraded".equals(rb.body.getString("partition"));
+              if (!ok) {
+                seen.add(((System.nanoTime() - frozenAt) / 1_000_000) + " ms after the freeze: a " + ra.status + " "
+                    + ra.body.encode() + ", b " + rb.status + " " + rb.body.encode());
+              }
+              return ok;
+            });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("a and b did not stay ready and degraded while c was frozen: " + seen
+            + "\n--- a ---\n" + tail(a.logText()) + "\n--- b ---\n" + tail(b.logText()), e);
+      }
     } finally {
       c.thaw();
     }
@@ -138,6 +149,10 @@ class ClusterSplitIT {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url() + WireProtocol.READY_PATH))
         .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), new JsonObject(r.body()));
+  }
+
+  private static String tail(String log) {
+    return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
   }
 
   private static int members(Answer r) {
