@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * all the held ones go again. The spool keeps growing on disk meanwhile (the tail stops reading
  * when the window is full): nothing is dropped.
  *
+ * <p>A probe whose attempt ends without a verdict on the credentials (split on a 413, refused for
+ * good) is reported with {@link #probeEnded}: the next held batch probes at the next interval.
+ * Before, the gate went on waiting for a verdict that never came and the held batches stayed held
+ * for good.
+ *
  * @param <A> one batch on its way
  */
 final class CredentialsGate<A> {
@@ -24,7 +29,28 @@ final class CredentialsGate<A> {
   /** The transport's log: operators' filters (and tests) find these lines under TransportVerticle, as before. */
   private static final Logger log = LoggerFactory.getLogger(TransportVerticle.class);
 
-  private final Vertx vertx;
+  /** The gate's timers: Vert.x's, or virtual ones in tests. */
+  interface Timers {
+    long set(Duration delay, Runnable task);
+
+    void cancel(long id);
+
+    static Timers of(Vertx vertx) {
+      return new Timers() {
+        @Override
+        public long set(Duration delay, Runnable task) {
+          return vertx.setTimer(delay.toMillis(), id -> task.run());
+        }
+
+        @Override
+        public void cancel(long id) {
+          vertx.cancelTimer(id);
+        }
+      };
+    }
+  }
+
+  private final Timers timers;
   private final Duration interval;
   private final String principal;
   /** Sends a held batch again: {@code true} for the probe, {@code false} for the others once accepted. */
@@ -37,8 +63,13 @@ final class CredentialsGate<A> {
 
   CredentialsGate(Vertx vertx, Duration interval, String principal, BiConsumer<A, Boolean> resend,
                   Consumer<String> onBlocked) {
+    this(Timers.of(vertx), interval, principal, resend, onBlocked);
+  }
+
+  CredentialsGate(Timers timers, Duration interval, String principal, BiConsumer<A, Boolean> resend,
+                  Consumer<String> onBlocked) {
     this.onBlocked = onBlocked;
-    this.vertx = vertx;
+    this.timers = timers;
     this.interval = interval;
     this.principal = principal;
     this.resend = resend;
@@ -67,7 +98,20 @@ final class CredentialsGate<A> {
       log.warn("still refused: {}; trying again in {}", reason, Human.duration(interval));
     }
     blocked = true;
-    probeTimer = vertx.setTimer(interval.toMillis(), id -> probe());
+    probeTimer = timers.set(interval, this::probe);
+  }
+
+  /**
+   * The probe's attempt ended without a verdict on the credentials (the batch was too large and is
+   * split, or it was refused for good): another held batch probes at the next interval.
+   */
+  void probeEnded(String why) {
+    if (!blocked || probeTimer >= 0) {
+      return; // accepted meanwhile, or another refusal scheduled the next probe already
+    }
+    log.info("the probe of the credentials of {} ended without a verdict ({}); trying again with another held "
+        + "batch in {}", principal, why, Human.duration(interval));
+    probeTimer = timers.set(interval, this::probe);
   }
 
   /** A batch was accepted: if sending was stopped, it resumes with every held batch. */
@@ -76,7 +120,7 @@ final class CredentialsGate<A> {
       return;
     }
     log.info("the server accepts the credentials of {} again; sending resumes", principal);
-    vertx.cancelTimer(probeTimer);
+    timers.cancel(probeTimer);
     probeTimer = -1;
     blocked = false;
     List<A> resume = new ArrayList<>(parked);
@@ -87,7 +131,7 @@ final class CredentialsGate<A> {
   /** A flush asks: probe the refused credentials now rather than at the next interval. */
   void probeNow() {
     if (blocked && probeTimer >= 0) {
-      vertx.cancelTimer(probeTimer);
+      timers.cancel(probeTimer);
       log.info("flush requested: trying the refused credentials of {} now", principal);
       probe();
     }

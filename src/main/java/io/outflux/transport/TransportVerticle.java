@@ -261,11 +261,17 @@ public final class TransportVerticle extends VerticleBase {
     } else if (action instanceof DeliveryPolicy.Action.Split s) {
       // larger than the server's body limit: resending it as it is would fail forever
       state.attempted(ClientMeters.Connection.CONNECTED, server, true, null);
+      if (probe) {
+        credentials.probeEnded("batch " + batch.seq() + " too large, split");
+      }
       a.delivered().complete(Delivery.tooLarge(batch.seq(), s.reason()));
     } else if (action instanceof DeliveryPolicy.Action.Quarantine q) {
       // told once for the batch, by the dead-letter file's owner, which knows where the lines go
       state.attempted(ClientMeters.Connection.CONNECTED, server, true, null);
       state.refusedForGood(batch, q.reason());
+      if (probe) {
+        credentials.probeEnded("batch " + batch.seq() + " refused for good");
+      }
       vertx.executeBlocking(() -> RefusedForGood.delivery(batch, q.reason()), false)
           .onSuccess(a.delivered()::complete);
     }

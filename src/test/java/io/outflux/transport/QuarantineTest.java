@@ -19,6 +19,7 @@ import io.outflux.batch.Progress;
 import io.outflux.client.ClientBus;
 import io.outflux.config.ConfigReader;
 import io.outflux.lineprotocol.Precision;
+import io.outflux.protocol.BatchReply;
 import io.outflux.protocol.Credentials;
 import io.outflux.protocol.WireProtocol;
 import io.outflux.spool.FileId;
@@ -219,5 +220,66 @@ class QuarantineTest {
     get(vertx.eventBus().request(ClientBus.BATCHES, batch, ClientBus.HANDOVER));
     org.awaitility.Awaitility.await("not sent again").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
         .until(() -> posts.get() == 1 && delivered.size() == 1);
+  }
+
+  /**
+   * A real HTTP server on loopback refuses the credentials (401) of batch 1, then answers its probe
+   * without a verdict on them: 413 (too large, split) or 400 (refused for good, quarantined at the
+   * first refusal); it accepts every other batch. The next held batch must probe at the next
+   * interval and, accepted, let the last one go: before, the gate went on waiting for the first
+   * probe's verdict and batches 2 and 3 stayed held for good.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "the probe answered {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {413, 400})
+  void aProbeOfRefusedCredentialsThatEndsWithoutAVerdictLetsTheNextHeldBatchProbe(int probeAnswer) throws Exception {
+    List<Long> posted = new CopyOnWriteArrayList<>();
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals(WireProtocol.HEALTH_PATH)) {
+        req.response().end("{\"status\":\"UP\"}");
+        return;
+      }
+      long seq = Long.parseLong(req.getHeader(WireProtocol.HEADER_SEQ));
+      posted.add(seq);
+      long times = posted.stream().filter(s -> s == seq).count();
+      req.body().onSuccess(b -> {
+        if (seq == 1 && times == 1) {
+          req.response().setStatusCode(401).end("{\"error\":\"authorization failed\"}");
+        } else if (seq == 1) {
+          req.response().setStatusCode(probeAnswer).end("{\"error\":\"no verdict on the credentials\"}");
+        } else {
+          req.response().putHeader("Content-Type", "application/json")
+              .end(new BatchReply(seq, 1, List.of()).toJson().encode());
+        }
+      });
+    });
+    int port = get(server.listen(0, "127.0.0.1")).actualPort();
+    JsonObject root = new JsonObject().put("servers", new JsonArray().add("http://127.0.0.1:" + port))
+        .put("transport", new JsonObject().put("retryInitialDelay", "10ms").put("retryMaxDelay", "50ms")
+            .put("authRetryInterval", "200ms"));
+    ConfigReader r = ConfigReader.root(root, "client.json", "client", Map.of());
+    TransportConfig config = TransportConfig.from(r, r.section("transport"));
+    ClientBus.registerCodecs(vertx);
+    Map<Long, Delivery> delivered = new java.util.concurrent.ConcurrentHashMap<>();
+    vertx.eventBus().<Delivery>localConsumer(ClientBus.DELIVERED, m -> delivered.put(m.body().seq(), m.body()));
+    SpoolPosition at = new SpoolPosition(new FileId(1, 1), "metrics.lp", 0, "");
+    try (LogCapture log = new LogCapture(TransportVerticle.class)) {
+      get(vertx.deployVerticle(new TransportVerticle("site",
+          new InfluxTarget(new Credentials.Basic("edge", "pw"), "telegraf", "", Precision.NS), config, false,
+          "client.json").quarantine(1, Duration.ZERO)));
+      get(vertx.eventBus().request(ClientBus.BATCHES, new Batch(1, Buffer.buffer("cpu v=1 1\n"), 1, at, at,
+          Progress.NONE), ClientBus.HANDOVER));
+      Await.until(log::messages, ms -> ms.stream().anyMatch(m -> m.contains("stopped sending")), Duration.ofSeconds(30));
+      for (long seq = 2; seq <= 3; seq++) { // held while the credentials are refused
+        get(vertx.eventBus().request(ClientBus.BATCHES, new Batch(seq, Buffer.buffer("cpu v=" + seq + " " + seq
+            + "\n"), 1, at, at, Progress.NONE), ClientBus.HANDOVER));
+      }
+
+      Await.value(delivered::size, 3, Duration.ofSeconds(30));
+      Delivery probe = delivered.get(1L);
+      assertTrue(probeAnswer == 413 ? probe.tooLarge() != null : probe.refused() != null, probe.toString());
+      assertEquals(1, delivered.get(2L).written(), delivered.get(2L).toString());
+      assertEquals(1, delivered.get(3L).written(), delivered.get(3L).toString());
+      assertEquals(List.of(1L, 1L, 2L, 3L), posted, "batch 2 probed after batch 1's probe, then batch 3 resumed");
+    }
   }
 }
