@@ -326,10 +326,13 @@ class ClusterIT {
       double written = writtenByA2 + linesWritten(b) - writtenByBBefore;
       System.out.println("ClusterIT drain: " + (written - rules.length * total) + " of " + rules.length * total
           + " lines written twice over both nodes");
-      // the drain answers every batch it finished; a batch cut by the stream's close may come again
+      // the drain answers every batch it finished; a batch cut by the stream's close may come again, but
+      // both rules name their batches by spool position (wire version 2), so node b writes only what a2 did
+      // not record as stored: at most 0.1% twice (measured: 0)
       assertTrue(written >= rules.length * total, written + " lines written for " + rules.length * total);
-      assertTrue(written - rules.length * total <= rules.length * SyncConfig.DEFAULT_MAX_IN_FLIGHT * 500,
-          (written - rules.length * total) + " lines written twice over both nodes: more than was in flight");
+      assertTrue(written - rules.length * total <= rules.length * total / 1000.0,
+          (written - rules.length * total) + " lines written twice over both nodes: more than 0.1% of "
+              + rules.length * total);
     } finally {
       for (Vertx vertx : edges) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
