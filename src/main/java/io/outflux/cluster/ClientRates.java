@@ -7,8 +7,8 @@ import java.util.Map;
  * Per client, the lines this node stored for it and how fast: {@link #stored} counts, {@link #sample}
  * turns the count since the previous sample into lines per second. The fleet view samples when it
  * rewrites a client's entry (at most once a second), so the rate is the average between two
- * updates. Node-local: a client that moves to another node starts a new count there. Event-loop
- * confined; the caller passes the clock.
+ * updates. Node-local: a client that moves to another node starts a new count there. Not
+ * thread-safe ({@link FleetView} guards it for the node's front instances); the caller passes the clock.
  */
 public final class ClientRates {
 

@@ -24,7 +24,12 @@ import java.util.function.Supplier;
  * fast ({@link ClientRates}). Cluster-wide through the shared-data map {@value #MAP_NAME}; a node
  * writes a client's entry at most once per {@code minInterval} so the map is not a cost per batch.
  * The answering node adds each client's {@code state} and {@code secondsSinceSeen} by its own
- * clock, so a browser's clock never matters. Event-loop confined per node.
+ * clock, so a browser's clock never matters.
+ *
+ * <p>What a node counts of its clients ({@link NodeCounts}: when each was last written, the lines
+ * stored for it) is one object per Vert.x instance, shared by every front instance
+ * ({@code http.instances}): a client's batches arrive on any of them, and per-instance counts made
+ * each instance's entry overwrite the others' with its own share of the lines and the rate.
  */
 public final class FleetView {
 
@@ -56,9 +61,7 @@ public final class FleetView {
   private final LongSupplier clockMs;
   private final long liveWithinMs;
   private final long staleAfterMs;
-  // read by the metrics scrape on another thread
-  private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
-  private final ClientRates rates = new ClientRates();
+  private final NodeCounts counts;
   private Future<AsyncMap<String, String>> map;
   private final RefusalLog refusals;
 
@@ -80,6 +83,54 @@ public final class FleetView {
     this.minIntervalMs = minInterval.toMillis();
     this.clockMs = clockMs;
     this.refusals = new RefusalLog(vertx, ttl, minInterval, clockMs);
+    this.counts = NodeCounts.of(vertx);
+  }
+
+  /**
+   * The node's counts of its clients, one per Vert.x instance (found through its local shared-data
+   * map), used from every front instance's event loop and the metrics scrape: thread-safe.
+   */
+  static final class NodeCounts implements io.vertx.core.shareddata.Shareable {
+
+    private static final String LOCAL_MAP = "outflux.server.fleet";
+    private static final int MAX_CLIENTS = 100_000;
+
+    /** When this node last wrote each client's entry. */
+    private final Map<String, Long> lastPut = new ConcurrentHashMap<>();
+    private final ClientRates rates = new ClientRates();
+
+    static NodeCounts of(Vertx vertx) {
+      return vertx.sharedData().<String, NodeCounts>getLocalMap(LOCAL_MAP).computeIfAbsent("counts", k -> new NodeCounts());
+    }
+
+    /** Claims the write of the client's entry now, unless one was written less than {@code minIntervalMs} ago. */
+    boolean claimWrite(String clientId, long nowMs, long minIntervalMs, boolean always) {
+      boolean[] claimed = {false};
+      lastPut.compute(clientId, (id, previous) -> {
+        if (previous != null && nowMs - previous < minIntervalMs && !always) {
+          return previous;
+        }
+        claimed[0] = true;
+        return nowMs;
+      });
+      if (claimed[0] && lastPut.size() > MAX_CLIENTS) {
+        lastPut.clear();
+        lastPut.put(clientId, nowMs);
+      }
+      return claimed[0];
+    }
+
+    synchronized ClientRates.Rate sample(String clientId, long nowMs) {
+      return rates.sample(clientId, nowMs);
+    }
+
+    synchronized void stored(String clientId, long lines) {
+      rates.stored(clientId, lines);
+    }
+
+    long writtenSince(long sinceMs) {
+      return lastPut.values().stream().filter(t -> t >= sinceMs).count();
+    }
   }
 
   /** A client refused at admission or whose write InfluxDB refused: kept apart from the verified entries. */
@@ -106,15 +157,10 @@ public final class FleetView {
   /** Records a sighting; cheap when the same client was recorded by this node a moment ago. */
   public Future<Void> seen(Sighting s) {
     long now = clockMs.getAsLong();
-    Long previous = lastPut.get(s.clientId());
-    if (previous != null && now - previous < minIntervalMs && !s.stopped()) {
+    if (!counts.claimWrite(s.clientId(), now, minIntervalMs, s.stopped())) {
       return Future.succeededFuture();
     }
-    if (lastPut.size() > 100_000) {
-      lastPut.clear();
-    }
-    lastPut.put(s.clientId(), now);
-    ClientRates.Rate rate = rates.sample(s.clientId(), now);
+    ClientRates.Rate rate = counts.sample(s.clientId(), now);
     JsonObject entry = new JsonObject()
         .put("clientId", s.clientId())
         .put("node", node.get())
@@ -151,14 +197,14 @@ public final class FleetView {
   /** This node stored {@code lines} lines for the client (counted into its throughput). */
   public void stored(String clientId, long lines) {
     if (!clientId.isEmpty()) {
-      rates.stored(clientId, lines);
+      counts.stored(clientId, lines);
     }
   }
 
   /** Distinct clients that sent to this node within the TTL. */
   public long clientsHere() {
     long since = clockMs.getAsLong() - ttlMs;
-    return lastPut.values().stream().filter(t -> t >= since).count();
+    return counts.writtenSince(since);
   }
 
   /** Every client seen within the TTL, sorted by client id, with its state as of now. */

@@ -101,6 +101,38 @@ class FleetViewTest {
   }
 
   @Test
+  void twoFrontInstancesOfOneNodeCountAClientsLinesTogetherFromTheirOwnThreads() throws Exception {
+    // http.instances 2: a client's batches arrive on both instances, each on its own event loop
+    FleetView other = new FleetView(vertx, () -> "node-1", Duration.ofHours(1), Duration.ofSeconds(1), clock::get);
+    seen("edge", OptionalDouble.of(1));
+    Thread[] fronts = new Thread[4];
+    for (int t = 0; t < fronts.length; t++) {
+      FleetView instance = t % 2 == 0 ? fleet : other;
+      fronts[t] = new Thread(() -> {
+        for (int i = 0; i < 10_000; i++) {
+          instance.stored("edge", 1);
+        }
+      });
+      fronts[t].start();
+    }
+    for (Thread t : fronts) {
+      t.join(10_000);
+    }
+    clock.addAndGet(2000);
+    other.seen(new FleetView.Sighting("edge", "http", OptionalLong.empty(), OptionalLong.empty(), OptionalDouble.empty()))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    JsonObject entry = only(list());
+    assertEquals(40_000, entry.getLong("linesStored"), "the lines stored through either instance: " + entry.encode());
+    assertEquals(20_000.0, entry.getDouble("linesPerSecond"), entry.encode());
+    assertEquals(1, fleet.clientsHere(), "one client for the node, whichever instance is asked");
+    assertEquals(1, other.clientsHere());
+    clock.addAndGet(200);
+    seen("edge", OptionalDouble.of(5));
+    assertEquals(null, only(list()).getDouble("lagSeconds"), "the node writes a client's entry once per interval, "
+        + "not once per instance: the other instance's write 200 ms ago stands");
+  }
+
+  @Test
   void refusalsAreKeptApartEscapedAndCounted() throws Exception {
     seen("edge", OptionalDouble.of(1));
     fleet.refused("edge", "user x\nforged", "10.0.0.9", "credentials refused by InfluxDB (HTTP 401)");
