@@ -106,12 +106,8 @@ final class SpoolReader {
   private boolean complete;
   private boolean waitingForFileLogged;
   private volatile long readOffset;
-  /**
-   * After a copytruncate: the truncated file, whose synced positions are the old content's (before the
-   * copy) until the synced position reaches the copy; nothing is deletable meanwhile.
-   */
-  private FileId staleFile;
-  private FileId copyOf;
+  /** Which content of a truncated file a synced position is in (after a copytruncate: the copy's). */
+  private final TruncatedContent truncations = new TruncatedContent();
 
   /**
    * @param limit null to follow the spool forever; else the boundary this (history) reader stops at
@@ -169,14 +165,24 @@ final class SpoolReader {
     return current == null ? openNext() : readOnce(current);
   }
 
+  /**
+   * After a restart in a copytruncate's copy ({@code resume} is not the checkpoint's file): the
+   * checkpoint's {@code synced} position is in the truncated file's old content, which the copy holds.
+   */
+  void resumingFrom(SpoolPosition synced) {
+    ResumePoint r = resume;
+    if (r != null && !synced.file().equals(FileId.UNKNOWN) && !r.file().id().equals(synced.file())
+        && r.offset() == synced.offset()) {
+      truncations.resumedInCopy(synced, r.file().id());
+    }
+  }
+
   /** Archives of {@link #finished} wholly acknowledged by {@code synced}. */
-  List<FileId> deletable(SpoolPosition synced) {
+  List<FileId> deletable(SpoolPosition acknowledged) {
     List<FileId> deletable = new ArrayList<>();
-    if (staleFile != null) {
-      if (!synced.file().equals(copyOf)) {
-        return deletable;
-      }
-      staleFile = null;
+    SpoolPosition synced = truncations.locate(acknowledged); // in a copytruncated file's old content: in the copy
+    if (synced == null) {
+      return deletable;
     }
     boolean onCurrent = current != null && current.file.id().equals(synced.file());
     boolean onFinished = finished.stream().anyMatch(f -> f.id().equals(synced.file()));
@@ -326,11 +332,11 @@ final class SpoolReader {
             + "copytruncate): reading on there from offset {}, then {} from its start", r.name, fileSize, r.readPos,
             copy.path().getFileName(), r.readPos, r.name);
         current = null;
-        staleFile = r.file.id();
-        copyOf = copy.id();
+        truncations.truncated(r.file.id(), copy.id());
         resume = new ResumePoint(copy, r.readPos);
         return r.handle.close().map(true);
       }
+      truncations.truncated(r.file.id(), null);
       r.readPos = 0;
       r.punched = 0;
       r.skippingOversized = false;
@@ -396,6 +402,7 @@ final class SpoolReader {
 
   private Future<Boolean> finish(Reading r) {
     current = null;
+    truncations.finished(r.file.id());
     done.add(r.file.id());
     finished.addLast(new Finished(r.file.id(), r.readPos));
     log.info("finished reading {} ({}) at offset {}", r.name, r.file.id(), r.readPos);
@@ -445,6 +452,7 @@ final class SpoolReader {
     }
     SpoolChunk chunk = new SpoolChunk(position(r, from, null, 0), position(r, r.readPos, buf, filter.consumed),
         filter.out, filter.lines, limit != null, r.key, filter.verbatim);
+    truncations.handedOn(chunk.end());
     Future<Void> journaled = freshStamps.firstFresh < 0 ? Future.succeededFuture()
         : host.journal(new StampJournal.Entry(r.file.id(), freshStamps.firstFresh, r.readPos, freshStamps.fresh));
     return host.quarantine(dead).compose(v -> journaled).compose(v -> host.send(chunk)).map(true);

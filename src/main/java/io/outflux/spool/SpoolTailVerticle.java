@@ -196,10 +196,12 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     CatchUpPlan.Segments s = plan.segments();
     if (s == null) {
       live = new SpoolReader(vertx, config, precision, files, stamps, this, null, plan.resume(), plan.done());
+      live.resumingFrom(start.synced());
       vertx.runOnContext(v -> pump(live));
       return Future.succeededFuture();
     }
     history = new SpoolReader(vertx, config, precision, files, stamps, this, s.boundary(), plan.resume(), plan.done());
+    history.resumingFrom(start.synced());
     live = new SpoolReader(vertx, config, precision, files, stamps, this, null, s.liveResume(), s.liveDone());
     live.finished.addAll(s.liveFinished());
     // the batcher learns the segments before the first chunk of either

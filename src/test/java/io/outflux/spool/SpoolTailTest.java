@@ -364,6 +364,53 @@ class SpoolTailTest {
   }
 
   @Test
+  void aCopytruncateAfterEverythingWasReadAndAcknowledgedStillDeletesTheCopy() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    deploy(batcher);
+    append(spool, lines(0, 100));
+    startTail(config(4096, 0));
+    assertEquals(100, Await.value(() -> batcher.lines.size(), 100, WAIT));
+    Path cp = Path.of(spool + ".checkpoint");
+    long size = Files.size(spool);
+    assertEquals(size, Await.value(() -> new CheckpointStore(cp).load().synced().offset(), size, WAIT));
+    copytruncate(dir.resolve("metrics.lp.1")); // the copy holds nothing the tail has not read and sent
+    append(spool, lines(100, 110));
+    assertEquals(110, Await.value(() -> batcher.lines.size(), 110, WAIT));
+    assertEquals(expected(0, 110), batcher.lines, "nothing twice, nothing missing");
+    assertEquals(0, Await.value(() -> Files.exists(dir.resolve("metrics.lp.1")) ? 1 : 0, 0, WAIT),
+        "a copy whose content was all acknowledged before the truncation is deleted, not left in the spool");
+    append(spool, lines(110, 120)); // and stays deletable: later acknowledgements do not bring it back
+    assertEquals(120, Await.value(() -> batcher.lines.size(), 120, WAIT));
+  }
+
+  @Test
+  void afterARestartInACopytruncatesCopyTheCopyStaysUntilItsOwnLinesAreAcknowledged() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    deploy(batcher);
+    append(spool, lines(0, 100));
+    startTail(config(4096, 0));
+    assertEquals(100, Await.value(() -> batcher.lines.size(), 100, WAIT));
+    Path cp = Path.of(spool + ".checkpoint");
+    long size = Files.size(spool);
+    assertEquals(size, Await.value(() -> new CheckpointStore(cp).load().synced().offset(), size, WAIT));
+    vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    append(spool, lines(100, 150)); // never read before the copytruncate: only the copy holds them then
+    copytruncate(dir.resolve("metrics.lp.1"));
+    append(spool, lines(150, 400)); // longer than the synced offset: the tail saves what it saw (in 5 s)
+    batcher.lines.clear();
+    batcher.ack = false; // the server does not answer: the checkpoint stays in the truncated file's old content
+    startTail(config(4096, 0));
+    assertEquals(300, Await.value(() -> batcher.lines.size(), 300, WAIT));
+    assertEquals(expected(100, 400), batcher.lines, "the copy from the checkpoint on, then the truncated file");
+    await("the copy is kept while its lines are not acknowledged").during(Duration.ofSeconds(7))
+        .atMost(Duration.ofSeconds(12)).until(() -> Files.exists(dir.resolve("metrics.lp.1")));
+    batcher.ack = true;
+    append(spool, lines(400, 401));
+    assertEquals(0, Await.value(() -> Files.exists(dir.resolve("metrics.lp.1")) ? 1 : 0, 0, WAIT),
+        "and deleted once they are");
+  }
+
+  @Test
   void aCompressedCopytruncateIsALossOfExactlyTheUnreadLinesAndTheCopyIsReportedAndKept() throws Exception {
     AckingBatcher batcher = new AckingBatcher();
     batcher.hold = true;
