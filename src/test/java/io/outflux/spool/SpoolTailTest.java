@@ -186,13 +186,7 @@ class SpoolTailTest {
 
   @Test
   void aRestartResumesExactlyAtTheCheckpointEvenAfterARotationWhileStopped() throws Exception {
-    AckingBatcher batcher = new AckingBatcher();
-    deploy(batcher);
-    append(spool, lines(0, 100));
-    startTail(config(4096, 0));
-    assertEquals(100, Await.value(() -> batcher.lines.size(), 100, WAIT));
-    Path cp = Path.of(spool + ".checkpoint");
-    assertEquals(Files.size(spool), Await.value(() -> new CheckpointStore(cp).load().synced().offset(), Files.size(spool), WAIT));
+    AckingBatcher batcher = hundredLinesSynced();
     vertx.undeploy(tailDeployment)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     append(spool, lines(100, 150));
@@ -363,8 +357,8 @@ class SpoolTailTest {
     assertFalse(Files.exists(LossLedger.pathFor(Path.of(spool + ".checkpoint"))), "no loss");
   }
 
-  @Test
-  void aCopytruncateAfterEverythingWasReadAndAcknowledgedStillDeletesTheCopy() throws Exception {
+  /** Starts the tail on 100 lines and waits until they are read, acknowledged and in the checkpoint. */
+  private AckingBatcher hundredLinesSynced() throws Exception {
     AckingBatcher batcher = new AckingBatcher();
     deploy(batcher);
     append(spool, lines(0, 100));
@@ -373,6 +367,12 @@ class SpoolTailTest {
     Path cp = Path.of(spool + ".checkpoint");
     long size = Files.size(spool);
     assertEquals(size, Await.value(() -> new CheckpointStore(cp).load().synced().offset(), size, WAIT));
+    return batcher;
+  }
+
+  @Test
+  void aCopytruncateAfterEverythingWasReadAndAcknowledgedStillDeletesTheCopy() throws Exception {
+    AckingBatcher batcher = hundredLinesSynced();
     copytruncate(dir.resolve("metrics.lp.1")); // the copy holds nothing the tail has not read and sent
     append(spool, lines(100, 110));
     assertEquals(110, Await.value(() -> batcher.lines.size(), 110, WAIT));
@@ -385,14 +385,7 @@ class SpoolTailTest {
 
   @Test
   void afterARestartInACopytruncatesCopyTheCopyStaysUntilItsOwnLinesAreAcknowledged() throws Exception {
-    AckingBatcher batcher = new AckingBatcher();
-    deploy(batcher);
-    append(spool, lines(0, 100));
-    startTail(config(4096, 0));
-    assertEquals(100, Await.value(() -> batcher.lines.size(), 100, WAIT));
-    Path cp = Path.of(spool + ".checkpoint");
-    long size = Files.size(spool);
-    assertEquals(size, Await.value(() -> new CheckpointStore(cp).load().synced().offset(), size, WAIT));
+    AckingBatcher batcher = hundredLinesSynced();
     vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     append(spool, lines(100, 150)); // never read before the copytruncate: only the copy holds them then
     copytruncate(dir.resolve("metrics.lp.1"));
