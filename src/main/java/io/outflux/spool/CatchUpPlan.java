@@ -43,7 +43,7 @@ final class CatchUpPlan {
    * @param liveFinished files the live segment has wholly read before this run (deleted once history passes them)
    */
   record Segments(SpoolPosition boundary, SpoolPosition live, ResumePoint liveResume, Set<FileId> liveDone,
-                  List<SpoolReader.Finished> liveFinished) {
+                  List<ReadFiles.Finished> liveFinished) {
   }
 
   private CatchUpPlan() {
@@ -87,11 +87,11 @@ final class CatchUpPlan {
       return null;
     }
     Set<FileId> liveDone = new HashSet<>();
-    List<SpoolReader.Finished> liveFinished = new ArrayList<>();
+    List<ReadFiles.Finished> liveFinished = new ArrayList<>();
     for (int i = 0; i < il; i++) {
       liveDone.add(list.get(i).id());
       if (i >= ib) {
-        liveFinished.add(new SpoolReader.Finished(list.get(i).id(), sizeOf(list.get(i).path())));
+        liveFinished.add(new ReadFiles.Finished(list.get(i).id(), sizeOf(list.get(i).path())));
       }
     }
     return new Segments(catchUp.boundary(), catchUp.live(), new ResumePoint(list.get(il), catchUp.live().offset()),

@@ -80,7 +80,7 @@ class CatchUpPlanTest {
     assertEquals(boundary, s.boundary());
     assertEquals(live, s.live());
     assertEquals(list.get(1).id(), s.liveResume().file().id());
-    assertEquals(List.of(new SpoolReader.Finished(FileId.of(archive), Files.size(archive))), s.liveFinished(),
+    assertEquals(List.of(new ReadFiles.Finished(FileId.of(archive), Files.size(archive))), s.liveFinished(),
         "the boundary's file, wholly read by live, is deleted once history passes it");
   }
 

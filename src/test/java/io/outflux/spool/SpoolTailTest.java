@@ -186,13 +186,7 @@ class SpoolTailTest {
 
   @Test
   void aRestartResumesExactlyAtTheCheckpointEvenAfterARotationWhileStopped() throws Exception {
-    AckingBatcher batcher = new AckingBatcher();
-    deploy(batcher);
-    append(spool, lines(0, 100));
-    startTail(config(4096, 0));
-    assertEquals(100, Await.value(() -> batcher.lines.size(), 100, WAIT));
-    Path cp = Path.of(spool + ".checkpoint");
-    assertEquals(Files.size(spool), Await.value(() -> new CheckpointStore(cp).load().synced().offset(), Files.size(spool), WAIT));
+    AckingBatcher batcher = hundredLinesSynced();
     vertx.undeploy(tailDeployment)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     append(spool, lines(100, 150));
@@ -361,6 +355,52 @@ class SpoolTailTest {
     assertEquals(0, Await.value(() -> Files.exists(dir.resolve("metrics.lp.1")) ? 1 : 0, 0, WAIT),
         "the copy is deleted once all of it is acknowledged");
     assertFalse(Files.exists(LossLedger.pathFor(Path.of(spool + ".checkpoint"))), "no loss");
+  }
+
+  /** Starts the tail on 100 lines and waits until they are read, acknowledged and in the checkpoint. */
+  private AckingBatcher hundredLinesSynced() throws Exception {
+    AckingBatcher batcher = new AckingBatcher();
+    deploy(batcher);
+    append(spool, lines(0, 100));
+    startTail(config(4096, 0));
+    assertEquals(100, Await.value(() -> batcher.lines.size(), 100, WAIT));
+    Path cp = Path.of(spool + ".checkpoint");
+    long size = Files.size(spool);
+    assertEquals(size, Await.value(() -> new CheckpointStore(cp).load().synced().offset(), size, WAIT));
+    return batcher;
+  }
+
+  @Test
+  void aCopytruncateAfterEverythingWasReadAndAcknowledgedStillDeletesTheCopy() throws Exception {
+    AckingBatcher batcher = hundredLinesSynced();
+    copytruncate(dir.resolve("metrics.lp.1")); // the copy holds nothing the tail has not read and sent
+    append(spool, lines(100, 110));
+    assertEquals(110, Await.value(() -> batcher.lines.size(), 110, WAIT));
+    assertEquals(expected(0, 110), batcher.lines, "nothing twice, nothing missing");
+    assertEquals(0, Await.value(() -> Files.exists(dir.resolve("metrics.lp.1")) ? 1 : 0, 0, WAIT),
+        "a copy whose content was all acknowledged before the truncation is deleted, not left in the spool");
+    append(spool, lines(110, 120)); // and stays deletable: later acknowledgements do not bring it back
+    assertEquals(120, Await.value(() -> batcher.lines.size(), 120, WAIT));
+  }
+
+  @Test
+  void afterARestartInACopytruncatesCopyTheCopyStaysUntilItsOwnLinesAreAcknowledged() throws Exception {
+    AckingBatcher batcher = hundredLinesSynced();
+    vertx.undeploy(tailDeployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    append(spool, lines(100, 150)); // never read before the copytruncate: only the copy holds them then
+    copytruncate(dir.resolve("metrics.lp.1"));
+    append(spool, lines(150, 400)); // longer than the synced offset: the tail saves what it saw (in 5 s)
+    batcher.lines.clear();
+    batcher.ack = false; // the server does not answer: the checkpoint stays in the truncated file's old content
+    startTail(config(4096, 0));
+    assertEquals(300, Await.value(() -> batcher.lines.size(), 300, WAIT));
+    assertEquals(expected(100, 400), batcher.lines, "the copy from the checkpoint on, then the truncated file");
+    await("the copy is kept while its lines are not acknowledged").during(Duration.ofSeconds(7))
+        .atMost(Duration.ofSeconds(12)).until(() -> Files.exists(dir.resolve("metrics.lp.1")));
+    batcher.ack = true;
+    append(spool, lines(400, 401));
+    assertEquals(0, Await.value(() -> Files.exists(dir.resolve("metrics.lp.1")) ? 1 : 0, 0, WAIT),
+        "and deleted once they are");
   }
 
   @Test

@@ -1,0 +1,90 @@
+package io.outflux.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Which content of a truncated file a synced position is in. */
+class TruncatedContentTest {
+
+  private static final FileId A = new FileId(1, 10);
+  private static final FileId COPY = new FileId(1, 11);
+
+  private static SpoolPosition at(FileId file, long offset, String tail) {
+    return new SpoolPosition(file, "metrics.lp", offset, tail);
+  }
+
+  @Test
+  void withoutATruncationAPositionIsWhereItSays() {
+    TruncatedContent t = new TruncatedContent();
+    t.handedOn(at(A, 100, "old1"));
+    assertEquals(at(A, 100, "old1"), t.locate(at(A, 100, "old1")));
+    assertFalse(t.pending());
+  }
+
+  @Test
+  void aPositionInTheOldContentIsTheSameOffsetInTheCopyUntilTheNewContentIsAcknowledged() {
+    TruncatedContent t = new TruncatedContent();
+    t.handedOn(at(A, 100, "old1"));
+    t.handedOn(at(A, 200, "old2"));
+    t.truncated(A, COPY); // nothing left to read in the copy: the new content's ends follow at once
+    t.handedOn(at(A, 50, "new1"));
+    t.handedOn(at(A, 150, "new2"));
+    assertEquals(at(COPY, 100, "old1"), t.locate(at(A, 100, "old1")));
+    assertEquals(at(COPY, 200, "old2"), t.locate(at(A, 200, "old2")));
+    assertEquals(at(COPY, 200, "old2"), t.locate(at(A, 200, "old2")), "the same checkpoint compacted again");
+    assertTrue(t.pending());
+    assertEquals(at(A, 50, "new1"), t.locate(at(A, 50, "new1")), "a new offset below the old ones");
+    assertFalse(t.pending(), "the old content is acknowledged: positions are the file's again");
+    assertEquals(at(A, 150, "new2"), t.locate(at(A, 150, "new2")));
+  }
+
+  @Test
+  void aPositionSyncedBeforeTheTruncationIsStillTheOldContents() {
+    TruncatedContent t = new TruncatedContent();
+    t.handedOn(at(A, 100, "old1"));
+    t.handedOn(at(A, 200, "old2"));
+    t.locate(at(A, 200, "old2")); // everything read was acknowledged
+    t.truncated(A, COPY);
+    t.handedOn(at(A, 300, "new1"));
+    assertEquals(at(COPY, 200, "old2"), t.locate(at(A, 200, "old2")), "the older checkpoint slot");
+    assertEquals(at(A, 300, "new1"), t.locate(at(A, 300, "new1")));
+    assertFalse(t.pending());
+  }
+
+  @Test
+  void theCopyBeingAcknowledgedEndsTheOldContent() {
+    TruncatedContent t = new TruncatedContent();
+    t.handedOn(at(A, 100, "old1"));
+    t.truncated(A, COPY);
+    t.handedOn(at(COPY, 400, "rest"));
+    assertEquals(at(COPY, 400, "rest"), t.locate(at(COPY, 400, "rest")));
+    assertFalse(t.pending());
+  }
+
+  @Test
+  void afterARestartInTheCopyTheCheckpointIsInTheOldContent() {
+    TruncatedContent t = new TruncatedContent();
+    t.resumedInCopy(at(A, 100, "old1"), COPY);
+    t.handedOn(at(COPY, 150, "rest"));
+    t.finished(COPY);
+    t.handedOn(at(A, 120, "new1"));
+    assertEquals(at(COPY, 100, "old1"), t.locate(at(A, 100, "old1")));
+    assertEquals(at(A, 120, "new1"), t.locate(at(A, 120, "new1")));
+  }
+
+  @Test
+  void aPositionAmongDroppedEndsIsUnknownNotGuessed() {
+    TruncatedContent t = new TruncatedContent();
+    for (int i = 1; i <= TruncatedContent.MAX_ENDS + 10; i++) {
+      t.handedOn(at(A, i, "old" + i));
+    }
+    t.truncated(A, COPY);
+    assertNull(t.locate(at(A, 5, "old5")), "dropped: old or new cannot be told");
+    assertEquals(at(COPY, 20, "old20"), t.locate(at(A, 20, "old20")));
+    assertEquals(at(A, TruncatedContent.MAX_ENDS + 20, "new"), t.locate(at(A, TruncatedContent.MAX_ENDS + 20, "new")));
+  }
+}
