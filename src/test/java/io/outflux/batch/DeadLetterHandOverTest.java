@@ -92,16 +92,24 @@ class DeadLetterHandOverTest {
   }
 
   private static String lines() {
+    return lines(0);
+  }
+
+  private static String lines(int from) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < LINES; i++) {
+    for (int i = from; i < from + LINES; i++) {
       sb.append("m,host=a v=").append(i).append("i ").append(1_000_000_000L + i).append('\n');
     }
     return sb.toString();
   }
 
   private void chunk(String text) throws Exception {
-    SpoolPosition start = new SpoolPosition(FILE, "metrics.lp", 0, "");
-    SpoolPosition end = new SpoolPosition(FILE, "metrics.lp", text.length(), "");
+    chunk(text, 0);
+  }
+
+  private void chunk(String text, long offset) throws Exception {
+    SpoolPosition start = new SpoolPosition(FILE, "metrics.lp", offset, "");
+    SpoolPosition end = new SpoolPosition(FILE, "metrics.lp", offset + text.length(), "");
     get(vertx.eventBus().request(ClientBus.LINES, new SpoolChunk(start, end, Buffer.buffer(text), LINES),
         new DeliveryOptions().setLocalOnly(true).setSendTimeout(20_000)));
   }
@@ -175,6 +183,33 @@ class DeadLetterHandOverTest {
         throw new java.io.UncheckedIOException(e);
       }
     }, "NoSuchFileException");
+  }
+
+  @Test
+  void refusedLinesWaitWhenTheOpenDeadLetterFileAndItsDirectoryAreRemoved() throws Exception {
+    Path dlDir = Files.createDirectory(dir.resolve("dl"));
+    Path deadLetter = dlDir.resolve("metrics.lp.deadletter");
+    transport(b -> firstLines(b, 1));
+    deploy(deadLetter, "dl-handover-removed");
+    String first = lines(0);
+    chunk(first);
+    await().atMost(WAIT).until(() -> synced() == first.length()); // the file is open now
+    Files.delete(deadLetter);
+    Files.delete(dlDir); // a clean-up removes it under the running client
+    String second = lines(LINES);
+    long end = first.length() + second.length();
+    try (LogCapture log = new LogCapture(BatchVerticle.class)) {
+      chunk(second, first.length());
+      await("the checkpoint stays before the refused line").during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5)).until(() -> synced() < end);
+      assertTrue(log.messages().stream().anyMatch(m -> m.contains("could not be put in the dead-letter file")
+          && m.contains(deadLetter.toString())), log.messages().toString());
+      Files.createDirectory(dlDir);
+      await("the checkpoint moves once the directory is back").atMost(WAIT).until(() -> synced() == end);
+    }
+    List<String> records = Files.readAllLines(deadLetter);
+    assertEquals(List.of("m,host=a v=10i 1000000010"), records.stream()
+        .map(r -> new JsonObject(r).getString("line")).toList(), "the second refused line, in the file one can read");
   }
 
   @Test
