@@ -3,6 +3,7 @@ package io.outflux.e2e;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.Counter;
 import io.outflux.cluster.AckLedger;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
  * so the restarted client, which cuts its backlog by size, cuts the same lines differently: a batch
  * identified by number and content (wire version 1) is then written again.
  *
- * <p>100,000 lines and 5 kills in the suite; {@code bench/kill-nine.sh} runs 1,000,000 lines and 20
- * kills ({@code -Dkillnine.lines}, {@code -Dkillnine.kills}).
+ * <p>Once per sync rule: {@code interval} (HTTP POSTs, each with its {@code Outflux-Span}) and
+ * {@code streaming} (a WebSocket, stream version 2: each batch message carries its span), where the
+ * client follows the writer chunk by chunk as the tail reads it and the restarted one cuts its
+ * backlog by size.
+ *
+ * <p>In the suite: 100,000 lines and 5 kills for {@code interval}, 60,000 lines and 3 kills for
+ * {@code streaming} (the suite's time). {@code bench/kill-nine.sh} runs 1,000,000 lines and 20 kills
+ * with one rule ({@code -Dkillnine.rule}, {@code -Dkillnine.lines}, {@code -Dkillnine.kills}).
  */
 class KillNineIT {
 
@@ -67,22 +75,28 @@ class KillNineIT {
     }
   }
 
-  @Test
-  void killNineAgainAndAgainWhileSyncingARotatingSpoolWritesAtMostOneLineInAThousandTwice(@TempDir Path dir)
-      throws Exception {
-    int total = Integer.getInteger("killnine.lines", 100_000);
-    int kills = Integer.getInteger("killnine.kills", 5);
-    String db = "killnine";
+  @ParameterizedTest(name = "sync.rule {0}")
+  @ValueSource(strings = {"interval", "streaming"})
+  void killNineAgainAndAgainWhileSyncingARotatingSpoolWritesAtMostOneLineInAThousandTwice(String rule,
+      @TempDir Path dir) throws Exception {
+    String only = System.getProperty("killnine.rule", "");
+    assumeTrue(only.isEmpty() || only.equals(rule), "-Dkillnine.rule=" + only);
+    boolean streaming = rule.equals("streaming");
+    int total = Integer.getInteger("killnine.lines", streaming ? 60_000 : 100_000);
+    int kills = Integer.getInteger("killnine.kills", streaming ? 3 : 5);
+    String db = "killnine_" + rule;
     central.influxd.createDatabase(db);
     central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
     Path spool = dir.resolve("metrics.lp");
-    String clientId = "edge-killnine";
-    Path conf = Files.writeString(dir.resolve("client.json"), clientConfig(clientId, spool, db).encodePrettily());
+    String clientId = "edge-killnine-" + rule;
+    Path conf = Files.writeString(dir.resolve("client.json"), clientConfig(clientId, spool, db, rule)
+        .encodePrettily());
     Path jar = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));
     long seed = Long.getLong("killnine.seed", System.nanoTime());
     Random random = new Random(seed);
     double writtenBefore = counter("outflux_server_lines_written");
     double skippedBefore = counter("outflux_server_lines_already_stored");
+    double streamedBefore = counter("outflux_server_batches", "websocket");
     TelegrafLikeLines telegraf = new TelegrafLikeLines("edge-killnine", 1_700_000_000_000_000_000L);
     AtomicLong appended = new AtomicLong();
     AtomicInteger killsDone = new AtomicInteger();
@@ -145,15 +159,17 @@ class KillNineIT {
       assertEquals(total, synced, "exactly every point, after " + kills + " kill -9 (seed " + seed + ", logs in " + dir
           + ")");
       double written = counter("outflux_server_lines_written") - writtenBefore;
+      long streamed = (long) (counter("outflux_server_batches", "websocket") - streamedBefore);
       double skipped = counter("outflux_server_lines_already_stored") - skippedBefore;
       double twice = written - total;
-      System.out.printf("kill -9 x%d, %d lines: %.0f lines written (%.3f%% twice), %.0f resent lines not written again, "
-              + "%.1f s, load %s (seed %d)%n", kills, total, written, 100 * twice / total, skipped,
+      System.out.printf("kill -9 x%d, sync.rule %s, %d lines: %.0f lines written (%.3f%% twice), %.0f resent lines not written again, "
+              + "%.1f s, load %s (seed %d)%n", kills, rule, total, written, 100 * twice / total, skipped,
           (System.nanoTime() - started) / 1e9, Files.readString(Path.of("/proc/loadavg")).trim(), seed);
+      assertEquals(streaming, streamed > 0, "batches over a WebSocket: " + streamed);
       assertTrue(twice >= 0, "the server wrote " + written + " lines for " + total);
-      assertTrue(skipped > 0, "the restarted clients sent again lines the server had stored: " + skipped);
       assertTrue(twice <= total / 1000.0, twice + " lines written twice for " + total + " lines (" + kills
           + " kill -9): more than 0.1% (seed " + seed + ", logs in " + dir + ")");
+      assertTrue(skipped > 0, "the restarted clients sent again lines the server had stored: " + skipped);
       assertEquals(Set.of(clientId + "/@live"), ledgerEntriesOf(clientId),
           "the server holds the client's positions, one entry for its lane, none per batch");
     } finally {
@@ -179,6 +195,12 @@ class KillNineIT {
     return Metrics.registry().find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 
+  /** A server counter with this {@code transport} tag. */
+  private static double counter(String name, String transport) {
+    return Metrics.registry().find(name).tag("transport", transport).counters().stream().mapToDouble(Counter::count)
+        .sum();
+  }
+
   private static long countAll(String db) {
     long sum = 0;
     for (String[] m : TelegrafLikeLines.MEASUREMENTS) {
@@ -187,7 +209,7 @@ class KillNineIT {
     return sum;
   }
 
-  private static JsonObject clientConfig(String clientId, Path spool, String db) {
+  private static JsonObject clientConfig(String clientId, Path spool, String db, String rule) {
     return new JsonObject()
         .put("clientId", clientId)
         .put("servers", new JsonArray().add("http://127.0.0.1:" + serverPort))
@@ -195,7 +217,7 @@ class KillNineIT {
             .put("password", CentralInflux.WRITER_PASSWORD).put("database", db))
         .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms")
             .put("compactEvery", "64KiB"))
-        .put("sync", new JsonObject().put("rule", "interval").put("interval", "200ms").put("maxBatchLines", 5000)
+        .put("sync", new JsonObject().put("rule", rule).put("interval", "200ms").put("maxBatchLines", 5000)
             .put("maxInFlight", 4))
         .put("transport", new JsonObject().put("retryInitialDelay", "100ms").put("retryMaxDelay", "1s"));
   }
