@@ -13,5 +13,5 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_build
 bench_load before
-BENCH_JAVA_OPTS="-Xmx512m ${BENCH_JAVA_OPTS:-}" bench_java io.outflux.bench.FanInBenchmark "$@"
+BENCH_JAVA_OPTS="-Xmx1g ${BENCH_JAVA_OPTS:-}" bench_java io.outflux.bench.FanInBenchmark "$@"
 bench_load after

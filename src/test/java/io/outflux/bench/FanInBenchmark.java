@@ -33,7 +33,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FanInBenchmark {
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1); // never hang on a half-closed Vert.x while holding the machine's heavy-job lock
+    }
+    System.exit(0);
+  }
+
+  private static void run(String[] args) throws Exception {
     int clients = 200;
     int[] rates = {250};
     int[] nodeCounts = {1, 2};
@@ -175,11 +185,13 @@ public final class FanInBenchmark {
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // a benchmark's fixed warm-up, not a wait for a condition
     double[] cpu0 = cpu(servers, influxd.pid(), self);
     long failures0 = totals.failures.get();
+    long dropped0 = totals.droppedLines.get();
     long t0 = System.nanoTime();
     totals.measureFrom = t0;
     totals.measureTo = t0 + TimeUnit.SECONDS.toNanos(seconds);
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     double[] cpu1 = cpu(servers, influxd.pid(), self);
+    long dropped = totals.droppedLines.get() - dropped0;
     double elapsed = (System.nanoTime() - t0) / 1e9;
     String loadAfter = E2eSyncBenchmark.load();
     for (String d : deployments) {
@@ -209,7 +221,8 @@ public final class FanInBenchmark {
       byRule.append(String.format(" %s %.0f/%.0f ms", r.name().toLowerCase(java.util.Locale.ROOT), pct(dr, 50),
           pct(dr, 99)));
     }
-    System.out.println(byRule);
+    System.out.println(byRule + (dropped == 0 ? "" : String.format("; %,.0f lines/s NOT appended (a client's"
+        + " backlog reached 5,000 lines: saturated)", dropped / elapsed)));
     if (!totals.why.isEmpty()) {
       System.out.println("  failures/retries over the whole phase: " + totals.why);
     }
