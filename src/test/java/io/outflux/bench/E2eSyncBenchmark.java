@@ -176,7 +176,7 @@ public final class E2eSyncBenchmark {
     }
   }
 
-  private static String load() {
+  static String load() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return "load " + f[0] + " " + f[1] + " " + f[2];
@@ -396,7 +396,7 @@ public final class E2eSyncBenchmark {
     return pb.start();
   }
 
-  private static void awaitPort(int port, Process p) throws Exception {
+  static void awaitPort(int port, Process p) throws Exception {
     for (int i = 0; i < 300; i++) {
       if (!p.isAlive()) {
         throw new IllegalStateException("server exited");

@@ -1,254 +1,245 @@
 package io.outflux.bench;
 
-import io.outflux.client.ClientBus;
-import io.outflux.client.ClientVerticle;
+import static io.outflux.bench.StreamingLatencyBenchmark.pct;
+
 import io.outflux.demo.TelegrafLikeLines;
 import io.outflux.influxd.FreePorts;
 import io.outflux.influxd.InfluxdOptions;
 import io.outflux.influxd.InfluxdProcess;
-import io.outflux.spool.Checkpoint;
+import io.outflux.testing.ServerNode;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Fan-in (bench/fan-in.sh), not a test: many clients on loopback (each its own Vert.x instance in
- * this JVM, with its own spool; a third each interval 1 s, size 500 lines, streaming), each appended
- * to at a fixed rate, into one server JVM, then into two server JVMs (half the clients list one first,
- * half the other). Reports aggregate lines/s stored against the best direct write measured in the
- * same run, p50/p99 append-to-ack over all clients, and the server's CPU per line.
- * Usage: FanInBenchmark [--clients 200] [--rate 250] [--seconds 30] [--warmup 10]
+ * Fan-in (bench/fan-in.sh), not a test: many simulated sites ({@link FanInClient}: the wire protocol
+ * of a version 2 client, no spool) in ONE load JVM on one Vert.x with a couple of event loops, a third
+ * each interval 1 s, size 500 lines and streaming, each appending at a fixed rate, into one server
+ * JVM, then two clustered server JVMs (each client lists them in turn, so half start on each). For
+ * each per-client rate of {@code --rates} it reports the aggregate lines/s acknowledged against the
+ * best direct write into the same influxd in the same run, p50/p99 append-to-ack, the CPU per
+ * million lines of the server(s), influxd and the load generator itself, and the machine's load.
+ * Usage: FanInBenchmark [--clients 200] [--rates 250] [--seconds 30] [--warmup 10] [--nodes 1,2]
+ *        [--loops 2] [--instances N: the servers' http.instances, 0 = one per core; default: the product's]
  */
 public final class FanInBenchmark {
 
-  private record Append(long endOffset, long nanos) {
-  }
-
-  private static final class Site {
-    final Path spool;
-    final FileOutputStream out;
-    final TelegrafLikeLines lines;
-    final ConcurrentLinkedQueue<Append> appends = new ConcurrentLinkedQueue<>();
-    final List<Long> delays = java.util.Collections.synchronizedList(new ArrayList<>());
-    long offset;
-    long next;
-    Vertx vertx;
-
-    Site(Path spool, String host) throws IOException {
-      this.spool = spool;
-      this.out = new FileOutputStream(spool.toFile(), true);
-      this.lines = new TelegrafLikeLines(host, 1_700_000_000_000_000_000L);
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1); // never hang on a half-closed Vert.x while holding the machine's heavy-job lock
     }
+    System.exit(0);
   }
 
-  public static void main(String[] args) throws Exception {
+  private static void run(String[] args) throws Exception {
     int clients = 200;
-    int rate = 250;
+    int[] rates = {250};
+    int[] nodeCounts = {1, 2};
     int seconds = 30;
     int warmup = 10;
+    int loops = 2;
+    Integer instances = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--clients" -> clients = Integer.parseInt(args[++i]);
-        case "--rate" -> rate = Integer.parseInt(args[++i]);
+        case "--rates", "--rate" -> rates = ints(args[++i]);
+        case "--nodes" -> nodeCounts = ints(args[++i]);
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--loops" -> loops = Integer.parseInt(args[++i]);
+        case "--instances" -> instances = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Path jar = Path.of(System.getProperty("outflux.jar", "target/outflux.jar"));
     Path dir = Files.createTempDirectory("outflux-fanin-");
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1));
     try (InfluxdProcess influxd = InfluxdProcess.start(InfluxdOptions.defaults())) {
-      System.out.printf("fan-in: %d clients x %d lines/s = %,d lines/s offered, %d s warm-up + %d s measured%n",
-          clients, rate, clients * rate, warmup, seconds);
-      TelegrafLikeLines gen = new TelegrafLikeLines("direct", 1_600_000_000_000_000_000L);
-      List<byte[]> blocks = new ArrayList<>();
-      for (int from = 0; from < 500_000; from += 10_000) {
-        blocks.add(gen.block(from, from + 10_000));
-      }
-      influxd.createDatabase("direct");
-      double best = E2eSyncBenchmark.direct(influxd.url(), "direct", blocks, 8, false, 500_000);
-      influxd.query("DROP DATABASE direct");
-      System.out.printf("best direct (8 x 10,000 lines, same influxd): %,.0f lines/s%n", best);
-      for (int nodes = 1; nodes <= 2; nodes++) {
-        String db = "fanin" + nodes;
-        influxd.createDatabase(db);
-        phase(jar, dir.resolve("n" + nodes), influxd, db, nodes, clients, rate, seconds, warmup, best);
-        influxd.query("DROP DATABASE " + db);
+      System.out.printf("fan-in: %d clients (a third each interval 1 s, size 500, streaming) in one JVM on %d event"
+          + " loop(s), rates %s lines/s per client, %d s warm-up + %d s measured; influxd pid %d (%s)%n",
+          clients, loops, Arrays.toString(rates), warmup, seconds, influxd.pid(), E2eSyncBenchmark.load());
+      double best = bestDirect(influxd);
+      for (int nodes : nodeCounts) {
+        Nodes servers = startServers(jar, dir.resolve("n" + nodes), influxd, nodes, instances);
+        try {
+          for (int rate : rates) {
+            String db = "fanin_" + nodes + "_" + rate;
+            influxd.createDatabase(db);
+            phase(vertx, servers, influxd, db, nodes, clients, rate, seconds, warmup, best);
+            influxd.query("DROP DATABASE " + db);
+          }
+        } finally {
+          for (Process p : servers.processes()) {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+          }
+        }
       }
     } finally {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (System.getenv("BENCH_KEEP") != null) {
+        System.out.println("server logs kept in " + dir + " (BENCH_KEEP)");
+      } else {
+        try (var paths = Files.walk(dir)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
 
-  private static void phase(Path jar, Path dir, InfluxdProcess influxd, String db, int nodes, int clients, int rate,
-                            int seconds, int warmup, double best) throws Exception {
+  /** The best of a small direct sweep (5,000 and 10,000 lines per POST, 4 and 8 concurrent) into the same influxd. */
+  private static double bestDirect(InfluxdProcess influxd) throws Exception {
+    TelegrafLikeLines gen = new TelegrafLikeLines("direct", 1_600_000_000_000_000_000L);
+    double best = 0;
+    String bestConfig = "";
+    for (int per : new int[] {5_000, 10_000}) {
+      List<byte[]> blocks = new ArrayList<>();
+      for (int from = 0; from < 500_000; from += per) {
+        blocks.add(gen.block(from, from + per));
+      }
+      for (int conc : new int[] {4, 8}) {
+        influxd.createDatabase("direct");
+        double rate = E2eSyncBenchmark.direct(influxd.url(), "direct", blocks, conc, false, 500_000);
+        influxd.query("DROP DATABASE direct");
+        if (rate > best) {
+          best = rate;
+          bestConfig = conc + " x " + per + " lines";
+        }
+      }
+    }
+    System.out.printf("best direct write into the same influxd: %,.0f lines/s (%s, 500,000 lines)%n", best, bestConfig);
+    return best;
+  }
+
+  /** Server JVMs as bin/outflux starts them; two or more form a cluster (ServerNode's Hazelcast config). */
+  private static Nodes startServers(Path jar, Path dir, InfluxdProcess influxd, int nodes,
+                                    Integer instances) throws Exception {
     Files.createDirectories(dir);
+    ServerNode.Cluster cluster = nodes > 1 ? ServerNode.Cluster.of(nodes) : null;
     List<Process> servers = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
-    List<Site> sites = new ArrayList<>();
-    try {
+    for (int n = 0; n < nodes; n++) {
+      int port = FreePorts.next();
+      Path conf = dir.resolve("server-" + n + ".json");
+      JsonObject http = new JsonObject().put("host", "127.0.0.1").put("port", port);
+      if (instances != null) {
+        http.put("instances", instances); // else the product's default
+      }
+      Files.writeString(conf, new JsonObject().put("http", http).put("influx", new JsonObject().put("url", influxd.url()))
+          .encode());
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      cmd.addAll(E2eSyncBenchmark.productJvmOptions("server")); // as bin/outflux starts a server
+      if (cluster != null) {
+        cmd.add("-Dvertx.hazelcast.config=" + cluster.xmlForGuest(cluster.memberPorts().get(n), dir));
+      }
+      cmd.addAll(List.of("-jar", jar.toString(), "server", "-conf", conf.toString()));
+      if (cluster != null) {
+        cmd.addAll(List.of("-cluster", "-cluster-host", "127.0.0.1"));
+      }
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("server-" + n + ".log").toFile());
+      pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+      servers.add(pb.start());
+      ports.add(port);
+    }
+    for (int n = 0; n < nodes; n++) {
+      E2eSyncBenchmark.awaitPort(ports.get(n), servers.get(n));
+    }
+    return new Nodes(servers, ports);
+  }
+
+  private record Nodes(List<Process> processes, List<Integer> ports) {
+  }
+
+  private static void phase(Vertx vertx, Nodes nodeList, InfluxdProcess influxd, String db, int nodes,
+                            int clients, int rate, int seconds, int warmup, double best) throws Exception {
+    List<Process> servers = nodeList.processes();
+    FanInClient.Totals totals = new FanInClient.Totals();
+    List<FanInClient> sims = new ArrayList<>();
+    List<String> deployments = new ArrayList<>();
+    String loadBefore = E2eSyncBenchmark.load();
+    for (int c = 0; c < clients; c++) {
+      List<URI> list = new ArrayList<>();
       for (int n = 0; n < nodes; n++) {
-        int port = FreePorts.next();
-        Path conf = dir.resolve("server-" + n + ".json");
-        Files.writeString(conf, new JsonObject().put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("influx", new JsonObject().put("url", influxd.url())).encode());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(E2eSyncBenchmark.productJvmOptions("server")); // as bin/outflux starts a server
-        cmd.addAll(List.of("-jar", jar.toString(), "server", "-conf", conf.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server-" + n + ".log").toFile());
-        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
-        servers.add(pb.start());
-        ports.add(port);
+        list.add(URI.create("http://127.0.0.1:" + nodeList.ports().get((c + n) % nodes)));
       }
-      for (int n = 0; n < nodes; n++) {
-        awaitPort(ports.get(n), servers.get(n));
-      }
-      for (int c = 0; c < clients; c++) {
-        Site site = new Site(dir.resolve("spool-" + c + ".lp"), "site-" + c);
-        site.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
-            .setInternalBlockingPoolSize(2));
-        JsonArray list = new JsonArray();
-        for (int n = 0; n < nodes; n++) {
-          list.add("http://127.0.0.1:" + ports.get((c + n) % nodes));
-        }
-        JsonObject sync = switch (c % 3) {
-          case 0 -> new JsonObject().put("rule", "interval").put("interval", "1s");
-          case 1 -> new JsonObject().put("rule", "size").put("sizeLines", 500).put("interval", "5s");
-          default -> new JsonObject().put("rule", "streaming");
-        };
-        Site s = site;
-        site.vertx.eventBus().<Checkpoint>localConsumer(ClientBus.ACKED, msg -> {
-          long now = System.nanoTime();
-          long synced = msg.body().synced().offset();
-          Append a;
-          while ((a = s.appends.peek()) != null && a.endOffset() <= synced) {
-            s.appends.poll();
-            if (a.nanos() > 0) {
-              s.delays.add(now - a.nanos());
-            }
-          }
-        });
-        site.vertx.deployVerticle(new ClientVerticle(), new DeploymentOptions().setConfig(new JsonObject()
-                .put("clientId", "site-" + c).put("servers", list)
-                .put("influx", new JsonObject().put("username", "bench").put("password", "").put("database", db))
-                // only the streaming clients poll faster than the default (100 ms): 200 clients polling every
-                // 20 ms were part of what saturated a 2-core machine (docs/performance.md)
-                .put("spool", c % 3 == 2 ? new JsonObject().put("path", site.spool.toString()).put("pollInterval", "20ms")
-                    : new JsonObject().put("path", site.spool.toString()))
-                .put("sync", sync).put("admin", new JsonObject().put("enabled", false))))
-            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        sites.add(site);
-      }
-      // every client appends rate/10 lines every 100 ms, the clients spread evenly over the period
-      int perAppend = Math.max(1, rate / 10);
-      long period = TimeUnit.MILLISECONDS.toNanos(100);
-      long start = System.nanoTime();
-      long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
-      long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
-      double[] cpu0 = null;
-      long points0 = 0;
-      long t0 = 0;
-      for (long tick = 0; ; tick++) {
-        long tickAt = start + tick * period;
-        if (tickAt >= end) {
-          break;
-        }
-        if (cpu0 == null && tickAt >= measureFrom) {
-          cpu0 = servers.stream().mapToDouble(p -> ProcStat.cpuSeconds(p.pid())).toArray();
-          points0 = influxd.countPoints(db);
-          t0 = System.nanoTime();
-        }
-        for (int c = 0; c < sites.size(); c++) {
-          long due = tickAt + period * c / sites.size();
-          long wait;
-          while ((wait = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(wait);
-          }
-          Site s = sites.get(c);
-          byte[] block = s.lines.block(s.next, s.next + perAppend);
-          s.next += perAppend;
-          s.out.write(block);
-          s.offset += block.length;
-          s.appends.add(new Append(s.offset, System.nanoTime() >= measureFrom ? System.nanoTime() : 0));
-        }
-      }
-      double elapsed = (System.nanoTime() - t0) / 1e9;
-      long points = influxd.countPoints(db) - points0;
-      double[] cpu1 = servers.stream().mapToDouble(p -> ProcStat.cpuSeconds(p.pid())).toArray();
-      double serverCpu = 0;
-      for (int n = 0; n < nodes; n++) {
-        serverCpu += cpu1[n] - cpu0[n];
-      }
-      List<Long> all = new ArrayList<>();
-      for (Site s : sites) {
-        synchronized (s.delays) {
-          all.addAll(s.delays);
-        }
-      }
-      long[] d = all.stream().mapToLong(Long::longValue).toArray();
-      Arrays.sort(d);
-      double stored = points / elapsed;
-      System.out.printf("%d node(s): stored %,.0f lines/s of %,d offered (%.1f%% of the best direct %,.0f);"
-              + " append-to-ack p50 %.0f ms, p99 %.0f ms over %,d appends; server CPU %.2f s per M lines (%s)%n",
-          nodes, stored, clients * rate, 100 * stored / best, best, pct(d, 50), pct(d, 99), d.length,
-          serverCpu * 1e6 / Math.max(1, points), load());
-    } finally {
-      for (Site s : sites) {
-        s.out.close();
-        s.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      }
-      for (Process p : servers) {
-        p.destroy();
-        p.waitFor(20, TimeUnit.SECONDS);
-      }
+      FanInClient sim = new FanInClient(c, FanInClient.Rule.values()[c % 3], rate, list, db, totals);
+      sims.add(sim);
+      deployments.add(vertx.deployVerticle(sim, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    }
+    long self = ProcessHandle.current().pid();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // a benchmark's fixed warm-up, not a wait for a condition
+    double[] cpu0 = cpu(servers, influxd.pid(), self);
+    long failures0 = totals.failures.get();
+    long dropped0 = totals.droppedLines.get();
+    long t0 = System.nanoTime();
+    totals.measureFrom = t0;
+    totals.measureTo = t0 + TimeUnit.SECONDS.toNanos(seconds);
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    double[] cpu1 = cpu(servers, influxd.pid(), self);
+    long dropped = totals.droppedLines.get() - dropped0;
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    String loadAfter = E2eSyncBenchmark.load();
+    for (String d : deployments) {
+      vertx.undeploy(d).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    long[] d = sims.stream().flatMapToLong(s -> Arrays.stream(s.delays, 0, s.delayCount)).sorted().toArray();
+    long acked = totals.ackedLines.get();
+    double stored = acked / elapsed;
+    double perM = 1e6 / Math.max(1, acked);
+    double server = 0;
+    for (int n = 0; n < nodes; n++) {
+      server += cpu1[n] - cpu0[n];
+    }
+    double influx = cpu1[nodes] - cpu0[nodes];
+    double gen = cpu1[nodes + 1] - cpu0[nodes + 1];
+    System.out.printf("%d node(s), %d x %d lines/s: acked %,.0f lines/s of %,d offered (%.1f%% of the best direct"
+            + " %,.0f); append-to-ack p50 %.0f ms, p99 %.0f ms (%,d appends); CPU s per M lines: server %.2f,"
+            + " influxd %.2f, load generator %.2f; CPU in cores: server %.2f, influxd %.2f, generator %.2f;"
+            + " %d failures/retries; %s -> %s%n",
+        nodes, clients, rate, stored, clients * rate, 100 * stored / best, best, pct(d, 50), pct(d, 99), d.length,
+        server * perM, influx * perM, gen * perM, server / elapsed, influx / elapsed, gen / elapsed,
+        totals.failures.get() - failures0, loadBefore, loadAfter);
+    StringBuilder byRule = new StringBuilder("  append-to-ack p50/p99 by rule:");
+    for (FanInClient.Rule r : FanInClient.Rule.values()) {
+      long[] dr = sims.stream().filter(s -> s.rule == r).flatMapToLong(s -> Arrays.stream(s.delays, 0, s.delayCount))
+          .sorted().toArray();
+      byRule.append(String.format(" %s %.0f/%.0f ms", r.name().toLowerCase(java.util.Locale.ROOT), pct(dr, 50),
+          pct(dr, 99)));
+    }
+    System.out.println(byRule + (dropped == 0 ? "" : String.format("; %,.0f lines/s NOT appended (a client's"
+        + " backlog reached 5,000 lines: saturated)", dropped / elapsed)));
+    if (!totals.why.isEmpty()) {
+      System.out.println("  failures/retries over the whole phase: " + totals.why);
     }
   }
 
-  private static String load() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return "load " + f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "load ?";
+  private static double[] cpu(List<Process> servers, long influxd, long self) {
+    double[] out = new double[servers.size() + 2];
+    for (int n = 0; n < servers.size(); n++) {
+      out[n] = ProcStat.cpuSeconds(servers.get(n).pid());
     }
+    out[servers.size()] = ProcStat.cpuSeconds(influxd);
+    out[servers.size() + 1] = ProcStat.cpuSeconds(self);
+    return out;
   }
 
-  private static double pct(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
-  }
-
-  private static void awaitPort(int port, Process p) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("server exited");
-      }
-      try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("server did not listen");
+  private static int[] ints(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 
   private FanInBenchmark() {

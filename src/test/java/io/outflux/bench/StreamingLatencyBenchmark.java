@@ -181,7 +181,7 @@ public final class StreamingLatencyBenchmark {
         d[d.length - 1] / 1e6);
   }
 
-  private static double pct(long[] sorted, double p) {
+  static double pct(long[] sorted, double p) {
     if (sorted.length == 0) {
       return Double.NaN;
     }
