@@ -135,10 +135,10 @@ final class SpoolReader {
 
   Future<Void> close() {
     Reading r = current;
-    current = null;
     if (r != null) {
-      lastReadOffset = r.readPos();
+      lastReadOffset = r.readPos(); // before current goes: readOffset() never sees an older offset
     }
+    current = null;
     return r == null ? Future.succeededFuture() : r.handle.close();
   }
 
@@ -176,6 +176,11 @@ final class SpoolReader {
   /** These files are gone from the spool. */
   void forget(Set<FileId> gone) {
     read.forget(gone);
+  }
+
+  /** Files it is done with (a view; any thread). */
+  Set<FileId> done() {
+    return read.done();
   }
 
   /** Any thread (the deleting worker): these files were deleted; their inodes may name new files at once. */

@@ -287,7 +287,14 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     if (history != null && history.complete() && checkpoint.catchUp() == null) {
       merge();
     }
-    compaction.compact(safe.synced(), live, history);
+    compaction.compact(safe.synced(), this::readers);
+  }
+
+  /** The readers as they are now (read from the event loop and the worker: the fields are volatile). */
+  private List<SpoolReader> readers() {
+    SpoolReader l = live;
+    SpoolReader h = history;
+    return h == null ? List.of(l) : List.of(l, h);
   }
 
   /** History is acknowledged up to the boundary: one segment again; the files history read come first. */

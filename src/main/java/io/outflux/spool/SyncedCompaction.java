@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,23 +43,24 @@ final class SyncedCompaction {
   /**
    * Removes what {@code synced} (durable in both checkpoint slots) covers.
    *
-   * @param live the reader following the spool (its active file is punched)
-   * @param history a catch-up's history reader, or null
+   * @param readers the readers at each moment asked (the live one first, then a catch-up's history
+   *     reader): a catch-up split or merge while the deletion runs replaces them, and the new ones must
+   *     learn which files are gone too, or a new file on a deleted archive's inode counts as done
    */
-  void compact(SpoolPosition synced, SpoolReader live, SpoolReader history) {
+  void compact(SpoolPosition synced, Supplier<List<SpoolReader>> readers) {
     forgetStamps(synced, Set.of());
-    List<SpoolReader> readers = history == null ? List.of(live) : List.of(live, history);
+    List<SpoolReader> now = readers.get();
     List<FileId> deletable = new ArrayList<>();
-    readers.forEach(r -> deletable.addAll(r.deletable(synced)));
+    now.forEach(r -> deletable.addAll(r.deletable(synced)));
     if (!deletable.isEmpty()) {
       vertx.executeBlocking(() -> deleteArchives(deletable, readers), true)
           .onSuccess(gone -> {
-            readers.forEach(r -> r.forget(gone));
+            readers.get().forEach(r -> r.forget(gone));
             forgetStamps(synced, gone);
           })
           .onFailure(err -> log.warn("could not delete synced archives: {}", err.toString()));
     }
-    punch(synced, live.activeFile(synced.file()));
+    punch(synced, now.get(0).activeFile(synced.file()));
   }
 
   /** Punches the synced prefix out of the active file {@code r} (null: the synced position is not in it). */
@@ -94,7 +96,7 @@ final class SyncedCompaction {
   }
 
   /** Blocking: deletes the archives with these inodes; returns those no longer in the spool. */
-  private Set<FileId> deleteArchives(List<FileId> ids, List<SpoolReader> readers) {
+  private Set<FileId> deleteArchives(List<FileId> ids, Supplier<List<SpoolReader>> readers) {
     Set<FileId> gone = new HashSet<>(ids);
     for (SpoolFile f : files.scan()) {
       if (ids.contains(f.id())) {
@@ -105,7 +107,7 @@ final class SyncedCompaction {
         }
       }
     }
-    readers.forEach(r -> r.deleted(gone)); // gone, whoever deleted them: their inodes may already name new files
+    readers.get().forEach(r -> r.deleted(gone)); // gone, whoever deleted them: their inodes may already name new files
     return gone;
   }
 }
