@@ -160,6 +160,19 @@ final class SpoolReader {
     if (r != null && !synced.file().equals(FileId.UNKNOWN) && !r.file().id().equals(synced.file())
         && r.offset() == synced.offset()) {
       truncations.resumedInCopy(synced, r.file().id());
+    } else {
+      startsAfter(synced);
+    }
+  }
+
+  /**
+   * {@code p} (the checkpoint it resumes at, a catch-up's boundary) may be reported synced though this
+   * reader never handed it on: known as the content of the file it starts in, should that be truncated.
+   */
+  void startsAfter(SpoolPosition p) {
+    ResumePoint r = resume;
+    if (r != null && r.file().id().equals(p.file())) {
+      truncations.handedOn(p);
     }
   }
 

@@ -185,6 +185,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
     history.resumingFrom(start.synced());
     live = new SpoolReader(vertx, config, precision, files, stamps, this, null, s.liveResume(), s.liveDone());
     live.finishedBefore(s.liveFinished());
+    live.startsAfter(s.boundary());
     // the batcher learns the segments before the first chunk of either
     return CatchUpAnnouncement.announce(vertx, new Checkpoint.CatchUp(s.boundary(), s.live()),
             ClientBus.CATCH_UP_WAIT, () -> stopped)
@@ -231,6 +232,7 @@ public final class SpoolTailVerticle extends VerticleBase implements SpoolReader
         loop.reader.limitTo(s.boundary());
         history = loop.reader;
         live = new SpoolReader(vertx, config, precision, files, stamps, this, null, s.liveResume(), s.liveDone());
+        live.startsAfter(s.boundary());
         liveLoop = loop(live);
         loop.run();
       }

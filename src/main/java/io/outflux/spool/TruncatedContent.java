@@ -14,9 +14,12 @@ import java.util.List;
  * read in the copy.
  *
  * <p>A position is known by the chunk ends handed on from the file (offset and the bytes before it,
- * {@link SpoolPosition#tail()}): a synced position is always a chunk's end. The ends of the file being
- * read are kept until a synced position passes them (the synced one itself stays); at a truncation they
- * become that old content's.
+ * {@link SpoolPosition#tail()}): a synced position is always a chunk's end, of this reader or one it was
+ * told of ({@link #handedOn} with the checkpoint it resumed at, a catch-up's boundary). The ends of the
+ * file being read are kept until a synced position passes them (the synced one itself stays); at a
+ * truncation they become that old content's. A position in a truncated file that no content's ends
+ * hold is unknown: nothing is deleted for it (guessing "the new content" deleted a copy whose lines
+ * were not acknowledged), and a later known position decides.
  * Pure; event-loop confined.
  */
 final class TruncatedContent {
@@ -55,7 +58,10 @@ final class TruncatedContent {
     }
   }
 
-  /** The old content of a truncated file: {@code copy} holds it (null: no copy, the unread part is lost). */
+  /**
+   * The old content of a truncated file: {@code copy} holds it (null: no copy, the unread part is lost;
+   * the file itself: a newer content read to its end, at its own offsets).
+   */
   private record Old(FileId file, FileId copy, Ends ends) {
   }
 
@@ -76,6 +82,9 @@ final class TruncatedContent {
   /** The file being read was read to its end: its positions are no longer ambiguous. */
   void finished(FileId file) {
     if (file.equals(reading)) {
+      if (olds.stream().anyMatch(o -> o.file().equals(file))) {
+        olds.add(new Old(file, file, current)); // a newer content of a truncated file: its ends stay known
+      }
       reading = null;
       current = new Ends();
     }
@@ -114,7 +123,7 @@ final class TruncatedContent {
   SpoolPosition locate(SpoolPosition synced) {
     for (int i = 0; i < olds.size(); i++) {
       Old o = olds.get(i);
-      if (synced.file().equals(o.copy())) {
+      if (synced.file().equals(o.copy()) && !o.copy().equals(o.file())) {
         olds.subList(0, i + 1).clear(); // the copy is being acknowledged: all of the old content is
         return synced;
       }
@@ -125,19 +134,13 @@ final class TruncatedContent {
             : new SpoolPosition(o.copy(), synced.name(), synced.offset(), synced.tail());
       }
     }
-    boolean inTruncatedFile = false;
-    for (Old o : olds) {
-      if (synced.file().equals(o.file())) {
-        inTruncatedFile = true;
-        if (synced.offset() <= o.ends().droppedUpTo) {
-          return null; // perhaps an old position whose end was dropped: wait for a later one
-        }
-      }
+    boolean inTruncatedFile = olds.stream().anyMatch(o -> synced.file().equals(o.file()));
+    boolean inReading = synced.file().equals(reading);
+    if (inTruncatedFile && !(inReading && current.holds(synced))) {
+      return null; // old or new content cannot be told: wait for a position that can
     }
-    if (inTruncatedFile) {
-      olds.clear(); // in a newer content of the file: every old one is acknowledged
-    }
-    if (synced.file().equals(reading)) {
+    if (inReading) {
+      olds.clear(); // in the content being read, after every old one: they are acknowledged
       current.syncedTo(synced.offset());
     }
     return synced;
