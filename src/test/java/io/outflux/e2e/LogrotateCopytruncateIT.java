@@ -66,8 +66,8 @@ class LogrotateCopytruncateIT {
       Edge.undeploy(vertx, server); // the server goes down: the client reads only as far as its window
       long synced = Files.size(edge.spool);
       edge.append(60_000);
-      Await.until(() -> Edge.admin(admin, "/status").getValue().getJsonObject("spool").getLong("readOffset", 0L),
-          read -> read > synced, LONG); // it reads some of them, at most its in-flight window (about 20,000 lines)
+      // it reads some of them, at most its in-flight window (about 20,000 lines)
+      Await.until(() -> readOffset(admin), read -> read > synced, LONG);
       logrotateCopytruncate(edge.spool); // the rest are not read yet: they are only in the copy now
       edge.append(5_000);
       server = server(port);
@@ -112,6 +112,67 @@ class LogrotateCopytruncateIT {
       assertEquals(0, new LossLedger(LossLedger.pathFor(checkpoint(edge))).list().size(), "no loss");
       Await.until(() -> Files.exists(dir.resolve("metrics.lp.1")), present -> !present, LONG);
       assertEquals(25_000, edge.count());
+    } finally {
+      client.close();
+      Edge.undeploy(vertx, server);
+    }
+  }
+
+  /**
+   * The client restarts with its checkpoint inside the active file (it resumes in the file itself, not in
+   * a copy), reads on past it with the server down, and a copytruncate follows: the copy holds the lines
+   * after the checkpoint, read and handed on but not acknowledged. The checkpoint is saved again for the
+   * size seen (nothing acknowledged) while the client reads the file's new content, and compaction runs:
+   * the copy must stay. A kill -9 then, and a restart with the server up, sends every line exactly once.
+   * (Before e63e92c the checkpoint's position was taken for the new content and the copy was deleted:
+   * the lines after the checkpoint were lost.)
+   */
+  @Test
+  void aCopytruncateAfterARestartInTheActiveFileKeepsTheCopyTillItsLinesAreAcknowledgedThroughAKillNine(
+      @TempDir Path dir) throws Exception {
+    Edge edge = new Edge(central, "lrresumed", dir);
+    int port = Tmpfs.freePort();
+    int admin = Tmpfs.freePort();
+    String server = server(port);
+    Path conf = conf(edge, dir, port, admin);
+    Path copy = dir.resolve("metrics.lp.1");
+    edge.append(10_000);
+    ChildJvm client = ChildJvm.start("client", JAR, dir.resolve("client-0.log"), "client", "-conf", conf.toString());
+    try {
+      assertEquals(10_000, Await.value(edge::count, 10_000, LONG));
+      long checkpointAt = Files.size(edge.spool);
+      Await.value(() -> new CheckpointStore(checkpoint(edge)).load().synced().offset(), checkpointAt, LONG);
+      Edge.undeploy(vertx, server); // nothing is acknowledged from here till the last restart
+      client.kill9();
+      edge.append(8_000); // after the checkpoint, in the file it resumes in
+      long oldSize = Files.size(edge.spool);
+      client = ChildJvm.start("client", JAR, dir.resolve("client-1.log"), "client", "-conf", conf.toString());
+      // all read and handed on (within the in-flight window), none acknowledged
+      Await.until(() -> readOffset(admin), read -> read == oldSize, LONG);
+      // the periodic seen-size save (every 5 s) while in the old content: the next one, in the new, differs
+      assertEquals(oldSize, Await.value(() -> new CheckpointStore(checkpoint(edge)).load().seenSize(), oldSize, LONG));
+      logrotateCopytruncate(edge.spool); // the copy holds the 8,000 lines after the checkpoint
+      edge.append(1_000);
+      long newSize = Files.size(edge.spool);
+      assertTrue(newSize < checkpointAt, "the new content ends before the checkpoint's offset");
+      // the copy read to its end, the file's new content read too
+      Await.until(() -> readOffset(admin), read -> read == newSize, LONG);
+      // saved again (the same synced position, the size now seen) and compacted after that save
+      assertEquals(checkpointAt,
+          Await.value(() -> new CheckpointStore(checkpoint(edge)).load().seenSize(), checkpointAt, LONG));
+      edge.nothingSentFor(10_000, Duration.ofSeconds(3), "the server is down: nothing after the checkpoint is "
+          + "acknowledged while compaction runs after the save");
+      boolean copyKept = Files.exists(copy);
+      client.kill9();
+      server = server(port);
+      client = ChildJvm.start("client", JAR, dir.resolve("client-2.log"), "client", "-conf", conf.toString());
+      assertEquals(19_000, Await.value(edge::count, 19_000, Duration.ofSeconds(60)),
+          "every line: the 8,000 after the checkpoint only the copy holds too; logs in " + dir);
+      assertTrue(copyKept, "the copy was kept while its lines after the checkpoint were unacknowledged");
+      assertTrue(Files.readString(client.log()).contains("metrics.lp.1 holds its content (a copytruncate)"));
+      assertEquals(0, new LossLedger(LossLedger.pathFor(checkpoint(edge))).list().size(), "no loss");
+      Await.until(() -> Files.exists(copy), present -> !present, LONG); // deleted once acknowledged to its end
+      assertEquals(19_000, edge.count(), "exactly: nothing twice");
     } finally {
       client.close();
       Edge.undeploy(vertx, server);
@@ -201,6 +262,11 @@ class LogrotateCopytruncateIT {
     return Edge.deploy(vertx, new ServerVerticle(), new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("influx", new JsonObject().put("url", central.influxd.url())));
+  }
+
+  /** The client's live read offset in the file it reads, from its {@code GET /status}. */
+  private static long readOffset(int admin) throws Exception {
+    return Edge.admin(admin, "/status").getValue().getJsonObject("spool").getLong("readOffset", 0L);
   }
 
   private static Path checkpoint(Edge edge) {
