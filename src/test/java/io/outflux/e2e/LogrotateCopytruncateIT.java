@@ -172,7 +172,7 @@ class LogrotateCopytruncateIT {
       assertTrue(Files.readString(client.log()).contains("metrics.lp.1 holds its content (a copytruncate)"));
       assertEquals(0, new LossLedger(LossLedger.pathFor(checkpoint(edge))).list().size(), "no loss");
       Await.until(() -> Files.exists(copy), present -> !present, LONG); // deleted once acknowledged to its end
-      assertEquals(19_000, edge.count(), "exactly: nothing twice");
+      assertEquals(19_000, edge.count(), "still exactly every point once the copy is gone");
     } finally {
       client.close();
       Edge.undeploy(vertx, server);
