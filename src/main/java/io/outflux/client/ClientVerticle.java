@@ -73,7 +73,8 @@ public final class ClientVerticle extends VerticleBase {
     ClientMeters meters = ClientMeters.of(config.clientId());
     Optional<QuotaStore> quota = Optional.of(new QuotaStore(Path.of(config.spool().checkpoint() + ".quota")));
     return vertx.deployVerticle(new TransportVerticle(config.clientId(), config.influx(), config.transport(),
-            streaming, config.source(), Clock.systemDefaultZone(), interfaces, quota))
+            streaming, config.source(), Clock.systemDefaultZone(), interfaces, quota)
+            .keepDictionaryIn(Path.of(config.spool().checkpoint() + ".zdict")))
         .compose(id -> vertx.deployVerticle(new BatchVerticle(config.sync(), checkpoint, meters)))
         .compose(id -> vertx.deployVerticle(new SpoolTailVerticle(config.spool(), config.influx().precision(), checkpoint,
             config.sync().catchUp(), config.sync().catchUpThreshold(), meters)))

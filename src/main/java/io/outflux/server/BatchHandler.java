@@ -2,6 +2,7 @@ package io.outflux.server;
 
 import io.outflux.protocol.BatchSpan;
 import io.outflux.protocol.Credentials;
+import io.outflux.protocol.DictionaryProtocol;
 import io.outflux.lineprotocol.Precision;
 import io.outflux.protocol.WireProtocol;
 import io.vertx.core.Future;
@@ -19,8 +20,14 @@ final class BatchHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final BatchIngest ingest;
   private final long maxBodySize;
+  private final DictionaryStore dictionaries;
 
   BatchHandler(Vertx vertx, BatchIngest ingest, long maxBodySize) {
+    this(vertx, ingest, maxBodySize, DictionaryStore.of(vertx));
+  }
+
+  BatchHandler(Vertx vertx, BatchIngest ingest, long maxBodySize, DictionaryStore dictionaries) {
+    this.dictionaries = dictionaries;
     this.vertx = vertx;
     this.ingest = ingest;
     this.maxBodySize = maxBodySize;
@@ -52,28 +59,59 @@ final class BatchHandler implements Handler<RoutingContext> {
         .toLowerCase(java.util.Locale.ROOT);
     Future<Buffer> lines;
     boolean zstd = encoding.equals("zstd");
-    if (zstd || encoding.equals("gzip") || encoding.equals("x-gzip")) {
+    if (encoding.equals(DictionaryProtocol.CONTENT_ENCODING)) {
+      String id = req.getHeader(DictionaryProtocol.HEADER_DICTIONARY);
+      if (!DictionaryProtocol.isId(id)) {
+        error(ctx, 400, "Content-Encoding " + encoding + " needs the header " + DictionaryProtocol.HEADER_DICTIONARY
+            + ": the dictionary's id (16 hex digits)");
+        return;
+      }
+      lines = admitted(ctx, credentials.get(), db).compose(v -> dictionaries.get(credentials.get().principal(), id))
+          .compose(dict -> dict.isPresent() ? GzipBody.inflateZstd(vertx, body, maxBodySize, dict.get())
+              : Future.failedFuture(new UnknownDictionary(id)));
+    } else if (zstd || encoding.equals("gzip") || encoding.equals("x-gzip")) {
       // inflating costs CPU and up to http.maxBodySize of memory: only for credentials that may write here
-      String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
-      SiteConfig.Target target = ingest.route(Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
-          CertificateName.of(req), db, Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""));
-      lines = ingest.admit(credentials.get(), target.database(), target.retentionPolicy(), remote).compose(refused -> refused.isEmpty()
-          ? zstd ? GzipBody.inflateZstd(vertx, body, maxBodySize) : GzipBody.inflate(vertx, body, maxBodySize)
-          : Future.failedFuture(new Refused(refused.get())));
+      lines = admitted(ctx, credentials.get(), db).compose(v -> zstd ? GzipBody.inflateZstd(vertx, body, maxBodySize)
+          : GzipBody.inflate(vertx, body, maxBodySize));
     } else if (encoding.equals("identity") || encoding.isEmpty()) {
       lines = Future.succeededFuture(body);
     } else {
-      error(ctx, 415, "Content-Encoding " + encoding + " is not supported: send zstd, gzip or no encoding");
+      error(ctx, 415, "Content-Encoding " + encoding + " is not supported: send zstd, zstd-dict, gzip or no encoding");
       return;
     }
     lines.onSuccess(payload -> ingest(ctx, credentials.get(), db, precision, payload))
         .onFailure(err -> {
-          if (err instanceof Refused r) {
+          if (err instanceof UnknownDictionary u) {
+            // nothing decoded, nothing written: the client offers the dictionary again and resends
+            ctx.response().putHeader(DictionaryProtocol.HEADER_UNKNOWN, u.id);
+            error(ctx, DictionaryProtocol.STATUS_UNKNOWN, err.getMessage());
+          } else if (err instanceof Refused r) {
             answer(ctx, r.outcome);
           } else {
             error(ctx, GzipBody.status(err), err.getMessage());
           }
         });
+  }
+
+  /** Admission of these credentials to this database before a body is decoded; fails with {@link Refused}. */
+  private Future<Void> admitted(RoutingContext ctx, Credentials credentials, String db) {
+    HttpServerRequest req = ctx.request();
+    String remote = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+    SiteConfig.Target target = ingest.route(Optional.ofNullable(req.getHeader(WireProtocol.HEADER_CLIENT_ID)).orElse(""),
+        CertificateName.of(req), db, Optional.ofNullable(req.getParam(WireProtocol.PARAM_RP)).orElse(""));
+    return ingest.admit(credentials, target.database(), target.retentionPolicy(), remote).compose(refused ->
+        refused.isEmpty() ? Future.<Void>succeededFuture() : Future.failedFuture(new Refused(refused.get())));
+  }
+
+  /** The batch names a dictionary the cluster does not hold (restarted, or evicted by newer ones). */
+  private static final class UnknownDictionary extends Exception {
+    final String id;
+
+    UnknownDictionary(String id) {
+      super("zstd dictionary " + id + " unknown here: offer it again (PUT " + DictionaryProtocol.PATH + "/" + id
+          + ") and resend", null, false, false);
+      this.id = id;
+    }
   }
 
   /** The credentials were refused before a gzip body was inflated. */

@@ -77,6 +77,9 @@ public final class FrontVerticle extends VerticleBase {
     router.post(WireProtocol.BATCHES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize()))
         .handler(new BatchHandler(vertx, ingest, config.maxBodySize()));
+    router.put(io.outflux.protocol.DictionaryProtocol.PATH + "/:" + DictionaryHandler.PARAM_ID)
+        .handler(BodyHandler.create(false).setBodyLimit(io.outflux.protocol.DictionaryProtocol.MAX_SIZE))
+        .handler(new DictionaryHandler(ingest, DictionaryStore.of(vertx)));
     io.micrometer.core.instrument.Gauge.builder("outflux_server_cluster_members", vertx,
             v -> ClusterMembers.servers(v).orElse(0))
         .description("cluster members this node sees, itself included (0 when not clustered)")

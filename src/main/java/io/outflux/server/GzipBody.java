@@ -57,6 +57,21 @@ final class GzipBody {
     }
   }
 
+  /** A {@code zstd-dict} body: zstd with the client's dictionary ({@link DictionaryStore}), bounded the same way. */
+  static Future<Buffer> inflateZstd(Vertx vertx, Buffer zst, long maxSize, com.github.luben.zstd.ZstdDictDecompress dict) {
+    return vertx.executeBlocking(() -> inflateZstd(zst, maxSize, dict), false);
+  }
+
+  static Buffer inflateZstd(Buffer zst, long maxSize, com.github.luben.zstd.ZstdDictDecompress dict)
+      throws TooLarge, Corrupt {
+    try {
+      return decode(new com.github.luben.zstd.ZstdInputStream(new ByteArrayInputStream(zst.getBytes())).setDict(dict),
+          zst.length(), maxSize, "zstd with its dictionary");
+    } catch (IOException e) {
+      throw new Corrupt("the body is not valid zstd with its dictionary: " + e.getMessage());
+    }
+  }
+
   private static Buffer decode(java.io.InputStream decoder, int encodedLength, long maxSize, String name)
       throws TooLarge, Corrupt {
     Buffer out = Buffer.buffer((int) Math.min(maxSize, Math.max(1024L, encodedLength * 6L)));

@@ -51,6 +51,8 @@ public final class HttpBatchSender implements BatchSender {
   private final Duration stallTimeout;
   private final Vertx vertx;
   private final Compression compression;
+  /** zstd with a dictionary trained on this site's lines; null: none (not zstd, or transport.dictionarySize 0). */
+  private final ZstdDictionaries dictionaries;
   /** Servers that answered 415 to a zstd body (older than zstd): they get gzip from then on. */
   private final Set<URI> noZstd = ConcurrentHashMap.newKeySet();
   /**
@@ -76,20 +78,107 @@ public final class HttpBatchSender implements BatchSender {
     this.timeout = timeout;
     this.stallTimeout = stallTimeout;
     this.compression = compression;
+    this.dictionaries = null;
+  }
+
+  /**
+   * With zstd, a dictionary of {@code dictionarySize} bytes trained on this site's lines
+   * ({@link ZstdDictionaries}), kept in {@code dictionaryFile}; 0: plain zstd.
+   */
+  public HttpBatchSender(Vertx vertx, HttpClient http, HttpClient probeHttp, String clientId, InfluxTarget target,
+                         Duration timeout, Duration stallTimeout, Compression compression, int dictionarySize,
+                         Optional<java.nio.file.Path> dictionaryFile) {
+    this.vertx = vertx;
+    this.http = http;
+    this.client = WebClient.wrap(http);
+    this.probes = WebClient.wrap(probeHttp);
+    this.clientId = clientId;
+    this.target = target;
+    this.timeout = timeout;
+    this.stallTimeout = stallTimeout;
+    this.compression = compression;
+    this.dictionaries = compression == Compression.ZSTD && dictionarySize > 0
+        ? new ZstdDictionaries(vertx, dictionaryFile, dictionarySize, System::currentTimeMillis, this::offer)
+        : null;
+  }
+
+  /** Reads the kept dictionary (before the first batch; nothing to do without one). */
+  public Future<Void> start() {
+    return dictionaries == null ? Future.succeededFuture() : dictionaries.load();
+  }
+
+  /** The dictionaries (tests). */
+  Optional<ZstdDictionaries> dictionaries() {
+    return Optional.ofNullable(dictionaries);
   }
 
   @Override
   public Future<SendResult> send(URI server, Batch batch) {
     Compression encoding = encodingFor(server);
-    return send(server, batch, encoding).compose(result -> {
+    if (encoding == Compression.ZSTD && dictionaries != null) {
+      dictionaries.observe(batch.payload());
+      Optional<ZstdDictionary> dictionary = dictionaries.forServer(server);
+      if (dictionary.isPresent()) {
+        return sendWithDictionary(server, batch, dictionary.get(), true);
+      }
+    }
+    return sendFallingBack(server, batch, encoding);
+  }
+
+  private Future<SendResult> sendFallingBack(URI server, Batch batch, Compression encoding) {
+    return send(server, batch, encoding, null).compose(result -> {
       if (encoding == Compression.ZSTD && result instanceof SendResult.Refused r && r.status() == 415) {
         // a server older than zstd: the same batch again, in gzip, and gzip for this server from now on
         noZstd.add(server);
         log.info("server {} does not take zstd bodies (415): sending gzip to it", server);
-        return send(server, batch, Compression.GZIP);
+        return send(server, batch, Compression.GZIP, null);
       }
       return Future.succeededFuture(result);
     });
+  }
+
+  /**
+   * A batch compressed with the dictionary the server took. A server that no longer holds it
+   * (restarted, evicted) says so before it writes anything: the dictionary is offered again and the
+   * same batch resent with it, once; if it is unknown again (another upload evicted it meanwhile), the
+   * batch goes as plain zstd. A 415 (a server older than dictionaries behind the same address): plain
+   * zstd from now on.
+   */
+  private Future<SendResult> sendWithDictionary(URI server, Batch batch, ZstdDictionary dictionary, boolean reoffer) {
+    return send(server, batch, Compression.ZSTD, dictionary).compose(result -> {
+      if (result instanceof SendResult.Refused r && r.status() == 415) {
+        dictionaries.unsupported(server);
+        return sendFallingBack(server, batch, Compression.ZSTD);
+      }
+      return Future.succeededFuture(result);
+    }, err -> {
+      if (!(err instanceof UnknownDictionary)) {
+        return Future.failedFuture(err);
+      }
+      unknownDictionaryAnswers.incrementAndGet();
+      if (!reoffer) {
+        return sendFallingBack(server, batch, Compression.ZSTD);
+      }
+      log.info("server {} does not hold zstd dictionary {}: offering it again and resending batch {}", server,
+          dictionary.id(), batch.seq());
+      return dictionaries.reoffer(server, dictionary).compose(took -> took
+          ? sendWithDictionary(server, batch, dictionary, false)
+          : sendFallingBack(server, batch, Compression.ZSTD));
+    });
+  }
+
+  /** How often a server answered that it did not hold the dictionary of a batch (tests, status). */
+  private final java.util.concurrent.atomic.AtomicLong unknownDictionaryAnswers = new java.util.concurrent.atomic.AtomicLong();
+
+  long unknownDictionaryAnswers() {
+    return unknownDictionaryAnswers.get();
+  }
+
+  /** The server does not hold the dictionary of the batch: nothing was decoded nor written. */
+  private static final class UnknownDictionary extends RuntimeException {
+    UnknownDictionary(String id) {
+      super("server does not hold zstd dictionary " + id, null, false, false);
+    }
   }
 
   /** The encoding this sender uses for a server now (zstd falls back to gzip after a 415). */
@@ -97,18 +186,36 @@ public final class HttpBatchSender implements BatchSender {
     return compression == Compression.ZSTD && noZstd.contains(server) ? Compression.GZIP : compression;
   }
 
-  private Future<SendResult> send(URI server, Batch batch, Compression encoding) {
-    Future<Buffer> body = switch (encoding) {
+  private Future<SendResult> send(URI server, Batch batch, Compression encoding, ZstdDictionary dictionary) {
+    Future<Buffer> body = dictionary != null ? Zstd.compress(vertx, batch.payload(), dictionary) : switch (encoding) {
       case NONE -> Future.succeededFuture(batch.payload());
       case GZIP -> Gzip.compress(vertx, batch.payload());
       case ZSTD -> Zstd.compress(vertx, batch.payload());
     };
-    return body.compose(b -> exchange(server, batch, b, encoding))
-        .otherwise(err -> new SendResult.Retryable("cannot reach " + server + ": "
-            + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty()));
+    return body.compose(b -> exchange(server, batch, b, encoding, dictionary))
+        .recover(err -> err instanceof UnknownDictionary ? Future.failedFuture(err)
+            : Future.succeededFuture(new SendResult.Retryable("cannot reach " + server + ": "
+            + TlsFailure.explain(server, err).orElseGet(() -> describe(err)), Optional.empty())));
   }
 
-  private Future<SendResult> exchange(URI server, Batch batch, Buffer body, Compression encoding) {
+  /** {@code PUT /api/v1/dictionaries/<id>}: the status of the answer. */
+  private Future<Integer> offer(URI server, ZstdDictionary dictionary) {
+    io.vertx.ext.web.client.HttpRequest<Buffer> put = client.putAbs(stripSlash(server.toString())
+            + io.outflux.protocol.DictionaryProtocol.PATH + "/" + dictionary.id())
+        .addQueryParam(WireProtocol.PARAM_DB, target.database())
+        .putHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
+        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/octet-stream")
+        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
+        .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
+        .timeout(timeout.toMillis());
+    if (!target.retentionPolicy().isEmpty()) {
+      put.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());
+    }
+    return put.sendBuffer(Buffer.buffer(dictionary.bytes())).map(io.vertx.ext.web.client.HttpResponse::statusCode);
+  }
+
+  private Future<SendResult> exchange(URI server, Batch batch, Buffer body, Compression encoding,
+                                      ZstdDictionary dictionary) {
     StringBuilder url = new StringBuilder(stripSlash(server.toString())).append(WireProtocol.BATCHES_PATH)
         .append('?').append(WireProtocol.PARAM_DB).append('=').append(enc(target.database()))
         .append('&').append(WireProtocol.PARAM_PRECISION).append('=').append(target.precision().configName());
@@ -127,7 +234,10 @@ public final class HttpBatchSender implements BatchSender {
         .putHeader(WireProtocol.HEADER_BACKLOG_LINES, Long.toString(batch.progress().backlogLines()))
         .putHeader(WireProtocol.HEADER_LAG_SECONDS,
             String.format(java.util.Locale.ROOT, "%.3f", batch.progress().lagSeconds()));
-    if (encoding != Compression.NONE) {
+    if (dictionary != null) {
+      options.putHeader(HttpHeaders.CONTENT_ENCODING, io.outflux.protocol.DictionaryProtocol.CONTENT_ENCODING)
+          .putHeader(io.outflux.protocol.DictionaryProtocol.HEADER_DICTIONARY, dictionary.id());
+    } else if (encoding != Compression.NONE) {
       options.putHeader(HttpHeaders.CONTENT_ENCODING, encoding.contentEncoding());
     }
     if (batch.span() != null) {
@@ -182,8 +292,14 @@ public final class HttpBatchSender implements BatchSender {
           answer.appendBuffer(chunk);
         });
         resp.exceptionHandler(err -> result.tryFail(err));
-        resp.endHandler(v -> result.tryComplete(classify(resp.statusCode(), resp.statusMessage(), resp::getHeader,
-            answer)));
+        resp.endHandler(v -> {
+          if (dictionary != null && resp.statusCode() == io.outflux.protocol.DictionaryProtocol.STATUS_UNKNOWN
+              && resp.getHeader(io.outflux.protocol.DictionaryProtocol.HEADER_UNKNOWN) != null) {
+            result.tryFail(new UnknownDictionary(dictionary.id()));
+            return;
+          }
+          result.tryComplete(classify(resp.statusCode(), resp.statusMessage(), resp::getHeader, answer));
+        });
       }).onFailure(result::tryFail);
       writeSlices(req, body, 0, sliceTaken)
           .compose(v -> req.end())

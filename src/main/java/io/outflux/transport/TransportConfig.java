@@ -30,11 +30,13 @@ import java.util.List;
  *     pong or message while batches wait) is given up, and the batch goes to the next server
  * @param compression the encoding of HTTP batch bodies ({@code transport.compression}: none, gzip,
  *     zstd; {@code transport.gzip: true} is gzip)
+ * @param dictionarySize with zstd: the size of the dictionary trained on the site's own lines and
+ *     negotiated with the servers ({@code transport.dictionarySize}; 0: plain zstd); docs/metered-links.md
  */
 public record TransportConfig(List<URI> servers, Duration requestTimeout, Duration retryInitialDelay,
                               Duration retryMaxDelay, ClientTls tls, boolean gzip, Duration pingInterval,
                               Duration authRetryInterval, Duration failbackAfter, LinkConfig link,
-                              Duration stallTimeout, Compression compression) {
+                              Duration stallTimeout, Compression compression, int dictionarySize) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
@@ -45,6 +47,9 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
   public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofMinutes(5);
   public static final Duration DEFAULT_FAILBACK_AFTER = Duration.ofMinutes(5);
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(4);
+  /** Measured by bench/metered-bytes.sh (docs/metered-links.md): the size chosen for its bytes per line and the server's memory. */
+  public static final int DEFAULT_DICTIONARY_SIZE = 32 * 1024;
+  public static final int MIN_DICTIONARY_SIZE = 4 * 1024;
 
   /** Reads {@code servers} from the root and the rest from the {@code transport} section. */
   public static TransportConfig from(ConfigReader root, ConfigReader r) {
@@ -73,6 +78,15 @@ public record TransportConfig(List<URI> servers, Duration requestTimeout, Durati
         r.duration("authRetryInterval", DEFAULT_AUTH_RETRY_INTERVAL, Duration.ofMillis(100), Duration.ofDays(1)),
         r.duration("failbackAfter", DEFAULT_FAILBACK_AFTER, Duration.ofMillis(100), Duration.ofDays(1)),
         LinkConfig.from(root.section("link")),
-        r.duration("stallTimeout", DEFAULT_STALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)), compression);
+        r.duration("stallTimeout", DEFAULT_STALL_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)), compression,
+        dictionarySize(r));
+  }
+
+  private static int dictionarySize(ConfigReader r) {
+    long size = r.size("dictionarySize", DEFAULT_DICTIONARY_SIZE, 0, io.outflux.protocol.DictionaryProtocol.MAX_SIZE);
+    if (size != 0 && size < MIN_DICTIONARY_SIZE) {
+      throw r.error("dictionarySize", "must be 0 (plain zstd) or at least 4KiB");
+    }
+    return (int) size;
   }
 }

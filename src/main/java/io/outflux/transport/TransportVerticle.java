@@ -100,6 +100,14 @@ public final class TransportVerticle extends VerticleBase {
     this.state = new ConnectionState(meters);
   }
 
+  /** Where the zstd dictionary is kept across restarts ({@link ZstdDictionaries}); before deployment. */
+  public TransportVerticle keepDictionaryIn(java.nio.file.Path file) {
+    this.dictionaryFile = Optional.of(file);
+    return this;
+  }
+
+  private Optional<java.nio.file.Path> dictionaryFile = Optional.empty();
+
   /** Wraps the sender the verticle makes (tests: a failing sender); before deployment. */
   TransportVerticle wrapSender(java.util.function.UnaryOperator<BatchSender> wrap) {
     this.wrapSender = wrap;
@@ -132,7 +140,7 @@ public final class TransportVerticle extends VerticleBase {
     } else {
       httpClients = HttpClients.create(vertx, config);
       sender = new HttpBatchSender(vertx, httpClients.batches(), httpClients.probes(), clientId, target,
-          config.requestTimeout(), config.stallTimeout(), config.compression());
+          config.requestTimeout(), config.stallTimeout(), config.compression(), config.dictionarySize(), dictionaryFile);
     }
     sending = wrapSender.apply(sender);
     vertx.eventBus().<Batch>localConsumer(ClientBus.BATCHES, this::onBatch);
@@ -165,7 +173,8 @@ public final class TransportVerticle extends VerticleBase {
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
-    return link.start();
+    Future<Void> dictionary = sender instanceof HttpBatchSender h ? h.start() : Future.succeededFuture();
+    return dictionary.compose(v -> link.start());
   }
 
   @Override

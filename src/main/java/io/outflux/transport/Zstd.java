@@ -25,6 +25,14 @@ final class Zstd {
     return vertx.executeBlocking(() -> compress(payload), false);
   }
 
+  /** With a dictionary the server took ({@link ZstdDictionaries}); large payloads on a worker. */
+  static Future<Buffer> compress(Vertx vertx, Buffer payload, ZstdDictionary dictionary) {
+    if (payload.length() <= INLINE_LIMIT) {
+      return Future.succeededFuture(dictionary.compress(payload));
+    }
+    return vertx.executeBlocking(() -> dictionary.compress(payload), false);
+  }
+
   static Buffer compress(Buffer payload) {
     BufferBytes bytes = BufferBytes.of(payload);
     byte[] src = bytes.array();

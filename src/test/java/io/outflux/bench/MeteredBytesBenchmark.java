@@ -1,10 +1,10 @@
 package io.outflux.bench;
 
 import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdCompressCtx;
-import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
-import com.github.luben.zstd.ZstdDictTrainer;
+import io.outflux.transport.DictionaryTrainer;
+import io.outflux.transport.ZstdDictionary;
+import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -19,9 +19,13 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Bytes on the wire per line (bench/metered-bytes.sh), not a test: Telegraf-like lines of one site
  * (cpu per core and total, mem, disk, diskio, net, system every 10 s, values printed the way Telegraf
- * prints them) cut into batches of 10, 100, 1,000, 5,000 and 10,000 lines, compressed with no encoding,
- * gzip levels 1 and 6, zstd levels 1, 3 and 9, and zstd levels 1 and 3 with a dictionary trained on
- * the same site's earlier lines. Prints bytes per line and the compressing thread's CPU time per line.
+ * prints them) cut into batches of 10, 100, 1,000 and 5,000 lines (a 10-line batch is what a stream
+ * or a slow site's interval sends), compressed with no encoding, gzip levels 1 and 6, zstd level 1,
+ * and zstd level 1 with a dictionary of 16, 32 and 64 KiB trained the way the client trains it
+ * ({@link DictionaryTrainer}: each line a sample, the site's first 2 MiB of lines, never the measured
+ * ones) and compressed through the client's own path ({@link ZstdDictionary#compress}). Prints bytes
+ * per line and the compressing thread's CPU time per line (median of 5 passes), and checks that
+ * every dictionary body decodes back with the server's decoder setup (ZstdInputStream + setDict).
  */
 public final class MeteredBytesBenchmark {
 
@@ -31,15 +35,29 @@ public final class MeteredBytesBenchmark {
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     SiteLines site = new SiteLines(42);
-    // the dictionary is trained on an earlier hour of the same site, never on the measured lines
-    ZstdDictTrainer trainer = new ZstdDictTrainer(8 << 20, 64 << 10);
-    for (int i = 0; i < 40_000; i++) {
-      trainer.addSample(site.next());
+    // the dictionaries are trained on the site's first lines (what the client sends first), never on the measured ones
+    List<byte[]> earlier = new ArrayList<>();
+    long earlierBytes = 0;
+    while (earlierBytes < DictionaryTrainer.TRAIN_AFTER + 65_536) {
+      byte[] line = site.next();
+      earlier.add(line);
+      earlierBytes += line.length;
     }
-    byte[] dict = trainer.trainSamples();
-    ZstdDictCompress dictCompress = new ZstdDictCompress(dict, 3);
-    ZstdDictCompress dictCompress1 = new ZstdDictCompress(dict, 1);
-    ZstdDictDecompress dictDecompress = new ZstdDictDecompress(dict);
+    int[] sizes = {16 << 10, 32 << 10, 64 << 10};
+    List<ZstdDictionary> dictionaries = new ArrayList<>();
+    for (int size : sizes) {
+      DictionaryTrainer trainer = new DictionaryTrainer(size);
+      for (List<byte[]> batch : chunks(earlier, 100)) {
+        if (trainer.add(Buffer.buffer(concat(batch)))) {
+          break;
+        }
+      }
+      long t0 = System.nanoTime();
+      ZstdDictionary d = trainer.train();
+      System.out.printf("dictionary %d KiB: %s, trained on %,d bytes of lines in %d ms%n", size >> 10, d.id(),
+          trainer.sampled(), (System.nanoTime() - t0) / 1_000_000);
+      dictionaries.add(d);
+    }
     List<byte[]> lines = new ArrayList<>();
     long rawBytes = 0;
     for (int i = 0; i < total; i++) {
@@ -47,34 +65,23 @@ public final class MeteredBytesBenchmark {
       lines.add(line);
       rawBytes += line.length;
     }
-    System.out.printf("%,d Telegraf-like lines of one site, %.0f bytes per line on average; dictionary %,d bytes%n",
-        total, rawBytes / (double) total, dict.length);
-    List<Codec> codecs = List.of(
+    System.out.printf("%,d Telegraf-like lines of one site, %.1f bytes per line on average%n", total,
+        rawBytes / (double) total);
+    List<Codec> codecs = new ArrayList<>(List.of(
         new Codec("none", b -> b),
         new Codec("gzip 1", b -> gzip(b, 1)),
         new Codec("gzip 6", b -> gzip(b, 6)),
-        new Codec("zstd 1", b -> Zstd.compress(b, 1)),
-        new Codec("zstd 3", b -> Zstd.compress(b, 3)),
-        new Codec("zstd 9", b -> Zstd.compress(b, 9)),
-        new Codec("zstd 1 + dictionary", b -> {
-          try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-            ctx.loadDict(dictCompress1);
-            return ctx.compress(b);
-          }
-        }),
-        new Codec("zstd 3 + dictionary", b -> {
-          try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-            ctx.loadDict(dictCompress);
-            return ctx.compress(b);
-          }
-        }));
+        new Codec("zstd 1", b -> Zstd.compress(b, 1))));
+    for (ZstdDictionary d : dictionaries) {
+      codecs.add(new Codec("zstd 1 + dict " + (d.size() >> 10) + " KiB", b -> d.compress(Buffer.buffer(b)).getBytes()));
+    }
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-    System.out.printf("%-22s %8s %14s %14s %14s %14s %14s%n", "", "", "10 lines", "100 lines", "1,000 lines",
-        "5,000 lines", "10,000 lines");
+    int[] pers = {10, 100, 1_000, 5_000};
+    System.out.printf("%-24s %8s %12s %12s %12s %12s%n", "", "", "10 lines", "100 lines", "1,000 lines", "5,000 lines");
     for (Codec codec : codecs) {
-      StringBuilder bytesRow = new StringBuilder(String.format("%-22s %8s", codec.name, "B/line"));
-      StringBuilder cpuRow = new StringBuilder(String.format("%-22s %8s", "", "CPU µs"));
-      for (int per : new int[] {10, 100, 1_000, 5_000, 10_000}) {
+      StringBuilder bytesRow = new StringBuilder(String.format("%-24s %8s", codec.name, "B/line"));
+      StringBuilder cpuRow = new StringBuilder(String.format("%-24s %8s", "", "CPU µs"));
+      for (int per : pers) {
         List<byte[]> batches = batches(lines, per);
         // warm-up, then the median of 5 timed passes
         for (byte[] b : batches) {
@@ -92,22 +99,38 @@ public final class MeteredBytesBenchmark {
           wire = bytes;
         }
         Arrays.sort(nsPerLine);
-        bytesRow.append(String.format(" %14.1f", wire / (double) total));
-        cpuRow.append(String.format(" %14.2f", nsPerLine[2] / 1000));
+        bytesRow.append(String.format(" %12.1f", wire / (double) total));
+        cpuRow.append(String.format(" %12.2f", nsPerLine[2] / 1000));
       }
       System.out.println(bytesRow);
       System.out.println(cpuRow);
     }
-    // the dictionary round-trips (a check of the measurement, not of outflux)
-    byte[] sample = batches(lines, 1_000).get(0);
-    byte[] packed;
-    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-      ctx.loadDict(dictCompress);
-      packed = ctx.compress(sample);
+    // every dictionary body decodes back the way the server decodes it (a check of the measurement)
+    for (ZstdDictionary d : dictionaries) {
+      ZstdDictDecompress server = new ZstdDictDecompress(d.bytes());
+      for (byte[] sample : List.of(batches(lines, 10).get(0), batches(lines, 5_000).get(0))) {
+        byte[] packed = d.compress(Buffer.buffer(sample)).getBytes();
+        byte[] back = new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(packed)).setDict(server)
+            .readAllBytes();
+        if (!Arrays.equals(sample, back)) {
+          throw new IllegalStateException("zstd with dictionary " + d + " did not round-trip");
+        }
+      }
     }
-    if (!Arrays.equals(sample, Zstd.decompress(packed, dictDecompress, sample.length))) {
-      throw new IllegalStateException("zstd with the dictionary did not round-trip");
+  }
+
+  private static List<List<byte[]>> chunks(List<byte[]> lines, int per) {
+    List<List<byte[]>> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i += per) {
+      out.add(lines.subList(i, Math.min(lines.size(), i + per)));
     }
+    return out;
+  }
+
+  private static byte[] concat(List<byte[]> lines) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    lines.forEach(b::writeBytes);
+    return b.toByteArray();
   }
 
   private static List<byte[]> batches(List<byte[]> lines, int per) {

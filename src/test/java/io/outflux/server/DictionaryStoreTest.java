@@ -1,0 +1,78 @@
+package io.outflux.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dictionary store's caps hold under concurrent uploads: per client id the 2 newest, per
+ * principal its cap over all client ids; what was removed is unknown from then on (and nothing else).
+ */
+class DictionaryStoreTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static byte[] dictionary(int n) {
+    byte[] b = new byte[4096];
+    new Random(n).nextBytes(b);
+    return b;
+  }
+
+  @Test
+  void concurrentUploadsOfOneClientKeepOnlyItsTwoNewest() throws Exception {
+    DictionaryStore store = new DictionaryStore(vertx, 2, 1_000);
+    List<Future<Void>> uploads = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] d = dictionary(i);
+      String id = io.outflux.protocol.DictionaryProtocol.idOf(d);
+      ids.add(id);
+      // from several event loops at once, like uploads arriving on several front instances
+      uploads.add(vertx.getOrCreateContext().owner().<Void>executeBlocking(() -> {
+        get(store.put("attacker", "site-1", id, d));
+        return null;
+      }, false));
+    }
+    get(Future.all(uploads));
+    assertEquals(2, get(store.held("attacker")), "the map holds the client's 2 newest");
+    long known = 0;
+    for (String id : ids) {
+      known += get(store.get("attacker", id)).isPresent() ? 1 : 0;
+    }
+    assertEquals(2, known, "the removed ones are unknown (no local decoder kept for them)");
+  }
+
+  @Test
+  void aPrincipalsManyClientIdsStopAtItsCapAndOtherPrincipalsKeepTheirs() throws Exception {
+    DictionaryStore store = new DictionaryStore(vertx, 2, 10);
+    byte[] mine = dictionary(-1);
+    String myId = io.outflux.protocol.DictionaryProtocol.idOf(mine);
+    get(store.put("site-user", "site-a", myId, mine));
+    List<Future<Void>> uploads = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      byte[] d = dictionary(i);
+      uploads.add(store.put("attacker", "fake-" + i, io.outflux.protocol.DictionaryProtocol.idOf(d), d));
+    }
+    get(Future.all(uploads));
+    assertEquals(10, get(store.held("attacker")), "at most the principal's cap");
+    assertTrue(get(store.get("site-user", myId)).isPresent(), "another principal's dictionary stays");
+    assertTrue(get(store.get("attacker", myId)).isEmpty(), "and is not another principal's to use");
+  }
+
+  private static <T> T get(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
