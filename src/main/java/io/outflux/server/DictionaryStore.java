@@ -3,6 +3,7 @@ package io.outflux.server;
 import com.github.luben.zstd.ZstdDictDecompress;
 import io.outflux.protocol.DictionaryProtocol;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Shareable;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * {@value #PER_CLIENT} newest are kept, per principal the {@value #PER_PRINCIPAL} newest over all its
  * client ids (an upload past a cap removes the oldest), each at most {@link DictionaryProtocol#MAX_SIZE},
  * so credentials that may write cannot fill the cluster's memory; uploads of one principal are
- * serialised by a cluster-wide lock, so concurrent uploads cannot pass the caps either.
+ * serialised (one at a time per JVM, and a cluster-wide lock between nodes), so concurrent uploads
+ * cannot pass the caps either.
  *
  * <p>Each node keeps the decoders it used in an LRU of {@value #LOCAL_DECODERS} (one per Vert.x
  * instance, shared by its front instances): a batch costs no map read once its dictionary was seen. A
@@ -82,6 +84,20 @@ final class DictionaryStore implements Shareable {
    */
   Future<Void> put(String principal, String clientId, String id, byte[] bytes) {
     String owner = owner(principal);
+    // one upload of a principal at a time in this JVM (the cluster lock is reentrant for the thread that
+    // holds it: two uploads on one event loop would both get it), then the cluster lock for the other nodes
+    Promise<Void> done = Promise.promise();
+    Future<Void> before = uploads.put(owner, done.future());
+    Future<Void> after = before == null ? Future.succeededFuture() : before.transform(ar -> Future.succeededFuture());
+    after.compose(v -> putLocked(owner, clientId, id, bytes)).onComplete(done);
+    done.future().onComplete(ar -> uploads.remove(owner, done.future()));
+    return done.future();
+  }
+
+  /** The last upload of each principal in this JVM: the next one waits for it. */
+  private static final Map<String, Future<Void>> uploads = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Future<Void> putLocked(String owner, String clientId, String id, byte[] bytes) {
     String client = clientId.replace(',', '_').replace(' ', '_');
     return vertx.sharedData().getLockWithTimeout(MAP_NAME + "." + owner, LOCK_TIMEOUT_MS).compose(lock ->
         map().compose(m -> m.get(indexKey(owner)).compose(index -> {

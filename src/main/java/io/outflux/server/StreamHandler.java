@@ -56,16 +56,22 @@ final class StreamHandler implements Handler<RoutingContext> {
   private final long maxBodySize;
   private final int maxStreams;
   private final int maxStreamsPerClient;
+  private final DictionaryStore dictionaries;
   private final Set<Stream> streams = new HashSet<>();
   /** Batches of each stream handed to ingest and not answered yet. */
   private final Map<Stream, Integer> inFlight = new HashMap<>();
   /** Set once the node stops: completes when the last stream is closed. */
   private Promise<Void> drained;
 
-  /** @param report the client's latest report message, sent along with each of its batches to the fleet view */
+  /**
+   * @param report the client's latest report message, sent along with each of its batches to the fleet view
+   * @param dictionary the zstd dictionary agreed on this stream (a dictionary message); held for the
+   *     stream's life, so its batches never find it evicted
+   */
   private record Stream(ServerWebSocket ws, String clientId, String clientKey, String remoteHost, Credentials credentials,
                         Optional<String> certificate, String database,
-                        String retentionPolicy, Precision precision, AtomicReference<ClientReport> report) {
+                        String retentionPolicy, Precision precision, AtomicReference<ClientReport> report,
+                        AtomicReference<com.github.luben.zstd.ZstdDictDecompress> dictionary) {
   }
 
   StreamHandler(Vertx vertx, BatchIngest ingest, FrontConfig config) {
@@ -75,6 +81,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     this.maxBodySize = config.maxBodySize();
     this.maxStreams = config.maxStreams();
     this.maxStreamsPerClient = config.maxStreamsPerClient();
+    this.dictionaries = DictionaryStore.of(vertx);
     // every front instance flushes its own streams; one consumer per node asks them all
     removeFlusher = guards.addStreamFlusher(vertx.getOrCreateContext(), this::flushStreams);
     ownsFlushConsumer = guards.claim(ServerBus.STREAM_FLUSH);
@@ -132,9 +139,13 @@ final class StreamHandler implements Handler<RoutingContext> {
           // the 101 says so (Vert.x sends the response's headers with it): the client may now send spans
           req.response().putHeader(StreamProtocol.HEADER_STREAM_VERSION, Integer.toString(StreamProtocol.VERSION_SPAN));
         }
+        if (StreamProtocol.speaksZstd(req.getHeader(StreamProtocol.HEADER_STREAM_ENCODING))) {
+          // zstd payloads (and a dictionary agreed on the stream): the client sets those flags only after this
+          req.response().putHeader(StreamProtocol.HEADER_STREAM_ENCODING, StreamProtocol.ENCODING_ZSTD);
+        }
         req.toWebSocket()
             .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), certificate, routedDb, rp, precision,
-                new AtomicReference<>(ClientReport.NONE))))
+                new AtomicReference<>(ClientReport.NONE), new AtomicReference<>())))
             .onFailure(err -> {
               guards.streams.release(clientKey);
               log.warn("WebSocket upgrade for client {} failed: {}", clientId, LogSafe.of(err.toString()));
@@ -230,9 +241,15 @@ final class StreamHandler implements Handler<RoutingContext> {
       return;
     }
     inFlight.merge(stream, 1, Integer::sum);
-    Future<Buffer> lines = frame.gzip()
-        ? GzipBody.inflate(vertx, frame.payload(), maxBodySize)
-        : Future.succeededFuture(frame.payload());
+    com.github.luben.zstd.ZstdDictDecompress dictionary = stream.dictionary().get();
+    Future<Buffer> lines = switch (frame.encoding()) {
+      case GZIP -> GzipBody.inflate(vertx, frame.payload(), maxBodySize);
+      case ZSTD -> GzipBody.inflateZstd(vertx, frame.payload(), maxBodySize);
+      case ZSTD_DICTIONARY -> dictionary == null
+          ? Future.failedFuture(new GzipBody.Corrupt("a zstd dictionary payload on a stream without an agreed dictionary"))
+          : GzipBody.inflateZstd(vertx, frame.payload(), maxBodySize, dictionary);
+      case PLAIN -> Future.succeededFuture(frame.payload());
+    };
     lines.compose(payload -> ingest(stream, frame, payload))
         .recover(err -> Future.succeededFuture(StreamProtocol.nack(frame.seq(),
             GzipBody.status(err), err.getMessage(), Optional.empty())))
@@ -277,6 +294,10 @@ final class StreamHandler implements Handler<RoutingContext> {
       log.debug("ignoring an unreadable text message from client {}", stream.clientId());
       return;
     }
+    if (StreamProtocol.TYPE_DICTIONARY.equals(json.getValue(StreamProtocol.TYPE))) {
+      onDictionary(stream, json.getValue(StreamProtocol.DICTIONARY_ID));
+      return;
+    }
     if (!StreamProtocol.TYPE_REPORT.equals(json.getValue(StreamProtocol.TYPE))) {
       log.debug("ignoring a text message from client {}", stream.clientId());
       return;
@@ -284,6 +305,24 @@ final class StreamHandler implements Handler<RoutingContext> {
     ClientReport report = ClientReport.fromStreamReport(json);
     stream.report().set(report);
     ingest.seen(stream.clientId(), report, TRANSPORT);
+  }
+
+  /**
+   * The client asks to use a dictionary it offered: the stream holds its decoder from the answer on
+   * (held: false when the cluster does not have it; the client offers it again).
+   */
+  private void onDictionary(Stream stream, Object id) {
+    if (!(id instanceof String s) || !io.outflux.protocol.DictionaryProtocol.isId(s)) {
+      return;
+    }
+    dictionaries.get(stream.credentials().principal(), s)
+        .onComplete(ar -> {
+          boolean held = ar.succeeded() && ar.result().isPresent();
+          if (held) {
+            stream.dictionary().set(ar.result().get());
+          }
+          answer(stream, StreamProtocol.dictionaryAnswer(s, held));
+        });
   }
 
   private static void answer(Stream stream, JsonObject json) {

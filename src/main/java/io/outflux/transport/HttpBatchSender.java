@@ -200,18 +200,7 @@ public final class HttpBatchSender implements BatchSender {
 
   /** {@code PUT /api/v1/dictionaries/<id>}: the status of the answer. */
   private Future<Integer> offer(URI server, ZstdDictionary dictionary) {
-    io.vertx.ext.web.client.HttpRequest<Buffer> put = client.putAbs(stripSlash(server.toString())
-            + io.outflux.protocol.DictionaryProtocol.PATH + "/" + dictionary.id())
-        .addQueryParam(WireProtocol.PARAM_DB, target.database())
-        .putHeader(HttpHeaders.AUTHORIZATION.toString(), target.credentials().authorizationHeader())
-        .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/octet-stream")
-        .putHeader(WireProtocol.HEADER_CLIENT_ID, clientId)
-        .putHeader(WireProtocol.HEADER_CLIENT_VERSION, BuildInfo.version())
-        .timeout(timeout.toMillis());
-    if (!target.retentionPolicy().isEmpty()) {
-      put.addQueryParam(WireProtocol.PARAM_RP, target.retentionPolicy());
-    }
-    return put.sendBuffer(Buffer.buffer(dictionary.bytes())).map(io.vertx.ext.web.client.HttpResponse::statusCode);
+    return DictionaryOffer.put(client, server, target, clientId, dictionary, timeout);
   }
 
   private Future<SendResult> exchange(URI server, Batch batch, Buffer body, Compression encoding,

@@ -25,6 +25,18 @@ final class StreamUpgrade {
   }
 
   static WebSocketConnectOptions options(URI server, String clientId, InfluxTarget target, Duration connectTimeout) {
+    return options(server, clientId, target, connectTimeout, false);
+  }
+
+  /** @param zstd ask for zstd payloads (servers before them do not answer it: gzip then) */
+  static WebSocketConnectOptions options(URI server, String clientId, InfluxTarget target, Duration connectTimeout,
+                                         boolean zstd) {
+    WebSocketConnectOptions options = plain(server, clientId, target, connectTimeout);
+    return zstd ? options.addHeader(StreamProtocol.HEADER_STREAM_ENCODING, StreamProtocol.ENCODING_ZSTD) : options;
+  }
+
+  private static WebSocketConnectOptions plain(URI server, String clientId, InfluxTarget target,
+                                               Duration connectTimeout) {
     StringBuilder uri = new StringBuilder(StreamProtocol.STREAM_PATH)
         .append('?').append(WireProtocol.PARAM_DB).append('=').append(enc(target.database()))
         .append('&').append(WireProtocol.PARAM_PRECISION).append('=').append(target.precision().configName());

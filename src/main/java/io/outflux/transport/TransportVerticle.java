@@ -135,7 +135,9 @@ public final class TransportVerticle extends VerticleBase {
           .setSendBufferSize(SEND_BUFFER)
           .setMaxFrameSize(1 << 20)
           .setMaxMessageSize(16 << 20)));
-      wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer);
+      httpClients = HttpClients.create(vertx, config); // the dictionary's offers (PUT) on streams
+      wsSender = new WebSocketBatchSender(vertx, wsClient, clientId, target, config, this::flushRequestedByServer,
+          httpClients.probes(), dictionaryFile);
       sender = wsSender;
     } else {
       httpClients = HttpClients.create(vertx, config);
@@ -173,18 +175,18 @@ public final class TransportVerticle extends VerticleBase {
     if (wsSender != null) {
       vertx.eventBus().<Progress>localConsumer(ClientBus.PROGRESS, msg -> wsSender.report(msg.body()));
     }
-    Future<Void> dictionary = sender instanceof HttpBatchSender h ? h.start() : Future.succeededFuture();
+    Future<Void> dictionary = sender instanceof HttpBatchSender h ? h.start() : wsSender.start();
     return dictionary.compose(v -> link.start());
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
+    httpClients.close();
     if (wsSender != null) {
       wsSender.close();
       return wsClient.close();
     }
-    httpClients.close();
     return Future.succeededFuture();
   }
 

@@ -49,9 +49,33 @@ public final class WebSocketBatchSender implements BatchSender {
   /** Batch frames handed to the connection and not yet taken by it: bytes are still leaving. */
   private int pendingWrites;
   private final ReportPacer reports = new ReportPacer();
+  /** With transport.compression zstd and a dictionary size: the site's dictionary; null otherwise. */
+  private final ZstdDictionaries dictionaries;
+  /** The server of the open stream agreed to zstd payloads (its 101 said so). */
+  private boolean zstd;
+  /** The dictionary the server of the open stream holds for it; null: plain zstd. */
+  private ZstdDictionary streamDictionary;
+  /** A dictionary message is on its way on the open stream (at most one at a time). */
+  private String askedDictionary;
 
   public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
                               TransportConfig config, Runnable onFlushRequest) {
+    this(vertx, client, clientId, target, config, onFlushRequest, null, Optional.empty());
+  }
+
+  /**
+   * @param offers the HTTP connections that offer the dictionary ({@code PUT /api/v1/dictionaries});
+   *     null: no dictionary on streams
+   * @param dictionaryFile where the dictionary is kept ({@link ZstdDictionaries})
+   */
+  public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
+                              TransportConfig config, Runnable onFlushRequest,
+                              io.vertx.core.http.HttpClient offers, Optional<java.nio.file.Path> dictionaryFile) {
+    io.vertx.ext.web.client.WebClient web = offers == null ? null : io.vertx.ext.web.client.WebClient.wrap(offers);
+    this.dictionaries = web != null && config.compression() == Compression.ZSTD && config.dictionarySize() > 0
+        ? new ZstdDictionaries(vertx, dictionaryFile, config.dictionarySize(), System::currentTimeMillis,
+            (server, d) -> DictionaryOffer.put(web, server, target, clientId, d, config.requestTimeout()))
+        : null;
     this.vertx = vertx;
     this.client = client;
     this.clientId = clientId;
@@ -60,12 +84,85 @@ public final class WebSocketBatchSender implements BatchSender {
     this.onFlushRequest = onFlushRequest;
   }
 
+  /** Reads the kept dictionary (before the first batch; nothing to do without one). */
+  public Future<Void> start() {
+    return dictionaries == null ? Future.succeededFuture() : dictionaries.load();
+  }
+
+  /** The dictionaries (tests). */
+  Optional<ZstdDictionaries> dictionaries() {
+    return Optional.ofNullable(dictionaries);
+  }
+
   @Override
   public Future<SendResult> send(URI server, Batch batch) {
-    Future<Buffer> payload = config.gzip() ? Gzip.compress(vertx, batch.payload()) : Future.succeededFuture(batch.payload());
+    if (dictionaries != null) {
+      dictionaries.observe(batch.payload());
+    }
     return connection(server)
-        .compose(ws -> payload.compose(p -> write(ws, server, batch, p)))
+        .compose(ws -> {
+          // the encoding the open stream agreed to: zstd (with its dictionary once the server holds it), else gzip
+          if (zstd && streamDictionary == null) {
+            askForDictionary(ws, server);
+          }
+          ZstdDictionary d = streamDictionary;
+          StreamProtocol.Payload encoding = d != null ? StreamProtocol.Payload.ZSTD_DICTIONARY
+              : zstd ? StreamProtocol.Payload.ZSTD : config.gzip() ? StreamProtocol.Payload.GZIP
+              : StreamProtocol.Payload.PLAIN;
+          Future<Buffer> payload = switch (encoding) {
+            case ZSTD_DICTIONARY -> Zstd.compress(vertx, batch.payload(), d);
+            case ZSTD -> Zstd.compress(vertx, batch.payload());
+            case GZIP -> Gzip.compress(vertx, batch.payload());
+            case PLAIN -> Future.succeededFuture(batch.payload());
+          };
+          return payload.compose(p -> write(ws, server, batch, p, encoding));
+        })
         .otherwise(err -> StreamUpgrade.failure(server, err));
+  }
+
+  /**
+   * On a zstd stream, once there is a dictionary the server took ({@code PUT}, offered now if need
+   * be): asks the server to use it on this stream. Its answer switches the batches to it.
+   */
+  private void askForDictionary(WebSocket ws, URI server) {
+    if (dictionaries == null || askedDictionary != null || dictionaries.current().isEmpty()) {
+      return;
+    }
+    ZstdDictionary d = dictionaries.current().get();
+    askedDictionary = d.id();
+    dictionaries.offered(server).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() && isOpen(ws) && d.id().equals(askedDictionary)) {
+        ws.writeTextMessage(StreamProtocol.dictionary(d.id()).encode());
+      } else if (isOpen(ws) && d.id().equals(askedDictionary)) {
+        askedDictionary = null; // not taken (yet): asked again with a later batch, the offer paced by ZstdDictionaries
+      }
+    });
+  }
+
+  private boolean isOpen(WebSocket ws) {
+    return connection != null && connection.succeeded() && connection.result() == ws && !ws.isClosed();
+  }
+
+  /** The server's answer to a dictionary message: use it from now on, or offer it again (it lost it). */
+  private void onDictionaryAnswer(URI server, JsonObject json) {
+    String id = json.getString(StreamProtocol.DICTIONARY_ID, "");
+    if (!id.equals(askedDictionary) || dictionaries == null || dictionaries.current().isEmpty()
+        || !dictionaries.current().get().id().equals(id)) {
+      return;
+    }
+    ZstdDictionary d = dictionaries.current().get();
+    if (json.getBoolean(StreamProtocol.DICTIONARY_HELD, false)) {
+      streamDictionary = d;
+      log.info("streaming to {} with zstd dictionary {}", server, d);
+      return;
+    }
+    log.info("server {} does not hold zstd dictionary {}: offering it again", server, id);
+    WebSocket ws = connection.result();
+    dictionaries.reoffer(server, d).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() && isOpen(ws) && id.equals(askedDictionary)) {
+        ws.writeTextMessage(StreamProtocol.dictionary(id).encode());
+      }
+    });
   }
 
   /** The last report of a stopping client: its figures, marked stopped. */
@@ -97,14 +194,15 @@ public final class WebSocketBatchSender implements BatchSender {
     disconnected("the client is stopping");
   }
 
-  private Future<SendResult> write(WebSocket ws, URI server, Batch batch, Buffer payload) {
+  private Future<SendResult> write(WebSocket ws, URI server, Batch batch, Buffer payload,
+                                   StreamProtocol.Payload encoding) {
     Promise<SendResult> result = Promise.promise();
     waiting.add(batch.seq(), result, payload.length());
     if (waiting.size() == 1) {
       lastHeard = System.nanoTime(); // an answer is expected from now on
     }
     pendingWrites++;
-    ws.writeBinaryMessage(StreamProtocol.encodeBatch(batch.seq(), batch.lines(), config.gzip(),
+    ws.writeBinaryMessage(StreamProtocol.encodeBatch(batch.seq(), batch.lines(), encoding,
             spans ? batch.span() : null, payload))
         .onComplete(ar -> pendingWrites--)
         .onFailure(err -> fail(batch.seq(), result, "writing to " + server + " failed: " + err.getMessage()));
@@ -132,7 +230,7 @@ public final class WebSocketBatchSender implements BatchSender {
     if (connection == null) {
       connectedTo = server;
       Future<WebSocket> f = bounded(client.connect(StreamUpgrade.options(server, clientId, target,
-          config.stallTimeout())), server);
+          config.stallTimeout(), config.compression() == Compression.ZSTD)), server);
       connection = f;
       f.onSuccess(ws -> attach(server, ws)).onFailure(err -> {
         if (connection == f) {
@@ -166,7 +264,12 @@ public final class WebSocketBatchSender implements BatchSender {
 
   private void attach(URI server, WebSocket ws) {
     spans = StreamUpgrade.speaksSpans(ws);
-    log.info("streaming to {} over a WebSocket (stream version {})", server, spans ? StreamProtocol.VERSION_SPAN : 1);
+    zstd = config.compression() == Compression.ZSTD && ws.headers() != null
+        && StreamProtocol.speaksZstd(ws.headers().get(StreamProtocol.HEADER_STREAM_ENCODING));
+    streamDictionary = null;
+    askedDictionary = null;
+    log.info("streaming to {} over a WebSocket (stream version {}, {} payloads)", server,
+        spans ? StreamProtocol.VERSION_SPAN : 1, zstd ? "zstd" : config.gzip() ? "gzip" : "plain");
     lastHeard = System.nanoTime();
     ws.textMessageHandler(text -> onText(server, text));
     ws.pongHandler(pong -> lastHeard = System.nanoTime());
@@ -241,6 +344,10 @@ public final class WebSocketBatchSender implements BatchSender {
       return;
     }
     String type = json.getString(StreamProtocol.TYPE, "");
+    if (StreamProtocol.TYPE_DICTIONARY.equals(type)) {
+      onDictionaryAnswer(server, json);
+      return;
+    }
     if (StreamProtocol.TYPE_FLUSH.equals(type)) {
       log.info("the server {} asked for a flush", server);
       onFlushRequest.run();

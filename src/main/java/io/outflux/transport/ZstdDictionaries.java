@@ -195,6 +195,27 @@ final class ZstdDictionaries {
     return offer(server);
   }
 
+  /**
+   * For a stream: the server took the current dictionary (offered now if it was not, or if an
+   * earlier offer failed for a reason that may pass). False: none, or the server does not take it.
+   */
+  Future<Boolean> offered(URI server) {
+    if (current == null) {
+      return Future.succeededFuture(false);
+    }
+    ServerState s = servers.get(server);
+    if (s != null && s.dictionaryId.equals(current.id())) {
+      if (s.state == Offered.ACCEPTED) {
+        return Future.succeededFuture(true);
+      }
+      if (s.state == Offered.UNSUPPORTED
+          || s.state == Offered.FAILED && clockMs.getAsLong() - s.atMs < REOFFER_AFTER.toMillis()) {
+        return Future.succeededFuture(false);
+      }
+    }
+    return offer(server);
+  }
+
   /** The server refused a dictionary body as an unknown encoding (415): plain zstd for it from now on. */
   void unsupported(URI server) {
     if (current != null) {

@@ -31,14 +31,16 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * zstd with a dictionary trained on the site's lines, end to end with real parts: a central influxd
  * with auth, a server JVM ({@code -cluster}: the dictionaries are in the cluster's map) and a client
- * JVM with {@code transport.compression: zstd}, syncing small batches (where the dictionary pays).
+ * JVM with {@code transport.compression: zstd}, syncing small batches (where the dictionary pays),
+ * over HTTP and over a stream.
  * The client trains its dictionary on the lines it sent, offers it, and the server decodes with it;
  * then the server is restarted (the cluster, and with it the dictionary, is gone): the client offers
  * it again and resends, every point arrives, and the restarted server wrote each line once (its
@@ -50,10 +52,12 @@ class ZstdDictionaryIT {
   static final CentralInflux central = CentralInflux.perTestClass();
   private static final HttpClient http = HttpClient.newHttpClient();
 
-  @Test
-  void aServerRestartLosesTheDictionaryTheClientOffersItAgainAndEveryPointArrivesOnce(@TempDir Path dir)
+  @ParameterizedTest(name = "sync.rule {0}")
+  @ValueSource(strings = {"interval", "streaming"})
+  void aServerRestartLosesTheDictionaryTheClientOffersItAgainAndEveryPointArrivesOnce(String rule, @TempDir Path dir)
       throws Exception {
-    String db = "zdict";
+    String db = "zdict_" + rule;
+    boolean streaming = rule.equals("streaming");
     central.influxd.createDatabase(db);
     central.influxd.grant(Privilege.WRITE, db, CentralInflux.WRITER);
     int port = FreePorts.next();
@@ -65,7 +69,7 @@ class ZstdDictionaryIT {
         .put("influx", new JsonObject().put("username", CentralInflux.WRITER)
             .put("password", CentralInflux.WRITER_PASSWORD).put("database", db))
         .put("spool", new JsonObject().put("path", spool.toString()).put("pollInterval", "20ms"))
-        .put("sync", new JsonObject().put("rule", "interval").put("interval", "100ms").put("maxBatchLines", 100))
+        .put("sync", new JsonObject().put("rule", rule).put("interval", "100ms").put("maxBatchLines", 100))
         .put("transport", new JsonObject().put("compression", "zstd").put("retryInitialDelay", "100ms")
             .put("retryMaxDelay", "500ms"))
         .encodePrettily());
@@ -79,6 +83,10 @@ class ZstdDictionaryIT {
       append(spool, site, 0, first);
       assertEquals(first, Await.value(() -> countAll(db), first, Duration.ofMinutes(3)), "every point");
       client.awaitLog("took zstd dictionary", Duration.ofSeconds(60));
+      if (streaming) {
+        // the stream agreed zstd at the upgrade and the dictionary on the open stream
+        client.awaitLog("with zstd dictionary", Duration.ofSeconds(60));
+      }
       // lines after the offer went with the dictionary
       append(spool, site, first, first + 2_000);
       assertEquals(first + 2_000, Await.value(() -> countAll(db), first + 2_000, Duration.ofMinutes(1)));
@@ -97,6 +105,9 @@ class ZstdDictionaryIT {
       assertTrue(log.contains("does not hold zstd dictionary"), "the restarted server said it lost the dictionary");
       assertEquals(2, count(log, "took zstd dictionary"), "offered again to the restarted server:\n" + log);
       assertTrue(count(log, "zstd dictionary .* trained on") == 1, "trained once");
+      if (streaming) {
+        assertTrue(count(log, "streaming to .* with zstd dictionary") >= 2, "the new stream uses it again:\n" + log);
+      }
 
       // attackers with valid credentials: 30 concurrent uploads under one client id leave its 2 newest
       List<byte[]> dictionaries = new ArrayList<>();
@@ -107,7 +118,7 @@ class ZstdDictionaryIT {
         dictionaries.add(d);
         uploads.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + DictionaryProtocol.PATH
                 + "/" + DictionaryProtocol.idOf(d) + "?db=" + db))
-            .header("Authorization", basic()).header("Outflux-Client-Id", "attacker")
+            .header("Authorization", basic()).header("Outflux-Client-Id", "attacker-" + rule)
             .PUT(HttpRequest.BodyPublishers.ofByteArray(d)).build(), HttpResponse.BodyHandlers.ofString()));
       }
       for (CompletableFuture<HttpResponse<String>> u : uploads) {
@@ -120,7 +131,7 @@ class ZstdDictionaryIT {
             new com.github.luben.zstd.ZstdDictCompress(dictionaries.get(i), 1));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/api/v1/batches?db=" + db))
-            .header("Authorization", basic()).header("Outflux-Client-Id", "attacker").header("Outflux-Seq", "" + (i + 1))
+            .header("Authorization", basic()).header("Outflux-Client-Id", "attacker-" + rule).header("Outflux-Seq", "" + (i + 1))
             .header("Content-Encoding", DictionaryProtocol.CONTENT_ENCODING)
             .header(DictionaryProtocol.HEADER_DICTIONARY, DictionaryProtocol.idOf(dictionaries.get(i)))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,7 @@
 package io.outflux.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,24 @@ class StreamProtocolTest {
     assertEquals(2, frame.lines());
     assertTrue(frame.gzip());
     assertEquals(payload, frame.payload());
+  }
+
+  /** zstd payloads (bit 2) and zstd with the stream's dictionary (bit 3); two encodings at once are refused. */
+  @Test
+  void zstdFlagsRoundTripAndTwoEncodingsAtOnceAreRefused() {
+    Buffer payload = Buffer.buffer("zstd frame bytes");
+    for (StreamProtocol.Payload p : StreamProtocol.Payload.values()) {
+      StreamProtocol.BatchFrame frame = StreamProtocol.decodeBatch(StreamProtocol.encodeBatch(7, 1, p, null, payload));
+      assertEquals(p, frame.encoding());
+      assertEquals(payload, frame.payload());
+    }
+    assertEquals(StreamProtocol.FLAG_ZSTD_DICTIONARY,
+        StreamProtocol.encodeBatch(7, 1, StreamProtocol.Payload.ZSTD_DICTIONARY, null, payload).getByte(1));
+    Buffer both = StreamProtocol.encodeBatch(7, 1, StreamProtocol.Payload.ZSTD, null, payload)
+        .setByte(1, (byte) (StreamProtocol.FLAG_ZSTD | StreamProtocol.FLAG_GZIP));
+    assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(both));
+    assertTrue(StreamProtocol.speaksZstd("zstd"));
+    assertFalse(StreamProtocol.speaksZstd(null));
   }
 
   @Test
@@ -66,7 +85,7 @@ class StreamProtocolTest {
     assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(Buffer.buffer("hello")));
     assertThrows(IllegalArgumentException.class,
         () -> StreamProtocol.decodeBatch(Buffer.buffer(new byte[20]).setByte(0, (byte) 'X')));
-    Buffer badFlags = StreamProtocol.encodeBatch(1, 1, false, Buffer.buffer("x\n")).setByte(1, (byte) 4);
+    Buffer badFlags = StreamProtocol.encodeBatch(1, 1, false, Buffer.buffer("x\n")).setByte(1, (byte) 16);
     assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(badFlags));
   }
 
