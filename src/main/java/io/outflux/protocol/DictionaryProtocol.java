@@ -23,8 +23,8 @@ public final class DictionaryProtocol {
   public static final String HEADER_DICTIONARY = "Outflux-Dictionary";
   public static final String HEADER_UNKNOWN = "Outflux-Dictionary-Unknown";
   public static final int STATUS_UNKNOWN = 409;
-  /** The largest dictionary a server takes. */
-  public static final int MAX_SIZE = 128 * 1024;
+  /** The largest dictionary a server takes (and the largest {@code transport.dictionarySize}). */
+  public static final int MAX_SIZE = 64 * 1024;
 
   /** Hex digits of the SHA-256 that name a dictionary (64 bits: no accidental collision in a fleet). */
   public static final int ID_LENGTH = 16;
