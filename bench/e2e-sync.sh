@@ -9,7 +9,11 @@
 # Knobs (environment): BENCH_CLIENT / BENCH_SERVER JSON merged into the configs, e.g.
 #   BENCH_CLIENT='{"sync":{"maxInFlight":4}}'; BENCH_IN_FLIGHT, BENCH_BATCH_LINES, BENCH_WRITES;
 #   BENCH_RUNS; BENCH_JFR=DIR (a JFR recording of each JVM per run; summarise with bench/jfr-hot.sh);
-#   BENCH_SWEEP=quick (only 4 concurrent POSTs of 5,000 lines, no gzip)
+#   BENCH_SWEEP=quick (only 4 concurrent POSTs of 5,000 lines, no gzip);
+#   BENCH_WARM_LINES (default: LINES) synced by the same JVMs first, so the measured lines (appended to
+#   the spool after them) see warm JVMs; 0 measures fresh JVMs;
+#   BENCH_LAYOUT=shared|pinned|both (default both): pinned puts influxd on half the cores and the
+#   direct writer, client and server on the other half (taskset), so outflux's CPU is not influxd's
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_build

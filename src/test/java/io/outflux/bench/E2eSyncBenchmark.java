@@ -42,7 +42,9 @@ import java.util.zip.GZIPOutputStream;
  * {@code BENCH_CLIENT='{"sync":{"maxInFlight":4}}'}; shortcuts {@code BENCH_IN_FLIGHT},
  * {@code BENCH_BATCH_LINES}, {@code BENCH_WRITES} (server {@code influx.maxConcurrentWrites});
  * {@code BENCH_RUNS} (default 3); {@code BENCH_JFR=DIR} records a JFR of both JVMs per run;
- * {@code BENCH_SWEEP=quick} only the default direct configuration (4 x 5,000 lines, no gzip).
+ * {@code BENCH_SWEEP=quick} only the default direct configuration (4 x 5,000 lines, no gzip);
+ * {@code BENCH_WARM_LINES} (default: as many as measured) synced by the same JVMs before the measured
+ * lines are appended; {@code BENCH_KEEP} keeps the JVMs' logs; {@code BENCH_LAYOUT} {@code shared}, {@code pinned} or {@code both} (default).
  */
 public final class E2eSyncBenchmark {
 
@@ -59,11 +61,48 @@ public final class E2eSyncBenchmark {
   }
 
   /**
-   * The share of the spool synced before the measurement starts (BENCH_WARMUP, default 0.2): a fresh
-   * JVM spends its first seconds compiling the hot paths (the JIT's threads were a third of each
-   * JVM's CPU over a whole 1,000,000-line run), a one-time cost of a process that runs for months.
+   * Lines synced by the same two JVMs before the measured lines are appended to the spool
+   * (BENCH_WARM_LINES, default: as many as are measured; 0 measures fresh JVMs). A fresh JVM spends its
+   * first tens of seconds compiling the hot paths (the JIT's threads were a third or more of each JVM's
+   * CPU over a whole 1,000,000-line run on two loaded cores), a one-time cost of a process that runs
+   * for months: the measured pass is the steady state. Its JIT share is still printed.
    */
-  private static final double WARMUP = Double.parseDouble(System.getenv().getOrDefault("BENCH_WARMUP", "0.2"));
+  private static final String WARM_LINES = System.getenv().getOrDefault("BENCH_WARM_LINES", "");
+
+  /**
+   * Where the processes run (BENCH_LAYOUT: {@code shared}, {@code pinned} or {@code both}, the default).
+   * shared: every process on every core, as the machine schedules them. pinned: influxd on the first
+   * half of the cores, the direct writer (this JVM) and outflux's client and server on the other half,
+   * so the direct write and outflux face the same influxd with the same cores, and outflux's own CPU
+   * does not come out of influxd's: as in a deployment, where the client runs at the edge and the
+   * server on its own machine. On one shared machine the ratio is a comparison of CPU budgets instead
+   * (docs/performance.md).
+   */
+  private enum Layout { SHARED, PINNED }
+
+  private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+  /** The cores influxd gets in the pinned layout; the rest run the direct writer and outflux. */
+  private static String influxdCpus() {
+    return CPUS < 2 ? "0" : "0-" + (CPUS / 2 - 1);
+  }
+
+  private static String outfluxCpus() {
+    return CPUS < 2 ? "0" : (CPUS / 2) + "-" + (CPUS - 1);
+  }
+
+  private static String allCpus() {
+    return "0-" + (CPUS - 1);
+  }
+
+  /** Sets the CPU affinity of every thread of a process (threads started later inherit it). */
+  static void pin(long pid, String cpus) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("taskset", "-a", "-c", "-p", cpus, Long.toString(pid))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("taskset -a -c -p " + cpus + " " + pid + " failed (exit " + p.exitValue() + ")");
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -83,82 +122,126 @@ public final class E2eSyncBenchmark {
         }
       }
     }
+    List<Layout> layouts = switch (System.getenv().getOrDefault("BENCH_LAYOUT", "both")) {
+      case "shared" -> List.of(Layout.SHARED);
+      case "pinned" -> List.of(Layout.PINNED);
+      case "both" -> List.of(Layout.SHARED, Layout.PINNED);
+      default -> throw new IllegalArgumentException("BENCH_LAYOUT must be shared, pinned or both");
+    };
+    int warm = WARM_LINES.isBlank() ? total : Integer.parseInt(WARM_LINES);
     try (InfluxdProcess influxd = InfluxdProcess.start(InfluxdOptions.defaults())) {
       TelegrafLikeLines gen = new TelegrafLikeLines("bench-01", 1_700_000_000_000_000_000L);
       Path spoolTemplate = dir.resolve("lines.lp");
-      try (OutputStream all = Files.newOutputStream(spoolTemplate)) {
-        for (int from = 0; from < total; from += 5_000) {
-          all.write(gen.block(from, Math.min(total, from + 5_000)));
-        }
-      }
-      System.out.printf("%,d lines, %.1f MB; %d run(s); influxd pid %d; outflux measured after the first %.0f%% synced"
-          + " (BENCH_WARMUP)%n", total, Files.size(spoolTemplate) / 1e6, runs, influxd.pid(), 100 * WARMUP);
+      writeLines(spoolTemplate, gen, total);
+      // the warm-up lines are other points (another host and time); their database is dropped before the measured pass
+      Path warmTemplate = dir.resolve("warm.lp");
+      writeLines(warmTemplate, new TelegrafLikeLines("bench-warm", 1_600_000_000_000_000_000L), warm);
+      System.out.printf("%,d lines measured, %.1f MB, after %,d warm-up lines synced by the same JVMs (BENCH_WARM_LINES);"
+          + " %d run(s) per layout %s; %d cores; influxd pid %d%n", total, Files.size(spoolTemplate) / 1e6, warm, runs,
+          layouts, CPUS, influxd.pid());
       Map<Integer, List<byte[]>> plain = Map.of(5_000, blocks(gen, total, 5_000), 10_000, blocks(gen, total, 10_000));
       Map<Integer, List<byte[]>> gzipped = Map.of(5_000, gzip(plain.get(5_000)), 10_000, gzip(plain.get(10_000)));
-
-      double[] ratios = new double[runs];
-      List<Cost> costs = new ArrayList<>();
-      double[] bestDirect = new double[runs];
-      double[] directInfluxCpu = new double[runs];
-      for (int run = 0; run < runs; run++) {
-        System.out.printf("%n-- run %d of %d (%s)%n", run + 1, runs, load());
-        double best = 0;
-        Direct bestConfig = null;
-        double bestInfluxCpu = 0;
-        for (Direct d : sweep) {
-          String db = "direct";
-          influxd.createDatabase(db);
-          double cpu0 = ProcStat.cpuSeconds(influxd.pid());
-          double rate = direct(influxd.url(), db, d.gzip ? gzipped.get(d.linesPerPost) : plain.get(d.linesPerPost),
-              d.concurrent, d.gzip, total);
-          double cpu = ProcStat.cpuSeconds(influxd.pid()) - cpu0;
-          influxd.query("DROP DATABASE " + db);
-          System.out.printf("direct %-22s %,9.0f lines/s   influxd %.2f CPU s per M lines%n", d, rate,
-              cpu * 1e6 / total);
-          if (rate > best) {
-            best = rate;
-            bestConfig = d;
-            bestInfluxCpu = cpu * 1e6 / total;
-          }
-        }
-        influxd.createDatabase("synced");
-        Cost cost = outflux(jar, dir, influxd, spoolTemplate, total, run, jfr);
-        long stored = influxd.countPoints("synced");
-        influxd.query("DROP DATABASE synced");
-        // the best direct configuration once more after outflux: neither side alone pays a cold or a warm influxd
-        influxd.createDatabase("direct");
-        double again = direct(influxd.url(), "direct", bestConfig.gzip ? gzipped.get(bestConfig.linesPerPost)
-            : plain.get(bestConfig.linesPerPost), bestConfig.concurrent, bestConfig.gzip, total);
-        influxd.query("DROP DATABASE direct");
-        System.out.printf("direct %-22s %,9.0f lines/s (again, after outflux)%n", bestConfig, again);
-        best = Math.max(best, again);
-        bestDirect[run] = best;
-        directInfluxCpu[run] = bestInfluxCpu;
-        ratios[run] = cost.rate / best;
-        costs.add(cost);
-        System.out.printf("outflux                        %,9.0f lines/s = %.1f%% of the best direct (%s)%n",
-            cost.rate, 100 * ratios[run], bestConfig);
-        printCost(cost);
-        System.out.printf("points in the synced database: %,d of %,d%s%n", stored, total, stored == total ? "" : "  MISSING");
+      List<String> summaries = new ArrayList<>();
+      for (Layout layout : layouts) {
+        long self = ProcessHandle.current().pid();
+        pin(influxd.pid(), layout == Layout.PINNED ? influxdCpus() : allCpus());
+        pin(self, layout == Layout.PINNED ? outfluxCpus() : allCpus());
+        System.out.printf("%n==== layout %s: %s%n", layout.name().toLowerCase(java.util.Locale.ROOT),
+            layout == Layout.PINNED ? "influxd on CPUs " + influxdCpus() + "; the direct writer, the client and the server on CPUs "
+                + outfluxCpus() : "every process on every core (CPUs " + allCpus() + ")");
+        summaries.add(layout.name().toLowerCase(java.util.Locale.ROOT) + ": "
+            + runLayout(layout, jar, dir, influxd, spoolTemplate, warmTemplate, warm, total, runs, jfr, sweep, plain, gzipped));
       }
-      System.out.printf("%n== median of %d run(s) (%s)%n", runs, load());
-      System.out.printf("best direct %,.0f lines/s, outflux %,.0f lines/s, ratio %.1f%% (runs: %s; target >= 95%%)%n",
-          median(bestDirect), median(costs.stream().mapToDouble(Cost::rate).toArray()), 100 * median(ratios),
-          Arrays.toString(Arrays.stream(ratios).mapToObj(r -> String.format("%.1f%%", 100 * r)).toArray()));
-      Cost med = new Cost(median(costs.stream().mapToDouble(Cost::rate).toArray()),
-          median(costs.stream().mapToDouble(Cost::clientCpu).toArray()),
-          median(costs.stream().mapToDouble(Cost::serverCpu).toArray()),
-          median(costs.stream().mapToDouble(Cost::influxCpu).toArray()),
-          median(costs.stream().mapToDouble(Cost::clientRss).toArray()),
-          median(costs.stream().mapToDouble(Cost::serverRss).toArray()),
-          median(costs.stream().mapToDouble(Cost::influxRss).toArray()), total, null, null,
-          median(costs.stream().mapToDouble(Cost::clientJit).toArray()),
-          median(costs.stream().mapToDouble(Cost::serverJit).toArray()));
-      printCost(med);
-      System.out.printf("influxd alone (best direct): %.2f CPU s per M lines%n", median(directInfluxCpu));
+      pin(ProcessHandle.current().pid(), allCpus());
+      System.out.printf("%n==== summary (%s)%n", load());
+      summaries.forEach(System.out::println);
     } finally {
-      deleteTree(dir);
+      if (System.getenv("BENCH_KEEP") == null) {
+        deleteTree(dir);
+      } else {
+        System.out.println("kept the logs and configs in " + dir + " (BENCH_KEEP)");
+      }
     }
+  }
+
+  private static void writeLines(Path file, TelegrafLikeLines gen, int lines) throws IOException {
+    try (OutputStream all = Files.newOutputStream(file)) {
+      for (int from = 0; from < lines; from += 5_000) {
+        all.write(gen.block(from, Math.min(lines, from + 5_000)));
+      }
+    }
+  }
+
+  /** The runs of one layout; prints each and the medians, returns the median line. */
+  private static String runLayout(Layout layout, Path jar, Path dir, InfluxdProcess influxd, Path spoolTemplate,
+                                  Path warmTemplate, int warm, int total, int runs, String jfr, List<Direct> sweep,
+                                  Map<Integer, List<byte[]>> plain, Map<Integer, List<byte[]>> gzipped) throws Exception {
+    double[] ratios = new double[runs];
+    List<Cost> costs = new ArrayList<>();
+    double[] bestDirect = new double[runs];
+    double[] directInfluxCpu = new double[runs];
+    String tag = layout.name().toLowerCase(java.util.Locale.ROOT);
+    for (int run = 0; run < runs; run++) {
+      System.out.printf("%n-- %s run %d of %d (%s)%n", tag, run + 1, runs, load());
+      double best = 0;
+      Direct bestConfig = null;
+      double bestInfluxCpu = 0;
+      for (Direct d : sweep) {
+        String db = "direct";
+        influxd.createDatabase(db);
+        double cpu0 = ProcStat.cpuSeconds(influxd.pid());
+        double rate = direct(influxd.url(), db, d.gzip ? gzipped.get(d.linesPerPost) : plain.get(d.linesPerPost),
+            d.concurrent, d.gzip, total);
+        double cpu = ProcStat.cpuSeconds(influxd.pid()) - cpu0;
+        influxd.query("DROP DATABASE " + db);
+        System.out.printf("direct %-22s %,9.0f lines/s   influxd %.2f CPU s per M lines%n", d, rate,
+            cpu * 1e6 / total);
+        if (rate > best) {
+          best = rate;
+          bestConfig = d;
+          bestInfluxCpu = cpu * 1e6 / total;
+        }
+      }
+      influxd.createDatabase("synced");
+      Cost cost = outflux(jar, dir, influxd, spoolTemplate, warmTemplate, total, run + "-" + tag, jfr, layout);
+      long stored = influxd.countPoints("synced");
+      influxd.query("DROP DATABASE synced");
+      // the best direct configuration once more after outflux: neither side alone pays a cold or a warm influxd
+      influxd.createDatabase("direct");
+      double again = direct(influxd.url(), "direct", bestConfig.gzip ? gzipped.get(bestConfig.linesPerPost)
+          : plain.get(bestConfig.linesPerPost), bestConfig.concurrent, bestConfig.gzip, total);
+      influxd.query("DROP DATABASE direct");
+      System.out.printf("direct %-22s %,9.0f lines/s (again, after outflux)%n", bestConfig, again);
+      best = Math.max(best, again);
+      bestDirect[run] = best;
+      directInfluxCpu[run] = bestInfluxCpu;
+      ratios[run] = cost.rate / best;
+      costs.add(cost);
+      System.out.printf("outflux                        %,9.0f lines/s = %.1f%% of the best direct (%s)%n",
+          cost.rate, 100 * ratios[run], bestConfig);
+      printCost(cost);
+      System.out.printf("points in the synced database: %,d of %,d measured%s%n", stored, total,
+          stored == total ? "" : "  MISSING");
+    }
+    System.out.printf("%n== %s: median of %d run(s) (%s)%n", tag, runs, load());
+    String line = String.format("best direct %,.0f lines/s, outflux %,.0f lines/s, ratio %.1f%% (runs: %s; target >= 95%%)",
+        median(bestDirect), median(costs.stream().mapToDouble(Cost::rate).toArray()), 100 * median(ratios),
+        String.join(", ", Arrays.stream(ratios).mapToObj(r -> String.format("%.1f%%", 100 * r)).toList()));
+    System.out.println(line);
+    Cost med = new Cost(median(costs.stream().mapToDouble(Cost::rate).toArray()),
+        median(costs.stream().mapToDouble(Cost::clientCpu).toArray()),
+        median(costs.stream().mapToDouble(Cost::serverCpu).toArray()),
+        median(costs.stream().mapToDouble(Cost::influxCpu).toArray()),
+        median(costs.stream().mapToDouble(Cost::clientRss).toArray()),
+        median(costs.stream().mapToDouble(Cost::serverRss).toArray()),
+        median(costs.stream().mapToDouble(Cost::influxRss).toArray()), total, null, null,
+        median(costs.stream().mapToDouble(Cost::clientJit).toArray()),
+        median(costs.stream().mapToDouble(Cost::serverJit).toArray()));
+    printCost(med);
+    System.out.printf("influxd alone (best direct): %.2f CPU s per M lines%n", median(directInfluxCpu));
+    return line + String.format("; CPU s per M lines client %.2f (%.0f%% of influxd's), server %.2f (%.0f%%), influxd %.2f",
+        med.clientCpu, 100 * med.clientCpu / med.influxCpu, med.serverCpu, 100 * med.serverCpu / med.influxCpu,
+        med.influxCpu);
   }
 
   private static void printCost(Cost c) {
@@ -257,11 +340,11 @@ public final class E2eSyncBenchmark {
     }
   }
 
-  private static Cost outflux(Path jar, Path dir, InfluxdProcess influxd, Path template, int total, int run,
-                              String jfr) throws Exception {
+  private static Cost outflux(Path jar, Path dir, InfluxdProcess influxd, Path template, Path warmTemplate, int total,
+                              String run, String jfr, Layout layout) throws Exception {
     int port = FreePorts.next();
     Path spool = dir.resolve("spool-" + run + ".lp");
-    Files.copy(template, spool);
+    Files.copy(warmTemplate, spool);
     JsonObject serverJson = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("influx", new JsonObject().put("url", influxd.url()));
@@ -274,7 +357,7 @@ public final class E2eSyncBenchmark {
     put(clientJson, "sync", "maxBatchLines", "BENCH_BATCH_LINES");
     put(clientJson, "sync", "maxInFlight", "BENCH_IN_FLIGHT");
     clientJson = clientJson.mergeIn(knobs("BENCH_CLIENT"), true);
-    if (run == 0) {
+    if (run.startsWith("0-")) {
       System.out.println("outflux settings (product defaults unless set in BENCH_CLIENT/BENCH_SERVER/BENCH_*):");
       System.out.println("  client config " + clientJson.encode());
       ClientConfig cc = ClientConfig.parse(clientJson.copy(), Map.of());
@@ -297,47 +380,50 @@ public final class E2eSyncBenchmark {
       awaitPort(port, server);
       Path cpFile = Path.of(spool + ".checkpoint");
       CheckpointStore checkpoint = new CheckpointStore(cpFile);
-      long size = Files.size(spool);
+      long warmSize = Files.size(spool);
+      long size = Files.size(template);
       client = jvm(jar, dir.resolve("client.log"), jfr, "client-r" + run, "client", "-conf", clientConf.toString());
-      long firstOffset = 0;
-      long firstAt = 0;
-      double[] cpu0 = new double[3];
-      double[] sys0 = new double[2];
-      Map<Long, ProcStat.ThreadCpu> clientThreads0 = Map.of();
-      Map<Long, ProcStat.ThreadCpu> serverThreads0 = Map.of();
+      String cpus = layout == Layout.PINNED ? outfluxCpus() : allCpus();
+      pin(server.pid(), cpus);
+      pin(client.pid(), cpus);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (System.nanoTime() < deadline) {
-        long offset = syncedOffset(checkpoint, cpFile);
-        if (firstAt == 0 && offset > 0 && offset >= WARMUP * size) {
-          firstAt = System.nanoTime();
-          firstOffset = offset;
-          cpu0 = new double[] {ProcStat.cpuSeconds(client.pid()), ProcStat.cpuSeconds(server.pid()),
-              ProcStat.cpuSeconds(influxd.pid())};
-          sys0 = new double[] {ProcStat.sysSeconds(client.pid()), ProcStat.sysSeconds(server.pid())};
-          clientThreads0 = ProcStat.threads(client.pid());
-          serverThreads0 = ProcStat.threads(server.pid());
+      if (warmSize > 0) {
+        while (syncedOffset(checkpoint, cpFile) < warmSize) {
+          alive(client, server, deadline, dir);
+          Thread.sleep(20);
         }
-        if (offset >= size) {
-          double seconds = (System.nanoTime() - firstAt) / 1e9;
-          double lines = total * (double) (size - firstOffset) / size;
-          double perM = 1e6 / lines;
-          double clientCpu = ProcStat.cpuSeconds(client.pid()) - cpu0[0];
-          double serverCpu = ProcStat.cpuSeconds(server.pid()) - cpu0[1];
-          var clientThreads = ProcStat.threads(client.pid());
-          var serverThreads = ProcStat.threads(server.pid());
-          return new Cost(lines / seconds, clientCpu * perM, serverCpu * perM,
-              (ProcStat.cpuSeconds(influxd.pid()) - cpu0[2]) * perM,
-              ProcStat.peakRssMb(client.pid()), ProcStat.peakRssMb(server.pid()), ProcStat.peakRssMb(influxd.pid()),
-              lines, kernel(ProcStat.sysSeconds(client.pid()) - sys0[0], clientCpu)
-                  + ProcStat.breakdown(clientThreads0, clientThreads, clientCpu),
-              kernel(ProcStat.sysSeconds(server.pid()) - sys0[1], serverCpu)
-                  + ProcStat.breakdown(serverThreads0, serverThreads, serverCpu),
-              ProcStat.seconds(clientThreads0, clientThreads, "CompilerThre") * perM,
-              ProcStat.seconds(serverThreads0, serverThreads, "CompilerThre") * perM);
-        }
+        // the measured lines go into an empty database, as each direct write does: the warm-up's points
+        // would otherwise be compacted by influxd in the background while outflux is measured
+        influxd.query("DROP DATABASE synced");
+        influxd.createDatabase("synced");
+      }
+      double[] cpu0 = {ProcStat.cpuSeconds(client.pid()), ProcStat.cpuSeconds(server.pid()),
+          ProcStat.cpuSeconds(influxd.pid())};
+      double[] sys0 = {ProcStat.sysSeconds(client.pid()), ProcStat.sysSeconds(server.pid())};
+      Map<Long, ProcStat.ThreadCpu> clientThreads0 = ProcStat.threads(client.pid());
+      Map<Long, ProcStat.ThreadCpu> serverThreads0 = ProcStat.threads(server.pid());
+      long start = System.nanoTime();
+      // the measured lines arrive as Telegraf's output would: appended to the spool the client tails
+      Files.write(spool, Files.readAllBytes(template), java.nio.file.StandardOpenOption.APPEND);
+      while (syncedOffset(checkpoint, cpFile) < warmSize + size) {
+        alive(client, server, deadline, dir);
         Thread.sleep(10);
       }
-      throw new IllegalStateException("not synced within 10 minutes; see " + dir);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double perM = 1e6 / total;
+      double clientCpu = ProcStat.cpuSeconds(client.pid()) - cpu0[0];
+      double serverCpu = ProcStat.cpuSeconds(server.pid()) - cpu0[1];
+      var clientThreads = ProcStat.threads(client.pid());
+      var serverThreads = ProcStat.threads(server.pid());
+      return new Cost(total / seconds, clientCpu * perM, serverCpu * perM,
+          (ProcStat.cpuSeconds(influxd.pid()) - cpu0[2]) * perM,
+          ProcStat.peakRssMb(client.pid()), ProcStat.peakRssMb(server.pid()), ProcStat.peakRssMb(influxd.pid()),
+          total, kernel(ProcStat.sysSeconds(client.pid()) - sys0[0], clientCpu)
+              + ProcStat.breakdown(clientThreads0, clientThreads, clientCpu),
+          kernel(ProcStat.sysSeconds(server.pid()) - sys0[1], serverCpu)
+              + ProcStat.breakdown(serverThreads0, serverThreads, serverCpu),
+          ProcStat.seconds(clientThreads0, clientThreads, "CompilerThre") * perM,
+          ProcStat.seconds(serverThreads0, serverThreads, "CompilerThre") * perM);
     } finally {
       if (client != null) {
         client.destroy();
@@ -346,6 +432,21 @@ public final class E2eSyncBenchmark {
       server.destroy();
       server.waitFor(20, TimeUnit.SECONDS);
       Files.deleteIfExists(spool);
+      Files.deleteIfExists(Path.of(spool + ".checkpoint"));
+      if (System.getenv("BENCH_KEEP") != null) {
+        for (String log : new String[] {"server.log", "client.log"}) {
+          Files.move(dir.resolve(log), dir.resolve(run + "-" + log), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private static void alive(Process client, Process server, long deadline, Path dir) {
+    if (!client.isAlive() || !server.isAlive()) {
+      throw new IllegalStateException((client.isAlive() ? "the server" : "the client") + " exited; see " + dir);
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("not synced within 10 minutes; see " + dir);
     }
   }
 
