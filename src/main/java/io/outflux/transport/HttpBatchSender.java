@@ -69,16 +69,7 @@ public final class HttpBatchSender implements BatchSender {
    */
   public HttpBatchSender(Vertx vertx, HttpClient http, HttpClient probeHttp, String clientId, InfluxTarget target,
                          Duration timeout, Duration stallTimeout, Compression compression) {
-    this.vertx = vertx;
-    this.http = http;
-    this.client = WebClient.wrap(http);
-    this.probes = WebClient.wrap(probeHttp);
-    this.clientId = clientId;
-    this.target = target;
-    this.timeout = timeout;
-    this.stallTimeout = stallTimeout;
-    this.compression = compression;
-    this.dictionaries = null;
+    this(vertx, http, probeHttp, clientId, target, timeout, stallTimeout, compression, 0, Optional.empty());
   }
 
   /**
