@@ -47,6 +47,8 @@ public final class BatchVerticle extends VerticleBase {
   final CatchUpLanes lanes;
   private final Map<Long, Lane> laneOf = new HashMap<>();
   private boolean tickDue;
+  /** A backlog read to its end sends its last lines at once (see {@link BacklogEnd}). */
+  private final BacklogEnd backlogEnd = new BacklogEnd();
   long ackedLines;
   long linesRead;
   long bytesAcked;
@@ -126,6 +128,9 @@ public final class BatchVerticle extends VerticleBase {
   private void accept(Lane lane, Message<SpoolChunk> msg) {
     backlog.accepted(lanes.pendingLines() == 0);
     lane.take(msg.body(), config);
+    if (lane == lanes.live) {
+      backlogEnd.accepted(msg.body().atSpoolEnd());
+    }
     linesRead += msg.body().lineCount();
     meters.linesRead.increment(msg.body().lineCount());
     msg.reply(null);
@@ -139,7 +144,7 @@ public final class BatchVerticle extends VerticleBase {
 
   private boolean liveDue() {
     Lane live = lanes.live;
-    return live.pendingLines > 0 && (tickDue || live.mustSend() || flushes.any()
+    return live.pendingLines > 0 && (tickDue || live.mustSend() || flushes.any() || backlogEnd.due()
         || policy.isDue(live.pendingLines, live.pending.length()));
   }
 
@@ -163,6 +168,7 @@ public final class BatchVerticle extends VerticleBase {
     lane.acks.sent(batch.seq(), batch.end(), batch.lines());
     laneOf.put(seq, lane);
     if (lane == lanes.live) {
+      backlogEnd.sent(lane.isFull(config) || lane.held != null);
       tickDue = false;
       ackedFiles.sent(seq, lane.pendingFiles);
     }

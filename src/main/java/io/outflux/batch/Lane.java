@@ -98,7 +98,7 @@ final class Lane {
             chunk.start().offset() + cut.bytes(), "") : chunk.start();
         overflow = new SpoolChunk(restStart, chunk.end(), chunk.lines().slice(cut.bytes(), chunk.bytes()),
             chunk.lineCount() - cut.lines(), chunk.history(), chunk.verbatim() ? chunk.fileKey() : null,
-            chunk.verbatim());
+            chunk.verbatim(), chunk.atSpoolEnd());
         add(new SpoolChunk(chunk.start(), null, chunk.lines().slice(0, cut.bytes()), cut.lines(), chunk.history(),
             chunk.fileKey(), chunk.verbatim()));
         return;

@@ -86,7 +86,12 @@ final class LineCutter {
     if (filter.lines == 0) {
       return host.quarantine(dead).map(true);
     }
-    SpoolChunk chunk = new SpoolChunk(start, r.position(), filter.out, filter.lines, history, r.key, filter.verbatim);
+    // everything the active file held when it was read, but for an unfinished last line (not a read cut
+    // short by the chunk's line limit): the batcher may send a backlog's last lines now (BacklogEnd)
+    boolean atSpoolEnd = !history && r.written() && start.offset() + length >= r.seenSize
+        && filter.lines < config.readChunkLines();
+    SpoolChunk chunk = new SpoolChunk(start, r.position(), filter.out, filter.lines, history, r.key, filter.verbatim,
+        atSpoolEnd);
     truncations.handedOn(chunk.end());
     Future<Void> journaled = freshStamps.firstFresh < 0 ? Future.succeededFuture()
         : host.journal(new StampJournal.Entry(r.file.id(), freshStamps.firstFresh, r.readPos(), freshStamps.fresh));

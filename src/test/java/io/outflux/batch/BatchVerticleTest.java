@@ -95,9 +95,15 @@ class BatchVerticleTest {
 
   /** Hands a chunk to the batcher as the tail does, waiting for its acceptance. */
   private void chunk(String text, int lines, long startOffset) throws Exception {
+    chunk(text, lines, startOffset, false);
+  }
+
+  /** @param atSpoolEnd the tail read everything the spool held with it */
+  private void chunk(String text, int lines, long startOffset, boolean atSpoolEnd) throws Exception {
     SpoolPosition start = new SpoolPosition(FILE, "metrics.lp", startOffset, "");
     SpoolPosition end = new SpoolPosition(FILE, "metrics.lp", startOffset + text.length(), "tail");
-    vertx.eventBus().request(ClientBus.LINES, new SpoolChunk(start, end, Buffer.buffer(text), lines),
+    vertx.eventBus().request(ClientBus.LINES, new SpoolChunk(start, end, Buffer.buffer(text), lines, false, null,
+            false, atSpoolEnd),
         new DeliveryOptions().setLocalOnly(true).setSendTimeout(20_000))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
@@ -113,6 +119,45 @@ class BatchVerticleTest {
     assertEquals(text, String.join("", received.stream().map(b -> b.payload().toString()).toList()));
     Await.value(() -> checkpoint.get() == null ? -1 : checkpoint.get().synced().offset(), text.length(), WAIT);
     assertEquals("tail", checkpoint.get().synced().tail(), "the checkpoint is the chunk's end, with its tail bytes");
+  }
+
+  @Test
+  void aBacklogsLastPartialBatchGoesOnceTheSpoolIsReadToItsEndWithoutWaitingForTheInterval() throws Exception {
+    transport(0, b -> false);
+    deploy(sync(new JsonObject().put("rule", "interval").put("interval", "1h").put("maxBatchLines", 100)));
+    // a backlog: 250 lines read in chunks of 50, the last read took everything the spool held
+    long offset = 0;
+    for (int c = 0; c < 5; c++) {
+      String text = lines(c * 50, c * 50 + 50, 3);
+      chunk(text, 50, offset, c == 4);
+      offset += text.length();
+    }
+    Await.value(() -> received.stream().mapToInt(Batch::lines).sum(), 250, WAIT);
+    assertEquals(List.of(100, 100, 50), received.stream().map(Batch::lines).toList());
+  }
+
+  @Test
+  void inTheSteadyStateLinesAtTheSpoolsEndWaitForTheInterval() throws Exception {
+    transport(0, b -> false);
+    deploy(sync(new JsonObject().put("rule", "interval").put("interval", "1h").put("maxBatchLines", 100)));
+    String text = lines(0, 30, 3);
+    chunk(text, 30, 0, true); // a small write read at once: no batch at the limits came before it
+    org.awaitility.Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> received.isEmpty());
+    // then a burst: 100 lines do not fit beside the 30, which leave, and the 100 are a full batch
+    String more = lines(30, 130, 3);
+    chunk(more, 100, text.length(), false);
+    Await.value(() -> received.stream().mapToInt(Batch::lines).sum(), 130, WAIT);
+    // the burst's last lines, read to the spool's end, go at once
+    String last = lines(130, 140, 3);
+    chunk(last, 10, text.length() + more.length(), true);
+    Await.value(() -> received.stream().mapToInt(Batch::lines).sum(), 140, WAIT);
+    assertEquals(List.of(30, 100, 10), received.stream().map(Batch::lines).toList());
+    // after that partial batch the rule's own timing holds again
+    String quiet = lines(140, 145, 3);
+    chunk(quiet, 5, text.length() + more.length() + last.length(), true);
+    org.awaitility.Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> received.stream().mapToInt(Batch::lines).sum() == 140);
   }
 
   @Test

@@ -50,6 +50,8 @@ class SpoolTailTest {
   /** Stands in for the batcher: takes every chunk and acknowledges it at once (unless told not to). */
   static final class AckingBatcher extends VerticleBase {
     final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Each chunk's {@link SpoolChunk#atSpoolEnd}, in order. */
+    final List<Boolean> atEnd = new CopyOnWriteArrayList<>();
     final AtomicLong seq = new AtomicLong();
     volatile boolean ack = true;
     /** While set, chunks are taken but not accepted (the tail waits, as behind a full in-flight window). */
@@ -80,6 +82,7 @@ class SpoolTailTest {
     private void take(io.vertx.core.eventbus.Message<SpoolChunk> msg) {
       {
         SpoolChunk chunk = msg.body();
+        atEnd.add(chunk.atSpoolEnd());
         for (String l : chunk.lines().toString(StandardCharsets.UTF_8).split("\n")) {
           lines.add(l);
         }
@@ -167,6 +170,24 @@ class SpoolTailTest {
     assertEquals(0, Await.value(() -> Files.exists(archive(1764400000L)) ? 1 : 0, 0, WAIT),
         "the archive is deleted once everything in it is acknowledged");
     assertEquals(expected(0, 1001), batcher.lines);
+  }
+
+  @Test
+  void onlyAReadThatTakesEveryCompleteLineOfTheActiveFileSaysTheSpoolIsReadToItsEnd() throws Exception {
+    Files.writeString(archive(1_764_400_000L), lines(0, 300)); // about 10 KB: 3 reads of 4 KiB
+    append(spool, lines(300, 600) + "m,host=a v=1i"); // 3 reads, and an unfinished last line Telegraf is writing
+    AckingBatcher batcher = new AckingBatcher();
+    deploy(batcher);
+    startTail(config(4096, 0));
+    Await.value(() -> batcher.lines.size(), 600, WAIT);
+    List<Boolean> first = List.copyOf(batcher.atEnd);
+    assertTrue(first.size() >= 4, "several chunks: " + first);
+    assertEquals(List.of(true), first.subList(first.size() - 1, first.size()), "the last read took all there was");
+    assertTrue(first.subList(0, first.size() - 1).stream().noneMatch(b -> b),
+        "the archive's reads and the active file's reads with more behind them: " + first);
+    append(spool, " 1000000999\n" + lines(601, 610));
+    Await.value(() -> batcher.lines.size(), 610, WAIT);
+    assertEquals(true, batcher.atEnd.get(batcher.atEnd.size() - 1), "new lines read at once: the end again");
   }
 
   @Test
