@@ -57,12 +57,20 @@ final class DictionaryStore implements Shareable {
       return size() > LOCAL_DECODERS;
     }
   };
+  private final java.util.function.Supplier<Future<AsyncMap<String, String>>> maps;
   private Future<AsyncMap<String, String>> map;
 
   DictionaryStore(Vertx vertx, int perClient, int perPrincipal) {
+    this(vertx, perClient, perPrincipal, () -> vertx.sharedData().getAsyncMap(MAP_NAME));
+  }
+
+  /** @param maps gets the cluster's map (tests: one that fails, as a partitioned cluster's does) */
+  DictionaryStore(Vertx vertx, int perClient, int perPrincipal,
+                  java.util.function.Supplier<Future<AsyncMap<String, String>>> maps) {
     this.vertx = vertx;
     this.perClient = perClient;
     this.perPrincipal = perPrincipal;
+    this.maps = maps;
   }
 
   /** The node's store, shared by its front instances. */
@@ -73,7 +81,7 @@ final class DictionaryStore implements Shareable {
 
   private synchronized Future<AsyncMap<String, String>> map() {
     if (map == null || map.failed()) {
-      map = vertx.sharedData().getAsyncMap(MAP_NAME);
+      map = maps.get();
     }
     return map;
   }

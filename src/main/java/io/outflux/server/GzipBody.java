@@ -84,14 +84,20 @@ final class GzipBody {
           throw new TooLarge("batch larger than http.maxBodySize (" + maxSize + " bytes) once decompressed");
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // a decoder's runtime error is the body's fault too: a 400, not the server's 503
       throw new Corrupt("the body is not valid " + name + ": " + e.getMessage());
     }
     return out;
   }
 
-  /** The HTTP status for a failed {@link #inflate}. */
+  /**
+   * The HTTP status for a batch whose body could not be decoded: 413 too large once decoded, 400 corrupt;
+   * anything else is this server's own failure (the cluster map holding the dictionaries did not answer, no
+   * worker took the job), 503: the client tries again, on another node, instead of counting a bad request
+   * towards putting sound lines into its dead-letter file.
+   */
   static int status(Throwable failure) {
-    return failure instanceof TooLarge ? 413 : 400;
+    return failure instanceof TooLarge ? 413 : failure instanceof Corrupt ? 400 : 503;
   }
 }

@@ -99,6 +99,22 @@ class DictionaryStoreTest {
     assertTrue(get(store.get("attacker", myId)).isEmpty(), "and is not another principal's to use");
   }
 
+  /**
+   * The cluster's map does not answer (a node left, a partition): the batch is answered 503, tried again
+   * on another node, not 400, which the client counts towards putting the sound lines into its dead-letter file.
+   */
+  @Test
+  void aLookupTheClusterMapDoesNotAnswerIsTheServersFailureNotABadRequest() throws Exception {
+    DictionaryStore store = new DictionaryStore(vertx, 2, 10,
+        () -> Future.failedFuture(new IllegalStateException("no partition owner")));
+    Throwable err = store.get("site-user", "0123456789abcdef").toCompletionStage().toCompletableFuture()
+        .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    assertTrue(err != null, "the lookup fails");
+    assertEquals(503, GzipBody.status(err instanceof java.util.concurrent.CompletionException ? err.getCause() : err));
+    assertEquals(400, GzipBody.status(new GzipBody.Corrupt("not zstd")));
+    assertEquals(413, GzipBody.status(new GzipBody.TooLarge("too large")));
+  }
+
   private static <T> T get(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
