@@ -44,6 +44,11 @@ public final class ClientMeters {
   public final Counter deadLetterFailures;
   /** Attempts abandoned because nothing moved on the connection for transport.stallTimeout. */
   public final Counter stalls;
+  /**
+   * zstd dictionaries offered again because a server said it did not hold one it had taken (restarted, its
+   * cluster map evicted it): each costs an upload of the dictionary.
+   */
+  public final Counter dictionaryReoffers;
   public final Counter retriesUnavailable;
   public final Counter retriesAuth;
   public final Counter retriesRefused;
@@ -130,6 +135,9 @@ public final class ClientMeters {
             + "the checkpoint stays before those lines)").tags(tags).register(r);
     stalls = Counter.builder("outflux_client_stalls")
         .description("attempts abandoned because nothing moved for transport.stallTimeout").tags(tags).register(r);
+    dictionaryReoffers = Counter.builder("outflux_client_dictionary_reoffers")
+        .description("zstd dictionaries offered again because the server no longer held them (restart, eviction)")
+        .tags(tags).register(r);
     retriesUnavailable = retries(r, "unavailable");
     retriesAuth = retries(r, "auth");
     retriesRefused = retries(r, "refused");

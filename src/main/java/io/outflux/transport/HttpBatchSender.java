@@ -89,7 +89,8 @@ public final class HttpBatchSender implements BatchSender {
     this.stallTimeout = stallTimeout;
     this.compression = compression;
     this.dictionaries = compression == Compression.ZSTD && dictionarySize > 0
-        ? new ZstdDictionaries(vertx, dictionaryFile, dictionarySize, System::currentTimeMillis, this::offer)
+        ? new ZstdDictionaries(vertx, dictionaryFile, dictionarySize, System::currentTimeMillis, this::offer,
+            () -> io.outflux.client.ClientMeters.of(clientId).dictionaryReoffers.increment())
         : null;
   }
 
@@ -108,7 +109,7 @@ public final class HttpBatchSender implements BatchSender {
     Compression encoding = encodingFor(server);
     if (encoding == Compression.ZSTD && dictionaries != null) {
       dictionaries.observe(batch.payload());
-      Optional<ZstdDictionary> dictionary = dictionaries.forServer(server);
+      Optional<ZstdDictionaries.Use> dictionary = dictionaries.forServer(server);
       if (dictionary.isPresent()) {
         return sendWithDictionary(server, batch, dictionary.get(), true);
       }
@@ -135,7 +136,8 @@ public final class HttpBatchSender implements BatchSender {
    * batch goes as plain zstd. A 415 (a server older than dictionaries behind the same address): plain
    * zstd from now on.
    */
-  private Future<SendResult> sendWithDictionary(URI server, Batch batch, ZstdDictionary dictionary, boolean reoffer) {
+  private Future<SendResult> sendWithDictionary(URI server, Batch batch, ZstdDictionaries.Use used, boolean reoffer) {
+    ZstdDictionary dictionary = used.dictionary();
     return send(server, batch, Compression.ZSTD, dictionary).compose(result -> {
       if (result instanceof SendResult.Refused r && r.status() == 415) {
         dictionaries.unsupported(server);
@@ -152,8 +154,8 @@ public final class HttpBatchSender implements BatchSender {
       }
       log.info("server {} does not hold zstd dictionary {}: offering it again and resending batch {}", server,
           dictionary.id(), batch.seq());
-      return dictionaries.reoffer(server, dictionary).compose(took -> took
-          ? sendWithDictionary(server, batch, dictionary, false)
+      return dictionaries.reoffer(server, used).compose(took -> took
+          ? sendWithDictionary(server, batch, used, false)
           : sendFallingBack(server, batch, Compression.ZSTD));
     });
   }

@@ -1,5 +1,6 @@
 package io.outflux.transport;
 
+import io.outflux.protocol.DictionaryProtocol;
 import io.outflux.spool.AtomicFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,10 +41,26 @@ final class ZstdDictionaries {
   /** After an offer failed for a reason that may pass (server down, 503), offer again after this long. */
   static final Duration REOFFER_AFTER = Duration.ofSeconds(30);
 
-  /** What a server answered to the offer of the current dictionary. */
-  enum Offered { OFFERING, ACCEPTED, FAILED, UNSUPPORTED }
+  /**
+   * What a server answered to the offer of the current dictionary. REFUSED: it answered 400 or 413 (not
+   * this dictionary: its hash, its size, not a zstd dictionary), which the same bytes would get again, so
+   * it is not offered again until the next training (every 30 s, it would cost a metered link up to 64 KiB
+   * each time, for nothing).
+   */
+  enum Offered { OFFERING, ACCEPTED, FAILED, UNSUPPORTED, REFUSED }
 
-  private record ServerState(String dictionaryId, Offered state, long atMs) {
+  /** @param epoch for ACCEPTED: which acceptance this is (a re-offer after a 409 is a new one) */
+  private record ServerState(String dictionaryId, Offered state, long atMs, long epoch) {
+  }
+
+  /**
+   * The dictionary a server took, for one batch; {@code epoch} tells that acceptance from a later one, so
+   * the 409s of the batches sent before a re-offer do not each offer it again ({@link #reoffer(URI, Use)}).
+   */
+  record Use(ZstdDictionary dictionary, long epoch) {
+  }
+
+  private record Offering(String dictionaryId, Future<Boolean> result) {
   }
 
   private final Vertx vertx;
@@ -58,7 +75,12 @@ final class ZstdDictionaries {
   private DictionaryTrainer trainer;
   private boolean training;
   private final Map<URI, ServerState> servers = new HashMap<>();
-  private final Map<URI, Future<Boolean>> offering = new HashMap<>();
+  /** The offer running to each server, and of which dictionary (a retrained one is not the one running). */
+  private final Map<URI, Offering> offering = new HashMap<>();
+  private long acceptances;
+  /** Offers made again because a server said it did not hold a dictionary it had taken. */
+  private long reoffers;
+  private final Runnable onReoffer;
 
   /**
    * @param file where the dictionary is kept (empty: in memory only, retrained after a restart)
@@ -66,6 +88,13 @@ final class ZstdDictionaries {
    */
   ZstdDictionaries(Vertx vertx, Optional<Path> file, int size, LongSupplier clockMs,
                    BiFunction<URI, ZstdDictionary, Future<Integer>> offer) {
+    this(vertx, file, size, clockMs, offer, () -> { });
+  }
+
+  /** @param onReoffer called for each re-offer ({@link #reoffers()}), e.g. to count it in a meter */
+  ZstdDictionaries(Vertx vertx, Optional<Path> file, int size, LongSupplier clockMs,
+                   BiFunction<URI, ZstdDictionary, Future<Integer>> offer, Runnable onReoffer) {
+    this.onReoffer = onReoffer;
     this.vertx = vertx;
     this.file = file;
     this.size = size;
@@ -82,6 +111,10 @@ final class ZstdDictionaries {
     return vertx.executeBlocking(() -> {
       try {
         byte[] bytes = Files.readAllBytes(f);
+        if (bytes.length > DictionaryProtocol.MAX_SIZE) {
+          // not one this client trained (transport.dictionarySize is at most that): no server would take it
+          throw new IOException(bytes.length + " bytes, more than a server takes (" + DictionaryProtocol.MAX_SIZE + ")");
+        }
         return bytes.length == 0 ? null : new Kept(ZstdDictionary.of(bytes), Files.getLastModifiedTime(f).toMillis());
       } catch (NoSuchFileException e) {
         return null;
@@ -156,7 +189,7 @@ final class ZstdDictionaries {
    * The dictionary this server took, if any; otherwise offers it (once, in the background) and the
    * batch goes as plain zstd meanwhile.
    */
-  Optional<ZstdDictionary> forServer(URI server) {
+  Optional<Use> forServer(URI server) {
     if (current == null) {
       return Optional.empty();
     }
@@ -164,11 +197,11 @@ final class ZstdDictionaries {
     if (s != null && s.dictionaryId.equals(current.id())) {
       switch (s.state) {
         case ACCEPTED:
-          return Optional.of(current);
-        case UNSUPPORTED, OFFERING:
+          return Optional.of(new Use(current, s.epoch));
+        case UNSUPPORTED, REFUSED, OFFERING:
           return Optional.empty();
         case FAILED:
-          if (clockMs.getAsLong() - s.atMs < REOFFER_AFTER.toMillis()) {
+          if (recentlyFailed(s)) {
             return Optional.empty();
           }
           break;
@@ -181,18 +214,56 @@ final class ZstdDictionaries {
   }
 
   /**
-   * The server answered that it does not know the dictionary (restarted, evicted): offers it again.
-   * True when it took it (the batch may be resent with it).
+   * The server answered a batch sent with {@code used} that it does not know the dictionary (restarted,
+   * evicted): offers it again, unless it took it again since that batch went (the 409s of the other
+   * batches in flight then cost no upload each). True when it holds it (the batch may be resent with it).
+   */
+  Future<Boolean> reoffer(URI server, Use used) {
+    ServerState s = servers.get(server);
+    if (s != null && s.state == Offered.ACCEPTED && s.epoch != used.epoch && s.dictionaryId.equals(used.dictionary.id())) {
+      return Future.succeededFuture(true);
+    }
+    return reoffer(server, used.dictionary);
+  }
+
+  /**
+   * The server answered that it does not hold the dictionary (a stream's dictionary message): offers it
+   * again, at most once per {@link #REOFFER_AFTER} after a failed offer. True when it took it.
    */
   Future<Boolean> reoffer(URI server, ZstdDictionary dictionary) {
-    ServerState s = servers.get(server);
-    if (s != null && s.dictionaryId.equals(dictionary.id()) && s.state == Offered.ACCEPTED) {
-      servers.remove(server);
-    }
     if (current == null || !current.id().equals(dictionary.id())) {
       return Future.succeededFuture(false);
     }
+    ServerState s = servers.get(server);
+    if (s != null && s.dictionaryId.equals(dictionary.id())) {
+      switch (s.state) {
+        case OFFERING:
+          return offer(server); // the re-offer of another batch: its answer
+        case UNSUPPORTED, REFUSED:
+          return Future.succeededFuture(false);
+        case FAILED:
+          if (recentlyFailed(s)) {
+            return Future.succeededFuture(false);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    servers.remove(server);
+    reoffers++;
+    onReoffer.run();
     return offer(server);
+  }
+
+  /** An offer that failed for a reason that may pass is made again only after {@link #REOFFER_AFTER}. */
+  private boolean recentlyFailed(ServerState s) {
+    return clockMs.getAsLong() - s.atMs < REOFFER_AFTER.toMillis();
+  }
+
+  /** How many times a dictionary was offered again because a server had lost it. */
+  long reoffers() {
+    return reoffers;
   }
 
   /**
@@ -208,8 +279,7 @@ final class ZstdDictionaries {
       if (s.state == Offered.ACCEPTED) {
         return Future.succeededFuture(true);
       }
-      if (s.state == Offered.UNSUPPORTED
-          || s.state == Offered.FAILED && clockMs.getAsLong() - s.atMs < REOFFER_AFTER.toMillis()) {
+      if (s.state == Offered.UNSUPPORTED || s.state == Offered.REFUSED || s.state == Offered.FAILED && recentlyFailed(s)) {
         return Future.succeededFuture(false);
       }
     }
@@ -219,7 +289,7 @@ final class ZstdDictionaries {
   /** The server refused a dictionary body as an unknown encoding (415): plain zstd for it from now on. */
   void unsupported(URI server) {
     if (current != null) {
-      servers.put(server, new ServerState(current.id(), Offered.UNSUPPORTED, clockMs.getAsLong()));
+      servers.put(server, new ServerState(current.id(), Offered.UNSUPPORTED, clockMs.getAsLong(), 0));
     }
     log.info("server {} does not take zstd dictionary bodies (415): sending it plain zstd", server);
   }
@@ -231,14 +301,17 @@ final class ZstdDictionaries {
   }
 
   private Future<Boolean> offer(URI server) {
-    Future<Boolean> running = offering.get(server);
-    if (running != null) {
-      return running;
+    Offering running = offering.get(server);
+    if (running != null && running.dictionaryId.equals(current.id())) {
+      return running.result;
     }
     ZstdDictionary d = current;
-    servers.put(server, new ServerState(d.id(), Offered.OFFERING, clockMs.getAsLong()));
+    servers.put(server, new ServerState(d.id(), Offered.OFFERING, clockMs.getAsLong(), 0));
     Future<Boolean> result = offer.apply(server, d).transform(ar -> {
-      offering.remove(server);
+      Offering o = offering.get(server);
+      if (o != null && o.dictionaryId.equals(d.id())) {
+        offering.remove(server); // an offer of a newer dictionary started meanwhile stays
+      }
       Offered outcome;
       if (ar.failed()) {
         outcome = Offered.FAILED;
@@ -249,18 +322,23 @@ final class ZstdDictionaries {
       } else if (ar.result() == 404 || ar.result() == 405 || ar.result() == 501 || ar.result() == 415) {
         outcome = Offered.UNSUPPORTED;
         log.info("server {} does not take zstd dictionaries (HTTP {}): sending it plain zstd", server, ar.result());
+      } else if (ar.result() == 400 || ar.result() == 413) {
+        outcome = Offered.REFUSED;
+        log.warn("server {} refused zstd dictionary {} (HTTP {}): plain zstd to it, not offered again until the "
+            + "next training", server, d, ar.result());
       } else {
         outcome = Offered.FAILED;
         log.info("server {} did not take zstd dictionary {} (HTTP {}): plain zstd, offered again in {} s", server,
             d.id(), ar.result(), REOFFER_AFTER.toSeconds());
       }
       if (current == d) {
-        servers.put(server, new ServerState(d.id(), outcome, clockMs.getAsLong()));
+        servers.put(server, new ServerState(d.id(), outcome, clockMs.getAsLong(),
+            outcome == Offered.ACCEPTED ? ++acceptances : 0));
       }
       return Future.succeededFuture(outcome == Offered.ACCEPTED);
     });
     if (!result.isComplete()) {
-      offering.put(server, result);
+      offering.put(server, new Offering(d.id(), result));
     }
     return result;
   }
