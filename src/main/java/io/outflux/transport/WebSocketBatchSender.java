@@ -57,6 +57,12 @@ public final class WebSocketBatchSender implements BatchSender {
   private ZstdDictionary streamDictionary;
   /** A dictionary message is on its way on the open stream (at most one at a time). */
   private String askedDictionary;
+  /**
+   * The open stream's server said it did not hold the dictionary, and it was offered again: a second
+   * such answer on this stream leaves it plain zstd (a server or cluster map that keeps losing it would
+   * otherwise be sent the dictionary again and again, as fast as it answers).
+   */
+  private boolean reofferedOnStream;
 
   public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
                               TransportConfig config, Runnable onFlushRequest) {
@@ -71,10 +77,18 @@ public final class WebSocketBatchSender implements BatchSender {
   public WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
                               TransportConfig config, Runnable onFlushRequest,
                               io.vertx.core.http.HttpClient offers, Optional<java.nio.file.Path> dictionaryFile) {
+    this(vertx, client, clientId, target, config, onFlushRequest, offers, dictionaryFile, System::currentTimeMillis);
+  }
+
+  /** @param clockMs the dictionary offers' clock ({@link ZstdDictionaries}; tests) */
+  WebSocketBatchSender(Vertx vertx, WebSocketClient client, String clientId, InfluxTarget target,
+                       TransportConfig config, Runnable onFlushRequest, io.vertx.core.http.HttpClient offers,
+                       Optional<java.nio.file.Path> dictionaryFile, java.util.function.LongSupplier clockMs) {
     io.vertx.ext.web.client.WebClient web = offers == null ? null : io.vertx.ext.web.client.WebClient.wrap(offers);
     this.dictionaries = web != null && config.compression() == Compression.ZSTD && config.dictionarySize() > 0
-        ? new ZstdDictionaries(vertx, dictionaryFile, config.dictionarySize(), System::currentTimeMillis,
-            (server, d) -> DictionaryOffer.put(web, server, target, clientId, d, config.requestTimeout()))
+        ? new ZstdDictionaries(vertx, dictionaryFile, config.dictionarySize(), clockMs,
+            (server, d) -> DictionaryOffer.put(web, server, target, clientId, d, config.requestTimeout()),
+            () -> io.outflux.client.ClientMeters.of(clientId).dictionaryReoffers.increment())
         : null;
     this.vertx = vertx;
     this.client = client;
@@ -92,6 +106,11 @@ public final class WebSocketBatchSender implements BatchSender {
   /** The dictionaries (tests). */
   Optional<ZstdDictionaries> dictionaries() {
     return Optional.ofNullable(dictionaries);
+  }
+
+  /** The dictionary the open stream's batches are compressed with (tests). */
+  Optional<ZstdDictionary> streamDictionary() {
+    return Optional.ofNullable(streamDictionary);
   }
 
   @Override
@@ -156,11 +175,22 @@ public final class WebSocketBatchSender implements BatchSender {
       log.info("streaming to {} with zstd dictionary {}", server, d);
       return;
     }
+    if (reofferedOnStream) {
+      // askedDictionary stays set: not asked again on this stream (a new stream starts afresh)
+      log.info("server {} again does not hold zstd dictionary {} it took again: plain zstd on this stream", server, id);
+      return;
+    }
     log.info("server {} does not hold zstd dictionary {}: offering it again", server, id);
+    reofferedOnStream = true;
     WebSocket ws = connection.result();
     dictionaries.reoffer(server, d).onComplete(ar -> {
-      if (ar.succeeded() && ar.result() && isOpen(ws) && id.equals(askedDictionary)) {
+      if (!isOpen(ws) || !id.equals(askedDictionary)) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
         ws.writeTextMessage(StreamProtocol.dictionary(id).encode());
+      } else {
+        askedDictionary = null; // not taken (yet): asked again with a later batch, the offer paced by ZstdDictionaries
       }
     });
   }
@@ -268,6 +298,7 @@ public final class WebSocketBatchSender implements BatchSender {
         && StreamProtocol.speaksZstd(ws.headers().get(StreamProtocol.HEADER_STREAM_ENCODING));
     streamDictionary = null;
     askedDictionary = null;
+    reofferedOnStream = false;
     log.info("streaming to {} over a WebSocket (stream version {}, {} payloads)", server,
         spans ? StreamProtocol.VERSION_SPAN : 1, zstd ? "zstd" : config.gzip() ? "gzip" : "plain");
     lastHeard = System.nanoTime();
