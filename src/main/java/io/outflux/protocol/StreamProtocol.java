@@ -106,9 +106,9 @@ public final class StreamProtocol {
     }
   }
 
-  /** Does a 101 answer (or an upgrade request) speak zstd payloads? */
+  /** Does a 101 answer (or an upgrade request) speak zstd payloads? ({@link StreamEncoding} decides.) */
   public static boolean speaksZstd(String encodingHeader) {
-    return encodingHeader != null && encodingHeader.trim().toLowerCase(java.util.Locale.ROOT).startsWith(ENCODING_ZSTD);
+    return StreamEncoding.answer(encodingHeader).isPresent();
   }
 
   /** Client to server: the dictionary to use on this stream. */

@@ -139,10 +139,9 @@ final class StreamHandler implements Handler<RoutingContext> {
           // the 101 says so (Vert.x sends the response's headers with it): the client may now send spans
           req.response().putHeader(StreamProtocol.HEADER_STREAM_VERSION, Integer.toString(StreamProtocol.VERSION_SPAN));
         }
-        if (StreamProtocol.speaksZstd(req.getHeader(StreamProtocol.HEADER_STREAM_ENCODING))) {
-          // zstd payloads (and a dictionary agreed on the stream): the client sets those flags only after this
-          req.response().putHeader(StreamProtocol.HEADER_STREAM_ENCODING, StreamProtocol.ENCODING_ZSTD);
-        }
+        // zstd payloads (and a dictionary agreed on the stream): the client sets those flags only after this
+        io.outflux.protocol.StreamEncoding.answer(req.getHeader(StreamProtocol.HEADER_STREAM_ENCODING))
+            .ifPresent(agreed -> req.response().putHeader(StreamProtocol.HEADER_STREAM_ENCODING, agreed));
         req.toWebSocket()
             .onSuccess(ws -> attach(new Stream(ws, clientId, clientKey, remote, credentials.get(), certificate, routedDb, rp, precision,
                 new AtomicReference<>(ClientReport.NONE), new AtomicReference<>())))

@@ -32,7 +32,8 @@ final class StreamUpgrade {
   static WebSocketConnectOptions options(URI server, String clientId, InfluxTarget target, Duration connectTimeout,
                                          boolean zstd) {
     WebSocketConnectOptions options = plain(server, clientId, target, connectTimeout);
-    return zstd ? options.addHeader(StreamProtocol.HEADER_STREAM_ENCODING, StreamProtocol.ENCODING_ZSTD) : options;
+    io.outflux.protocol.StreamEncoding.ask(zstd).ifPresent(e -> options.addHeader(StreamProtocol.HEADER_STREAM_ENCODING, e));
+    return options;
   }
 
   private static WebSocketConnectOptions plain(URI server, String clientId, InfluxTarget target,

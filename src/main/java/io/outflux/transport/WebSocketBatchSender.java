@@ -3,6 +3,7 @@ package io.outflux.transport;
 import io.outflux.batch.Batch;
 import io.outflux.batch.Progress;
 import io.outflux.protocol.BatchReply;
+import io.outflux.protocol.StreamEncoding;
 import io.outflux.protocol.StreamProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -125,9 +126,7 @@ public final class WebSocketBatchSender implements BatchSender {
             askForDictionary(ws, server);
           }
           ZstdDictionary d = streamDictionary;
-          StreamProtocol.Payload encoding = d != null ? StreamProtocol.Payload.ZSTD_DICTIONARY
-              : zstd ? StreamProtocol.Payload.ZSTD : config.gzip() ? StreamProtocol.Payload.GZIP
-              : StreamProtocol.Payload.PLAIN;
+          StreamProtocol.Payload encoding = StreamEncoding.payload(zstd, d != null, config.gzip());
           Future<Buffer> payload = switch (encoding) {
             case ZSTD_DICTIONARY -> Zstd.compress(vertx, batch.payload(), d);
             case ZSTD -> Zstd.compress(vertx, batch.payload());
@@ -294,8 +293,8 @@ public final class WebSocketBatchSender implements BatchSender {
 
   private void attach(URI server, WebSocket ws) {
     spans = StreamUpgrade.speaksSpans(ws);
-    zstd = config.compression() == Compression.ZSTD && ws.headers() != null
-        && StreamProtocol.speaksZstd(ws.headers().get(StreamProtocol.HEADER_STREAM_ENCODING));
+    zstd = StreamEncoding.agreed(config.compression() == Compression.ZSTD,
+        ws.headers() == null ? null : ws.headers().get(StreamProtocol.HEADER_STREAM_ENCODING));
     streamDictionary = null;
     askedDictionary = null;
     reofferedOnStream = false;
