@@ -64,6 +64,7 @@ public final class ClientStatus {
     copy(spool, spoolPart, "spoolProblem", "checkpointProblem", "diskProblem", "losses", "unaccountedFiles");
     json.put("spool", spoolPart);
     json.put("link", transport.getJsonObject("link", new JsonObject().put("limited", false)));
+    copy(transport, json, "dictionary"); // with transport.compression zstd and a dictionary size
     List<String> errors = new ArrayList<>();
     for (JsonObject part : List.of(spool, batch, transport)) {
       Optional.ofNullable(part.getString("error")).ifPresent(errors::add);

@@ -45,6 +45,10 @@ final class StatusFormat {
         + " (" + count(dead.getLong("sinceStart", 0L)) + " since the client started)");
     spool(sb, s.getJsonObject("spool", new JsonObject()));
     line(sb, "link", link(s.getJsonObject("link", new JsonObject()), now));
+    JsonObject dictionary = s.getJsonObject("dictionary");
+    if (dictionary != null) {
+      line(sb, "dictionary", dictionary(dictionary));
+    }
     JsonObject audit = s.getJsonObject("audit");
     if (audit != null && audit.getBoolean("enabled", false)) {
       line(sb, "audit", audit(audit));
@@ -72,6 +76,27 @@ final class StatusFormat {
       line(sb, "unaccounted", u.getString("file") + " (" + bytes(u.getLong("bytes", 0L)) + ", left alone, not synced): "
           + u.getString("why"));
     }
+  }
+
+  /**
+   * "zstd ID (16.0 KiB), the server: accepted; offered again N times since the client started (the server
+   * had lost it)", or the training it waits for.
+   */
+  static String dictionary(JsonObject d) {
+    StringBuilder sb = new StringBuilder();
+    if (d.containsKey("id")) {
+      sb.append("zstd ").append(d.getString("id")).append(" (").append(bytes(d.getLong("bytes", 0L))).append(")");
+      if (d.getBoolean("training", false)) {
+        sb.append(", retraining");
+      }
+      sb.append(", the server: ").append(d.getString("offer", "?"));
+    } else {
+      sb.append(d.getBoolean("training", false) ? "zstd, training" : "zstd, none yet: trained on the first 2 MiB of lines");
+    }
+    long reoffers = d.getLong("reoffers", 0L);
+    sb.append("; offered again ").append(count(reoffers)).append(reoffers == 1 ? " time" : " times")
+        .append(" since the client started (the server had lost it)");
+    return sb.toString();
   }
 
   /** "verified up to T; windows checked N, differing N, repaired N, unrepairable N[; waiting: why][; error: ...]". */

@@ -168,8 +168,13 @@ public final class TransportVerticle extends VerticleBase {
       }
     });
     vertx.eventBus().<SendingFlush>localConsumer(ClientBus.FLUSH_SENDING, flushes::on);
-    vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> msg.reply(
-        state.status(servers.current(), config.servers(), streaming, link.status())));
+    Optional<ZstdDictionaries> dictionaries = sender instanceof HttpBatchSender h ? h.dictionaries()
+        : wsSender.dictionaries();
+    vertx.eventBus().localConsumer(ClientBus.STATUS_TRANSPORT, msg -> {
+      io.vertx.core.json.JsonObject status = state.status(servers.current(), config.servers(), streaming, link.status());
+      dictionaries.ifPresent(d -> status.put("dictionary", d.status(servers.current())));
+      msg.reply(status);
+    });
     vertx.eventBus().<Progress>localConsumer(ClientBus.GOODBYE, msg -> goodbye(msg.body() != null ? msg.body()
         : meters.latestProgress()).onComplete(ar -> msg.reply(null)));
     if (wsSender != null) {

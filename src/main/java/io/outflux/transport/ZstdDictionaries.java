@@ -267,6 +267,21 @@ final class ZstdDictionaries {
   }
 
   /**
+   * For {@code outflux status}: the dictionary in use ({@code id}, {@code bytes}; none while the first
+   * training waits for its lines), what {@code server} answered to its offer ({@code offer}: the lower-case
+   * {@link Offered}, or {@code not offered}) and the re-offers since the start ({@code reoffers}).
+   */
+  io.vertx.core.json.JsonObject status(URI server) {
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject();
+    if (current != null) {
+      json.put("id", current.id()).put("bytes", current.size());
+    }
+    return json.put("training", training)
+        .put("offer", state(server).map(o -> o.name().toLowerCase(java.util.Locale.ROOT)).orElse("not offered"))
+        .put("reoffers", reoffers);
+  }
+
+  /**
    * For a stream: the server took the current dictionary (offered now if it was not, or if an
    * earlier offer failed for a reason that may pass). False: none, or the server does not take it.
    */

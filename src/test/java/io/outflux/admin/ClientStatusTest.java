@@ -41,6 +41,11 @@ class ClientStatusTest {
     assertEquals(false, s.getJsonObject("link").getBoolean("limited"));
     assertEquals(List.of(), ClientStatus.notReadyReasons(s));
     assertTrue(!ClientStatus.needsProbe(s, NOW), "the server answered two seconds ago");
+    assertTrue(!s.containsKey("dictionary"), "no dictionary part without one");
+    JsonObject dictionary = new JsonObject().put("id", "3f1c0a9b7d2e4f60").put("offer", "accepted").put("reoffers", 2L);
+    assertEquals(dictionary, ClientStatus.merge("edge-1", spool(true), batch(),
+        transport("connected", "2026-11-29T09:59:58Z").put("dictionary", dictionary), NOW).getJsonObject("dictionary"),
+        "the transport's dictionary figures, re-offers included");
   }
 
   @Test

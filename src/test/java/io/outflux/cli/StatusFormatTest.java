@@ -35,6 +35,20 @@ class StatusFormatTest {
             .put("reasons", new JsonArray().add("the server http://central:8070 is not accepting batches (retrying)")));
   }
 
+  /** With zstd and a dictionary: which one, what the server said, and how often it had to be offered again. */
+  @Test
+  void theDictionaryLineShowsItsReoffers() {
+    JsonObject s = status().put("dictionary", new JsonObject().put("id", "3f1c0a9b7d2e4f60").put("bytes", 16_384)
+        .put("training", false).put("offer", "accepted").put("reoffers", 3));
+    String[] lines = StatusFormat.format(s, NOW).split("\n");
+    assertEquals(10, lines.length);
+    assertEquals("dictionary  zstd 3f1c0a9b7d2e4f60 (16.0 KiB), the server: accepted; offered again 3 times since the"
+        + " client started (the server had lost it)", lines[8]);
+    assertEquals("zstd, training; offered again 0 times since the client started (the server had lost it)",
+        StatusFormat.dictionary(new JsonObject().put("training", true).put("offer", "not offered").put("reoffers", 0)));
+    assertEquals(9, StatusFormat.format(status(), NOW).split("\n").length, "no line without a dictionary");
+  }
+
   @Test
   void everySubjectIsOneAlignedLineWithUnitsAPersonReads() {
     String text = StatusFormat.format(status(), NOW);

@@ -154,6 +154,7 @@ class StreamDictionaryTest {
   @Test
   void aServerThatKeepsLosingTheDictionaryIsNotUploadedItAgainAndAgain() throws Exception {
     WebSocketBatchSender sender = sender(n -> 204, n -> false);
+    double reoffersBefore = io.outflux.client.ClientMeters.of("edge-stream").dictionaryReoffers.count();
     for (long seq = 1; seq <= 10; seq++) {
       assertInstanceOf(SendResult.Acked.class, send(sender, seq));
     }
@@ -164,6 +165,8 @@ class StreamDictionaryTest {
     }
     assertEquals(2, puts.get(), "offered, and offered again once");
     assertEquals(1, sender.dictionaries().orElseThrow().reoffers());
+    assertEquals(1.0, io.outflux.client.ClientMeters.of("edge-stream").dictionaryReoffers.count() - reoffersBefore,
+        "counted in outflux_client_dictionary_reoffers");
     assertTrue(encodings.stream().allMatch(StreamProtocol.Payload.ZSTD::equals), encodings.toString());
   }
 

@@ -108,6 +108,8 @@ class ZstdDictionariesTest {
       assertTrue(get(r), "each batch may be resent with the dictionary");
     }
     assertEquals(1, d.reoffers());
+    assertEquals(1L, d.status(SERVER).getLong("reoffers"), "outflux status shows it");
+    assertEquals("accepted", d.status(SERVER).getString("offer"));
     // lost again after that: a batch sent since then finds it unknown and offers it again
     ZstdDictionaries.Use later = d.forServer(SERVER).orElseThrow();
     Future<Boolean> again = d.reoffer(SERVER, later);

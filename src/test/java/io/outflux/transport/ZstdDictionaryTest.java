@@ -191,6 +191,7 @@ class ZstdDictionaryTest {
     assertInstanceOf(SendResult.Acked.class, send(sender, server.uri, batch(++seq, 10)));
     assertEquals(DictionaryProtocol.CONTENT_ENCODING, server.encodings.get(server.encodings.size() - 1));
     server.forget();
+    double reoffersBefore = io.outflux.client.ClientMeters.of("edge-dict").dictionaryReoffers.count();
     try (LogCapture log = new LogCapture(HttpBatchSender.class)) {
       for (int i = 0; i < 5; i++) {
         Batch b = batch(++seq, 10);
@@ -199,6 +200,8 @@ class ZstdDictionaryTest {
       }
       assertEquals(1, server.unknown.get(), "one batch found the dictionary unknown");
       assertEquals(2, server.offers.get(), "offered again once");
+      assertEquals(1.0, io.outflux.client.ClientMeters.of("edge-dict").dictionaryReoffers.count() - reoffersBefore,
+          "counted in outflux_client_dictionary_reoffers");
       assertTrue(log.messages().stream().anyMatch(m -> m.contains("does not hold zstd dictionary")), log.messages().toString());
     }
     server.writes.forEach((s, n) -> assertEquals(1, n.get(), "batch " + s + " written once"));
