@@ -108,7 +108,7 @@ public final class HttpBatchSender implements BatchSender {
   public Future<SendResult> send(URI server, Batch batch) {
     Compression encoding = encodingFor(server);
     if (encoding == Compression.ZSTD && dictionaries != null) {
-      dictionaries.observe(batch.payload());
+      dictionaries.observe(batch.seq(), batch.payload());
       Optional<ZstdDictionaries.Use> dictionary = dictionaries.forServer(server);
       if (dictionary.isPresent()) {
         return sendWithDictionary(server, batch, dictionary.get(), true);

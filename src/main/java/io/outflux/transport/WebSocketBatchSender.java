@@ -117,7 +117,7 @@ public final class WebSocketBatchSender implements BatchSender {
   @Override
   public Future<SendResult> send(URI server, Batch batch) {
     if (dictionaries != null) {
-      dictionaries.observe(batch.payload());
+      dictionaries.observe(batch.seq(), batch.payload());
     }
     return connection(server)
         .compose(ws -> {

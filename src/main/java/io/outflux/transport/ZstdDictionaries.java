@@ -78,6 +78,8 @@ final class ZstdDictionaries {
   /** The offer running to each server, and of which dictionary (a retrained one is not the one running). */
   private final Map<URI, Offering> offering = new HashMap<>();
   private long acceptances;
+  /** The newest batch observed: a retry is no new sample. */
+  private long observedSeq = Long.MIN_VALUE;
   /** Offers made again because a server said it did not hold a dictionary it had taken. */
   private long reoffers;
   private final Runnable onReoffer;
@@ -140,8 +142,16 @@ final class ZstdDictionaries {
     return Optional.ofNullable(current);
   }
 
-  /** Lines about to be sent: samples for the next training, which starts once enough were seen. */
-  void observe(Buffer payload) {
+  /**
+   * Lines about to be sent: samples for the next training, which starts once enough were seen. A batch is
+   * a sample once: its retries (the same seq, or an older one, again) are not, or an outage during the
+   * first 2 MiB would train the dictionary on the few batches retried over and over.
+   */
+  void observe(long seq, Buffer payload) {
+    if (seq <= observedSeq) {
+      return;
+    }
+    observedSeq = seq;
     if (training) {
       return;
     }

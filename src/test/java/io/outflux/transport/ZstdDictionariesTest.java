@@ -157,6 +157,30 @@ class ZstdDictionariesTest {
     }
   }
 
+  /**
+   * During an outage in the first 2 MiB the same batches are retried over and over: each is one sample,
+   * once, so the dictionary is trained on 2 MiB of distinct lines, not on the few batches retried.
+   */
+  @Test
+  void aRetriedBatchIsNoNewSample() throws Exception {
+    Files.delete(file);
+    ZstdDictionaries d = new ZstdDictionaries(vertx, Optional.empty(), TransportConfig.DEFAULT_DICTIONARY_SIZE,
+        clock::get, (server, dictionary) -> Future.succeededFuture(204));
+    get(d.load());
+    TelegrafLikeLines site = new TelegrafLikeLines("edge-retry", 1_700_000_000_000_000_000L);
+    Buffer[] inFlight = {Buffer.buffer(site.block(0, 1_000)), Buffer.buffer(site.block(1_000, 2_000))};
+    for (int attempt = 0; attempt < 20; attempt++) { // 20 x 2 x ~260 KB: ten times what a training takes
+      d.observe(1, inFlight[0]);
+      d.observe(2, inFlight[1]);
+    }
+    assertFalse(d.status(SERVER).getBoolean("training") || d.current().isPresent(),
+        "two batches are two batches of samples, however often sent");
+    for (long seq = 3; seq < 20 && !d.status(SERVER).getBoolean("training") && d.current().isEmpty(); seq++) {
+      d.observe(seq, Buffer.buffer(site.block(seq * 1_000, seq * 1_000 + 1_000)));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> d.current().isPresent());
+  }
+
   /** A kept file larger than any server takes is not this client's dictionary: a new one is trained. */
   @Test
   void aKeptFileLargerThanAServerTakesIsNotUsed() throws Exception {
@@ -182,7 +206,7 @@ class ZstdDictionariesTest {
     clock.addAndGet(ZstdDictionaries.RETRAIN_AFTER.plusMinutes(1).toMillis());
     TelegrafLikeLines other = new TelegrafLikeLines("edge-new", 1_800_000_000_000_000_000L);
     for (long i = 0; d.current().orElseThrow().id().equals(old) && i < 100_000; i += 1_000) {
-      d.observe(Buffer.buffer(other.block(i, i + 1_000)));
+      d.observe(i, Buffer.buffer(other.block(i, i + 1_000)));
       if (i > 20_000) {
         await().atMost(Duration.ofSeconds(20)).until(() -> !d.current().orElseThrow().id().equals(old));
       }
