@@ -30,6 +30,33 @@ final class DictionaryHandler implements Handler<RoutingContext> {
     this.store = store;
   }
 
+  /** Why an upload is refused: 400 or 413, the same for the same bytes (the client does not offer them again). */
+  record Refusal(int status, String message) {
+  }
+
+  /**
+   * Whether these bytes may be kept under this id: 1 to {@link DictionaryProtocol#MAX_SIZE} bytes (413
+   * above: the route's body limit answers the same before this), the id their hash, and bytes zstd loads as
+   * a dictionary (bytes that claim to be one, its magic number, but are not make zstd-jni throw, a 400;
+   * any other bytes are a raw-content dictionary, which zstd takes as they are).
+   */
+  static Optional<Refusal> refusal(String id, byte[] bytes) {
+    if (bytes.length == 0 || bytes.length > DictionaryProtocol.MAX_SIZE) {
+      return Optional.of(new Refusal(bytes.length == 0 ? 400 : 413, "a dictionary of 1 to " + DictionaryProtocol.MAX_SIZE
+          + " bytes is expected, got " + bytes.length));
+    }
+    String hash = DictionaryProtocol.idOf(bytes);
+    if (!hash.equals(id)) {
+      return Optional.of(new Refusal(400, "the id " + id + " is not the dictionary's hash (" + hash + ")"));
+    }
+    try {
+      new com.github.luben.zstd.ZstdDictDecompress(bytes).close();
+    } catch (RuntimeException e) {
+      return Optional.of(new Refusal(400, "not a zstd dictionary: " + e.getMessage()));
+    }
+    return Optional.empty();
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
@@ -62,19 +89,9 @@ final class DictionaryHandler implements Handler<RoutingContext> {
         return;
       }
       byte[] bytes = body.getBytes();
-      if (bytes.length == 0 || bytes.length > DictionaryProtocol.MAX_SIZE) {
-        BatchHandler.error(ctx, bytes.length == 0 ? 400 : 413, "a dictionary of 1 to " + DictionaryProtocol.MAX_SIZE
-            + " bytes is expected, got " + bytes.length);
-        return;
-      }
-      if (!DictionaryProtocol.idOf(bytes).equals(id)) {
-        BatchHandler.error(ctx, 400, "the id " + id + " is not the dictionary's hash (" + DictionaryProtocol.idOf(bytes) + ")");
-        return;
-      }
-      try {
-        new com.github.luben.zstd.ZstdDictDecompress(bytes).close();
-      } catch (RuntimeException e) {
-        BatchHandler.error(ctx, 400, "not a zstd dictionary: " + e.getMessage());
+      Optional<Refusal> refusal = refusal(id, bytes);
+      if (refusal.isPresent()) {
+        BatchHandler.error(ctx, refusal.get().status(), refusal.get().message());
         return;
       }
       store.put(credentials.get().principal(), clientId, id, bytes)
