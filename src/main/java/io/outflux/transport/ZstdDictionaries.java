@@ -173,7 +173,13 @@ final class ZstdDictionaries {
     vertx.executeBlocking(() -> {
       ZstdDictionary trained = samples.train();
       if (file.isPresent()) {
-        AtomicFile.write(file.get(), trained.bytes());
+        try {
+          AtomicFile.write(file.get(), trained.bytes());
+        } catch (IOException e) {
+          // a full or read-only state directory: the dictionary is good, used from memory; a restart trains again
+          log.warn("zstd dictionary {} not kept in {} ({}): used until the client stops", trained, file.get(),
+              e.toString());
+        }
       }
       return trained;
     }, false).onComplete(ar -> {
@@ -188,7 +194,7 @@ final class ZstdDictionaries {
             samples.sampled() >> 10, (System.nanoTime() - started) / 1_000_000,
             file.map(f -> ", kept in " + f).orElse(""), previous == null ? "" : " (replaces " + previous.id() + ")");
       } else {
-        // too few distinct samples, a full disk: the lines go as plain zstd; tried again after RETRAIN_AFTER
+        // too few distinct samples: the lines go as plain zstd; tried again after RETRAIN_AFTER
         trainedAtMs = clockMs.getAsLong();
         log.warn("zstd dictionary not trained: {}", ar.cause().toString());
       }

@@ -181,6 +181,22 @@ class ZstdDictionariesTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> d.current().isPresent());
   }
 
+  /** A dictionary that cannot be kept (the state directory full or gone) is still used, from memory. */
+  @Test
+  void aDictionaryThatCannotBeKeptIsUsedFromMemory() throws Exception {
+    Path nowhere = dir.resolve("gone").resolve("metrics.lp.checkpoint.zdict");
+    ZstdDictionaries d = new ZstdDictionaries(vertx, Optional.of(nowhere), TransportConfig.DEFAULT_DICTIONARY_SIZE,
+        clock::get, (server, dictionary) -> Future.succeededFuture(204));
+    get(d.load());
+    TelegrafLikeLines site = new TelegrafLikeLines("edge-full", 1_700_000_000_000_000_000L);
+    for (long seq = 0; seq < 20 && !d.status(SERVER).getBoolean("training"); seq++) {
+      d.observe(seq, Buffer.buffer(site.block(seq * 1_000, seq * 1_000 + 1_000)));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> !d.status(SERVER).getBoolean("training"));
+    assertTrue(d.current().isPresent(), "trained, and used although not kept");
+    assertFalse(Files.exists(nowhere));
+  }
+
   /** A kept file larger than any server takes is not this client's dictionary: a new one is trained. */
   @Test
   void aKeptFileLargerThanAServerTakesIsNotUsed() throws Exception {
