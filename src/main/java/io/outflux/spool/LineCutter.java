@@ -52,7 +52,8 @@ final class LineCutter {
     if (r.key != null) {
       return cut(r, buf, history);
     }
-    return r.handle.read(Buffer.buffer(SpoolFileKey.HEAD_BYTES), 0, 0, SpoolFileKey.HEAD_BYTES)
+    return SpoolReader.bounded(r.handle.read(Buffer.buffer(SpoolFileKey.HEAD_BYTES), 0, 0, SpoolFileKey.HEAD_BYTES),
+            "a read of its first bytes", r)
         .map(head -> SpoolFileKey.of(r.file.id(), head))
         .otherwise(err -> null) // the batches then carry no span: the server identifies them by content
         .compose(key -> {

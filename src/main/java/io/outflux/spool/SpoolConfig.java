@@ -23,6 +23,8 @@ public record SpoolConfig(Path path, Path checkpoint, Path deadLetter, Duration 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
   public static final int DEFAULT_READ_CHUNK_SIZE = 512 * 1024;
   public static final int DEFAULT_READ_CHUNK_LINES = 5_000;
+  /** A read needs a direct buffer of its size at once: the client has 64 MiB of direct memory (conf/outflux.defaults). */
+  public static final long MAX_READ_CHUNK_SIZE = 16L << 20;
   public static final long DEFAULT_COMPACT_EVERY = 1L << 20;
 
   public static SpoolConfig from(ConfigReader r) {
@@ -33,7 +35,7 @@ public record SpoolConfig(Path path, Path checkpoint, Path deadLetter, Duration 
         cp == null ? Path.of(path + ".checkpoint") : Path.of(cp),
         dl == null ? Path.of(path + ".deadletter") : Path.of(dl),
         r.duration("pollInterval", DEFAULT_POLL_INTERVAL, Duration.ofMillis(1), Duration.ofMinutes(1)),
-        (int) r.size("readChunkSize", DEFAULT_READ_CHUNK_SIZE, 4096, 64L << 20),
+        (int) r.size("readChunkSize", DEFAULT_READ_CHUNK_SIZE, 4096, MAX_READ_CHUNK_SIZE),
         r.integer("readChunkLines", DEFAULT_READ_CHUNK_LINES, 1, 1_000_000),
         r.size("compactEvery", DEFAULT_COMPACT_EVERY, 0, 1L << 40));
   }

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
 final class SpoolReader {
 
   private static final Logger log = LoggerFactory.getLogger(SpoolTailVerticle.class);
+  /**
+   * Longest a file operation of a read step may take. The JDK's asynchronous file channel never
+   * answers when its task fails with an Error (out of direct memory, say): without a bound the tail
+   * would wait forever; with it the step fails, is warned about and is tried again.
+   */
+  static final long FILE_OP_TIMEOUT_MS = 60_000;
 
   /** What a reader needs from the tail: quarantine, stamp journal, the batcher. */
   interface Host {
@@ -221,7 +227,7 @@ final class SpoolReader {
 
   private Future<Boolean> readOnce(Reading r) {
     boolean limitFile = limit != null && r.file.id().equals(limit.file());
-    return r.handle.size().compose(fileSize -> {
+    return bounded(r.handle.size(), "its size", r).compose(fileSize -> {
       if (fileSize < r.readPos()) {
         return shrank(r, fileSize);
       }
@@ -235,7 +241,8 @@ final class SpoolReader {
       // truncated and written past the offset again before this read (a copytruncate the size missed)
       int overlap = limit == null ? r.tail().length : 0;
       byte[] expected = r.tail();
-      return r.handle.read(Buffer.buffer(length + overlap), 0, r.readPos() - overlap, length + overlap)
+      return bounded(r.handle.read(Buffer.buffer(length + overlap), 0, r.readPos() - overlap, length + overlap),
+          "a read of " + (length + overlap) + " bytes", r)
           .compose(buf -> {
             if (overlap > 0 && !java.util.Arrays.equals(buf.getBytes(0, overlap), expected)) {
               return shrank(r, fileSize);
@@ -243,6 +250,18 @@ final class SpoolReader {
             return cutter.handOn(r, overlap == 0 ? buf : buf.slice(overlap, buf.length()), limit != null);
           });
     });
+  }
+
+  /**
+   * {@code op} on {@code r}'s file, failed when it has not answered within {@link #FILE_OP_TIMEOUT_MS}
+   * (a late answer is ignored: the step is tried again from the same offset).
+   */
+  static <T> Future<T> bounded(Future<T> op, String what, Reading r) {
+    return op.timeout(FILE_OP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(err instanceof java.util.concurrent.TimeoutException
+            ? new java.io.IOException("the file system did not answer " + what + " of " + r.name + " at offset "
+                + r.readPos() + " within " + FILE_OP_TIMEOUT_MS / 1000 + " s (out of direct memory? see the log above)")
+            : err));
   }
 
   /**

@@ -485,17 +485,10 @@ public final class E2eSyncBenchmark {
    */
   static List<String> productJvmOptions(String role) throws IOException {
     String override = System.getenv("BENCH_" + role.toUpperCase(java.util.Locale.ROOT) + "_JAVA_OPTS");
-    String opts = override;
-    if (opts == null) {
-      String key = role.toUpperCase(java.util.Locale.ROOT) + "_JAVA_OPTS=";
-      opts = "";
-      for (String line : Files.readAllLines(Path.of("conf/outflux.defaults"))) {
-        if (line.startsWith(key)) {
-          opts = line.substring(key.length()).replace("\"", "").trim();
-        }
-      }
+    if (override == null) {
+      return io.outflux.testing.ProductJvm.options(role);
     }
-    return opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
+    return override.isBlank() ? List.of() : List.of(override.trim().split("\\s+"));
   }
 
   private static Process jvm(Path jar, Path log, String jfr, String name, String... args) throws IOException {
