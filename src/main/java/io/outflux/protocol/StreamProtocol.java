@@ -106,11 +106,6 @@ public final class StreamProtocol {
     }
   }
 
-  /** Does a 101 answer (or an upgrade request) speak zstd payloads? ({@link StreamEncoding} decides.) */
-  public static boolean speaksZstd(String encodingHeader) {
-    return StreamEncoding.answer(encodingHeader).isPresent();
-  }
-
   /** Client to server: the dictionary to use on this stream. */
   public static JsonObject dictionary(String id) {
     return new JsonObject().put(TYPE, TYPE_DICTIONARY).put(DICTIONARY_ID, id);

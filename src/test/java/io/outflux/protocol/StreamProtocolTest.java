@@ -1,7 +1,6 @@
 package io.outflux.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,8 +40,6 @@ class StreamProtocolTest {
     Buffer both = StreamProtocol.encodeBatch(7, 1, StreamProtocol.Payload.ZSTD, null, payload)
         .setByte(1, (byte) (StreamProtocol.FLAG_ZSTD | StreamProtocol.FLAG_GZIP));
     assertThrows(IllegalArgumentException.class, () -> StreamProtocol.decodeBatch(both));
-    assertTrue(StreamProtocol.speaksZstd("zstd"));
-    assertFalse(StreamProtocol.speaksZstd(null));
   }
 
   @Test

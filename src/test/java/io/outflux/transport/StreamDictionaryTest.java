@@ -86,9 +86,8 @@ class StreamDictionaryTest {
         req.body().onSuccess(b -> req.response().setStatusCode(putStatus.applyAsInt(puts.incrementAndGet())).end());
         return;
       }
-      if (StreamProtocol.speaksZstd(req.getHeader(StreamProtocol.HEADER_STREAM_ENCODING))) {
-        req.response().putHeader(StreamProtocol.HEADER_STREAM_ENCODING, StreamProtocol.ENCODING_ZSTD);
-      }
+      io.outflux.protocol.StreamEncoding.answer(req.getHeader(StreamProtocol.HEADER_STREAM_ENCODING))
+          .ifPresent(agreed -> req.response().putHeader(StreamProtocol.HEADER_STREAM_ENCODING, agreed));
       req.toWebSocket().onSuccess(ws -> {
         ws.textMessageHandler(text -> {
           JsonObject json = new JsonObject(text);
