@@ -53,7 +53,7 @@ final class LineCutter {
       return cut(r, buf, history);
     }
     return SpoolReader.bounded(r.handle.read(Buffer.buffer(SpoolFileKey.HEAD_BYTES), 0, 0, SpoolFileKey.HEAD_BYTES),
-            "a read of its first bytes", r)
+            () -> "a read of its first bytes", r)
         .map(head -> SpoolFileKey.of(r.file.id(), head))
         .otherwise(err -> null) // the batches then carry no span: the server identifies them by content
         .compose(key -> {

@@ -227,7 +227,7 @@ final class SpoolReader {
 
   private Future<Boolean> readOnce(Reading r) {
     boolean limitFile = limit != null && r.file.id().equals(limit.file());
-    return bounded(r.handle.size(), "its size", r).compose(fileSize -> {
+    return bounded(r.handle.size(), () -> "its size", r).compose(fileSize -> {
       if (fileSize < r.readPos()) {
         return shrank(r, fileSize);
       }
@@ -242,7 +242,7 @@ final class SpoolReader {
       int overlap = limit == null ? r.tail().length : 0;
       byte[] expected = r.tail();
       return bounded(r.handle.read(Buffer.buffer(length + overlap), 0, r.readPos() - overlap, length + overlap),
-          "a read of " + (length + overlap) + " bytes", r)
+          () -> "a read of " + (length + overlap) + " bytes", r)
           .compose(buf -> {
             if (overlap > 0 && !java.util.Arrays.equals(buf.getBytes(0, overlap), expected)) {
               return shrank(r, fileSize);
@@ -256,10 +256,11 @@ final class SpoolReader {
    * {@code op} on {@code r}'s file, failed when it has not answered within {@link #FILE_OP_TIMEOUT_MS}
    * (a late answer is ignored: the step is tried again from the same offset).
    */
-  static <T> Future<T> bounded(Future<T> op, String what, Reading r) {
+  static <T> Future<T> bounded(Future<T> op, java.util.function.Supplier<String> what, Reading r) {
+    // the description is built only for a failure: this wraps every read of the tail's hot path
     return op.timeout(FILE_OP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(err -> Future.failedFuture(err instanceof java.util.concurrent.TimeoutException
-            ? new java.io.IOException("the file system did not answer " + what + " of " + r.name + " at offset "
+            ? new java.io.IOException("the file system did not answer " + what.get() + " of " + r.name + " at offset "
                 + r.readPos() + " within " + FILE_OP_TIMEOUT_MS / 1000 + " s (out of direct memory? see the log above)")
             : err));
   }
